@@ -1,0 +1,10 @@
+//! Contract bindings generated at compile time from the forge artifacts committed under `abi/`
+//! (`scripts/gen-artifacts.sh` writes them; the test command fails if they are stale).
+#![allow(missing_docs, clippy::too_many_arguments)]
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    AudioToken,
+    "../../abi/AudioToken.json"
+);

@@ -1,0 +1,12 @@
+use anchor_lang::prelude::*;
+
+/// Emitted for every tip.
+#[event]
+pub struct TipSent {
+    pub sender: Pubkey,
+    pub recipient: Pubkey,
+    pub mint: Pubkey,
+    pub amount: u64,
+    /// The pair's running total after this tip.
+    pub total: u64,
+}

@@ -1,0 +1,3 @@
+pub mod send_tip;
+
+pub use send_tip::*;

@@ -1,0 +1,25 @@
+//! Audius tipping program: a fan tips an artist in any SPL token (AUDIO on Solana) and the running total for
+//! each (sender, recipient, mint) is kept in a PDA that apps read to show "top supporters".
+#![allow(unexpected_cfgs)]
+
+use anchor_lang::prelude::*;
+
+pub mod constants;
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod state;
+
+use instructions::*;
+
+declare_id!("FScVXMk75P46ncwMyNg24ZzTf1nfepNZY3tyA54q8u1z");
+
+#[program]
+pub mod audius_tips {
+    use super::*;
+
+    /// Move `amount` tokens from the sender to the recipient and add it to their tip total.
+    pub fn send_tip(ctx: Context<SendTip>, amount: u64) -> Result<()> {
+        instructions::send_tip::handler(ctx, amount)
+    }
+}

@@ -1,0 +1,3 @@
+pub mod tip_total;
+
+pub use tip_total::*;

@@ -1,0 +1,15 @@
+use anchor_lang::prelude::*;
+
+/// Running total of tips from one sender to one recipient in one mint.
+#[account]
+#[derive(InitSpace, Debug, PartialEq, Eq)]
+pub struct TipTotal {
+    pub sender: Pubkey,
+    pub recipient: Pubkey,
+    pub mint: Pubkey,
+    /// Sum of all tips, in the mint's base units.
+    pub amount: u64,
+    /// Number of tips.
+    pub count: u64,
+    pub bump: u8,
+}
