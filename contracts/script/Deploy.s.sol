@@ -2,25 +2,40 @@
 pragma solidity ^0.8.28;
 
 import {Script} from "forge-std/Script.sol";
-import {AudioToken} from "../src/AudioToken.sol";
+import {ProtocolDeployment} from "./ProtocolDeployment.sol";
 
-/// @notice Deploys the protocol contracts and writes `deployments/<chainId>.json` (addresses, chain id, block)
-/// for the Rust clients. Run: `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY`.
-/// @dev Env: TREASURY (receives the initial AUDIO supply) and GOVERNANCE (token owner) default to the deployer.
-contract Deploy is Script {
-    function run() external returns (AudioToken token) {
-        address deployer = msg.sender;
-        address treasury = vm.envOr("TREASURY", deployer);
-        address governance = vm.envOr("GOVERNANCE", deployer);
-
+/// @notice Deploys and wires the protocol on any RPC and writes `deployments/<chainId>.json` (addresses, chain id,
+/// block) for the Rust clients.
+/// Run: `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY`.
+/// @dev Env: TREASURY (initial AUDIO supply; default the deployer), GUARDIAN (veto; default none),
+/// ATTESTATION_QUORUM (default 1).
+contract Deploy is Script, ProtocolDeployment {
+    function run() external returns (Deployment memory d) {
         vm.startBroadcast();
-        token = new AudioToken(treasury, governance);
+        // The account the transactions are sent from (--private-key / --sender, or forge's default sender).
+        (, address deployer,) = vm.readCallers();
+        Config memory config = Config({
+            treasury: vm.envOr("TREASURY", deployer),
+            guardian: vm.envOr("GUARDIAN", address(0)),
+            attestationQuorum: uint16(vm.envOr("ATTESTATION_QUORUM", uint256(1)))
+        });
+        uint256 startBlock = block.number;
+        d = deployProtocol(deployer, config);
         vm.stopBroadcast();
+        _write(d, startBlock);
+    }
 
+    function _write(Deployment memory d, uint256 startBlock) private {
         string memory json = "deployment";
         vm.serializeUint(json, "chainId", block.chainid);
-        vm.serializeUint(json, "block", block.number);
-        string memory out = vm.serializeAddress(json, "AudioToken", address(token));
+        vm.serializeUint(json, "block", startBlock);
+        vm.serializeAddress(json, "AudioToken", address(d.token));
+        vm.serializeAddress(json, "Staking", address(d.staking));
+        vm.serializeAddress(json, "ServiceRegistry", address(d.registry));
+        vm.serializeAddress(json, "TimelockController", address(d.timelock));
+        vm.serializeAddress(json, "AudiusGovernor", address(d.governor));
+        vm.serializeAddress(json, "Issuance", address(d.issuance));
+        string memory out = vm.serializeAddress(json, "FeatureAccess", address(d.featureAccess));
         vm.writeJson(out, string.concat(vm.projectRoot(), "/deployments/", vm.toString(block.chainid), ".json"));
     }
 }

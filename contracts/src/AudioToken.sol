@@ -2,15 +2,16 @@
 pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 /// @title AUDIO, the Audius protocol token
-/// @notice ERC-20 with EIP-2612 permit. The whole initial supply is minted at deployment; afterwards only the
-/// minter (the issuance contract) can mint, and only the owner (governance) can choose the minter.
+/// @notice ERC-20 with EIP-2612 permit and burning (slashed stake is burned). The whole initial supply is minted at
+/// deployment; afterwards only the minter (the issuance contract) can mint, and only the owner (governance) can
+/// choose the minter.
 /// @dev Deliberately not upgradeable: the token is the one contract whose rules must never change under holders.
-contract AudioToken is ERC20, ERC20Permit, Ownable2Step {
+contract AudioToken is ERC20, ERC20Burnable, ERC20Permit, Ownable {
     /// @notice Supply minted to the initial holder at deployment: 1,000,000,000 AUDIO.
     uint256 public constant INITIAL_SUPPLY = 1_000_000_000 ether;
 

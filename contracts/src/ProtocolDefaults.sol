@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title The protocol's launch parameters
+/// @notice The one definition of every default: the deployment script, the tests and the docs read them from here.
+/// All of them are governable after launch. Durations are seconds.
+library ProtocolDefaults {
+    // ---- service types ----
+    bytes32 internal constant CONTENT_NODE = "content-node";
+    bytes32 internal constant DISCOVERY_NODE = "discovery-node";
+    uint96 internal constant CONTENT_NODE_MIN_STAKE = 200_000 ether;
+    uint96 internal constant CONTENT_NODE_MAX_STAKE = 10_000_000 ether;
+    uint96 internal constant DISCOVERY_NODE_MIN_STAKE = 200_000 ether;
+    uint96 internal constant DISCOVERY_NODE_MAX_STAKE = 7_000_000 ether;
+
+    // ---- governance ----
+    uint48 internal constant VOTING_DELAY = 1 days;
+    uint32 internal constant VOTING_PERIOD = 72 hours;
+    uint256 internal constant TIMELOCK_DELAY = 24 hours;
+    uint256 internal constant QUORUM_PERCENT = 5;
+    uint256 internal constant PROPOSAL_THRESHOLD = 200_000 ether;
+
+    // ---- staking ----
+    // Longer than VOTING_DELAY + VOTING_PERIOD + TIMELOCK_DELAY (5 days): stake cannot leave during a slash vote.
+    uint40 internal constant UNSTAKE_LOCKUP = 7 days;
+    uint40 internal constant REMOVE_DELEGATOR_LOCKUP = 7 days;
+    uint40 internal constant CUT_COOLDOWN = 7 days;
+    uint96 internal constant MIN_DELEGATION = 100 ether;
+
+    // ---- issuance ----
+    uint40 internal constant ROUND_DURATION = 7 days;
+    uint16 internal constant INFLATION_BPS_PER_YEAR = 700;
+    uint40 internal constant ATTESTATION_WINDOW = 1 days;
+
+    // ---- feature access tiers (bronze, silver, gold, platinum) ----
+    uint256 internal constant TIER_BRONZE = 10 ether;
+    uint256 internal constant TIER_SILVER = 100 ether;
+    uint256 internal constant TIER_GOLD = 1_000 ether;
+    uint256 internal constant TIER_PLATINUM = 10_000 ether;
+}

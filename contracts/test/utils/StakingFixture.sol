@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {AudioToken} from "../../src/AudioToken.sol";
+import {Staking} from "../../src/staking/Staking.sol";
+import {ServiceRegistry} from "../../src/staking/ServiceRegistry.sol";
+import {ProtocolDefaults as D} from "../../src/ProtocolDefaults.sol";
+
+/// @dev Token, staking and registry behind real ERC-1967 proxies, with `gov` as governance and the launch service
+/// types. Accounts are funded with AUDIO and have approved staking.
+abstract contract StakingFixture is Test {
+    AudioToken internal token;
+    Staking internal staking;
+    ServiceRegistry internal registry;
+    address internal gov = makeAddr("governance");
+    address internal treasury = makeAddr("treasury");
+
+    function setUp() public virtual {
+        token = new AudioToken(treasury, gov);
+        staking = Staking(
+            address(
+                new ERC1967Proxy(
+                    address(new Staking()),
+                    abi.encodeCall(
+                        Staking.initialize,
+                        (gov, token, D.UNSTAKE_LOCKUP, D.REMOVE_DELEGATOR_LOCKUP, D.CUT_COOLDOWN, D.MIN_DELEGATION)
+                    )
+                )
+            )
+        );
+        registry = ServiceRegistry(
+            address(
+                new ERC1967Proxy(
+                    address(new ServiceRegistry()), abi.encodeCall(ServiceRegistry.initialize, (gov, staking))
+                )
+            )
+        );
+        vm.startPrank(gov);
+        staking.setRegistry(address(registry));
+        registry.addServiceType(D.CONTENT_NODE, D.CONTENT_NODE_MIN_STAKE, D.CONTENT_NODE_MAX_STAKE);
+        registry.addServiceType(D.DISCOVERY_NODE, D.DISCOVERY_NODE_MIN_STAKE, D.DISCOVERY_NODE_MAX_STAKE);
+        vm.stopPrank();
+    }
+
+    /// @dev A funded account that has approved staking for everything.
+    function funded(string memory name, uint256 amount) internal returns (address account) {
+        account = makeAddr(name);
+        vm.prank(treasury);
+        require(token.transfer(account, amount));
+        vm.prank(account);
+        token.approve(address(staking), type(uint256).max);
+    }
+
+    /// @dev Register a content node for `operator` with `stake` and a unique endpoint and wallet.
+    function registerContentNode(address operator, uint256 stake) internal returns (uint256 serviceId) {
+        uint256 n = registry.serviceCount() + 1;
+        vm.prank(operator);
+        serviceId = registry.register(
+            D.CONTENT_NODE,
+            string.concat("https://cn", vm.toString(n), ".audius.test"),
+            stake,
+            makeAddr(string.concat("wallet", vm.toString(n)))
+        );
+    }
+}
