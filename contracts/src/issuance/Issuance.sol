@@ -159,8 +159,8 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
     /// @return amount AUDIO credited, in wei.
     function claimRewards(address operator) external returns (uint256 amount) {
         IssuanceStorage storage $ = _i();
-        uint256 round = $.currentRound - 1;
         if ($.currentRound < 2) revert NoFinishedRound();
+        uint256 round = $.currentRound - 1;
         if ($.lastClaimedRound[operator] >= round) revert AlreadyClaimed(operator, round);
         if ($.staking.poolOf(operator).maxStake == 0) revert NotEligible(operator);
 

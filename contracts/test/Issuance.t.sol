@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
+import {Issuance} from "../src/issuance/Issuance.sol";
+import {Staking} from "../src/staking/Staking.sol";
+import {AudioToken} from "../src/AudioToken.sol";
+import {GovernedUUPS} from "../src/utils/GovernedUUPS.sol";
+import {ProtocolDefaults as D} from "../src/ProtocolDefaults.sol";
+
+contract IssuanceTest is ProtocolFixture {
+    address internal cn1; // 1M
+    address internal cn2; // 3M
+    address internal dn1;
+    address internal dn2;
+    address internal dn3;
+    uint256[3] internal attesterKeys;
+    address[3] internal attesters;
+
+    function setUp() public override {
+        super.setUp();
+        (cn1,,,) = newOperator("cn1", D.CONTENT_NODE, 1_000_000 ether);
+        (cn2,,,) = newOperator("cn2", D.CONTENT_NODE, 3_000_000 ether);
+        (dn1, attesters[0], attesterKeys[0],) = newOperator("dn1", D.DISCOVERY_NODE, 200_000 ether);
+        (dn2, attesters[1], attesterKeys[1],) = newOperator("dn2", D.DISCOVERY_NODE, 200_000 ether);
+        (dn3, attesters[2], attesterKeys[2],) = newOperator("dn3", D.DISCOVERY_NODE, 200_000 ether);
+        // Sort attesters ascending so signatures can be given in signer order.
+        for (uint256 i = 0; i < 3; ++i) {
+            for (uint256 j = i + 1; j < 3; ++j) {
+                if (attesters[j] < attesters[i]) {
+                    (attesters[i], attesters[j]) = (attesters[j], attesters[i]);
+                    (attesterKeys[i], attesterKeys[j]) = (attesterKeys[j], attesterKeys[i]);
+                }
+            }
+        }
+        vm.warp(block.timestamp + 1);
+    }
+
+    /// @dev Start round 1, let it run, start round 2: round 1 is the finished, claimable round.
+    function _finishRoundOne() internal {
+        p.issuance.startRound();
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound();
+    }
+
+    function _expectedReward() internal view returns (uint256) {
+        return p.token.totalSupply() * D.INFLATION_BPS_PER_YEAR * D.ROUND_DURATION / (10_000 * 365 days);
+    }
+
+    function _sign(uint256 key, uint256 round, address[] memory ops, uint16[] memory scores, uint256 deadline)
+        internal
+        view
+        returns (bytes memory)
+    {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, p.issuance.activityDigest(round, ops, scores, deadline));
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _activity() internal view returns (address[] memory ops, uint16[] memory scores) {
+        ops = new address[](2);
+        scores = new uint16[](2);
+        (ops[0], ops[1]) = cn1 < cn2 ? (cn1, cn2) : (cn2, cn1);
+        // cn1 fully active, cn2 at a quarter.
+        (scores[0], scores[1]) = ops[0] == cn1 ? (uint16(10_000), uint16(2_500)) : (uint16(2_500), uint16(10_000));
+    }
+
+    function _signatures(uint256 round, address[] memory ops, uint16[] memory scores, uint256 deadline, uint256 n)
+        internal
+        view
+        returns (bytes[] memory sigs)
+    {
+        sigs = new bytes[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            sigs[i] = _sign(attesterKeys[i], round, ops, scores, deadline);
+        }
+    }
+
+    // ---- rounds ----
+
+    function test_RoundsStartOnSchedule() public {
+        vm.expectEmit(address(p.issuance));
+        emit Issuance.RoundStarted(1, uint40(block.timestamp));
+        p.issuance.startRound();
+        uint40 endsAt = uint40(block.timestamp + D.ROUND_DURATION);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.RoundNotOver.selector, endsAt));
+        p.issuance.startRound();
+        vm.warp(endsAt);
+        p.issuance.startRound();
+        (uint32 round, uint40 start, uint40 previous) = p.issuance.currentRound();
+        assertEq(round, 2);
+        assertEq(start, endsAt);
+        assertEq(previous, endsAt - D.ROUND_DURATION);
+    }
+
+    // ---- neutral split (no attestation) ----
+
+    function test_ClaimWithoutAttestation_SplitsByStake() public {
+        _finishRoundOne();
+        (, uint40 start,) = p.issuance.currentRound();
+        vm.expectRevert(abi.encodeWithSelector(Issuance.AttestationWindowOpen.selector, start + D.ATTESTATION_WINDOW));
+        p.issuance.claimRewards(cn1);
+        vm.warp(start + D.ATTESTATION_WINDOW);
+
+        uint256 reward = _expectedReward();
+        uint256 total = 4_600_000 ether; // 1M + 3M + 3 x 200k
+        uint256 got1 = p.issuance.claimRewards(cn1); // anyone may claim for anyone
+        uint256 got2 = p.issuance.claimRewards(cn2);
+        assertEq(got1, reward * 1_000_000 ether / total);
+        assertEq(got2, reward * 3_000_000 ether / total);
+        assertEq(p.staking.operatorStake(cn1), 1_000_000 ether + got1);
+        assertEq(p.issuance.lastClaimedRound(cn1), 1);
+        Issuance.RoundResult memory result = p.issuance.roundResult(1);
+        assertTrue(result.finalized);
+        assertFalse(result.attested);
+        assertEq(result.reward, reward);
+
+        vm.expectRevert(abi.encodeWithSelector(Issuance.AlreadyClaimed.selector, cn1, 1));
+        p.issuance.claimRewards(cn1);
+    }
+
+    function test_DelegatorsShareTheOperatorsReward() public {
+        address fan = makeAddr("fan");
+        fund(fan, 1_000_000 ether);
+        vm.prank(fan);
+        p.staking.delegateStake(cn1, 1_000_000 ether);
+        vm.warp(block.timestamp + 1);
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        uint256 got = p.issuance.claimRewards(cn1);
+        (, uint256 fanAssets) = p.staking.positionOf(cn1, fan);
+        assertApproxEqAbs(fanAssets, 1_000_000 ether + got / 2, 1, "half the pool, half the reward (no cut)");
+    }
+
+    /// Stake that arrives after a round starts earns nothing for that round.
+    function test_StakeAfterRoundStartEarnsNothingForThatRound() public {
+        p.issuance.startRound();
+        vm.warp(block.timestamp + 1);
+        (address late,,,) = newOperator("late", D.CONTENT_NODE, 5_000_000 ether);
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.NotEligible.selector, late));
+        p.issuance.claimRewards(late);
+    }
+
+    function test_RevertWhen_ClaimInvalid() public {
+        vm.expectRevert(Issuance.NoFinishedRound.selector);
+        p.issuance.claimRewards(cn1);
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        address nobody = makeAddr("nobody");
+        vm.expectRevert(abi.encodeWithSelector(Issuance.NotEligible.selector, nobody));
+        p.issuance.claimRewards(nobody);
+        // A deregistered operator no longer earns.
+        vm.prank(cn2);
+        p.registry.deregister(2);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.NotEligible.selector, cn2));
+        p.issuance.claimRewards(cn2);
+    }
+
+    function test_UnclaimedRoundIsForfeitedWhenTheNextEnds() public {
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound(); // round 3 starts: round 2 is now the claimable one
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        p.issuance.claimRewards(cn1);
+        assertEq(p.issuance.lastClaimedRound(cn1), 2);
+        assertFalse(p.issuance.roundResult(1).finalized, "round 1 was never paid");
+    }
+
+    function test_OnlyIssuanceMints() public {
+        vm.expectRevert(abi.encodeWithSelector(AudioToken.NotMinter.selector, address(this)));
+        p.token.mint(address(this), 1);
+    }
+
+    // ---- attested split ----
+
+    function test_AttestedActivityWeightsTheSplit() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+        vm.expectEmit(address(p.issuance));
+        emit Issuance.ActivityAttested(1, 2, 2);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+
+        // No waiting for the window once attested.
+        uint256 reward = _expectedReward();
+        // Weights: cn1 1M x 1.0 = 1M, cn2 3M x 0.25 = 0.75M; discovery nodes unlisted score 0.
+        uint256 got1 = p.issuance.claimRewards(cn1);
+        uint256 got2 = p.issuance.claimRewards(cn2);
+        assertEq(got1, reward * 1_000_000 / 1_750_000);
+        assertEq(got2, reward * 750_000 / 1_750_000);
+        assertLe(got1 + got2, reward);
+        assertEq(p.issuance.scoreOf(1, cn2), 2_500);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.NotEligible.selector, dn1));
+        p.issuance.claimRewards(dn1);
+    }
+
+    function test_RevertWhen_AttestationBelowQuorum() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 1);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.BelowQuorum.selector, 1, ATTESTATION_QUORUM));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_RevertWhen_SameSignerCountedTwice() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = new bytes[](2);
+        sigs[0] = _sign(attesterKeys[0], 1, ops, scores, deadline);
+        sigs[1] = sigs[0];
+        vm.expectRevert(Issuance.NotAscending.selector);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_RevertWhen_SignerIsNotAnAttester() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        (address outsider, uint256 outsiderKey) = makeAddrAndKey("outsider");
+        bytes[] memory sigs = new bytes[](2);
+        // Order by signer address.
+        (uint256 k0, uint256 k1) =
+            outsider < attesters[0] ? (outsiderKey, attesterKeys[0]) : (attesterKeys[0], outsiderKey);
+        sigs[0] = _sign(k0, 1, ops, scores, deadline);
+        sigs[1] = _sign(k1, 1, ops, scores, deadline);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.NotAttester.selector, outsider));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_ContentNodeWalletIsNotAnAttester() public {
+        (, address cnWallet,,) = newOperator("cn3", D.CONTENT_NODE, 200_000 ether);
+        assertFalse(p.issuance.isAttester(cnWallet));
+        assertTrue(p.issuance.isAttester(attesters[0]));
+        // A discovery node slashed below its minimum stops attesting.
+        vm.prank(address(p.timelock));
+        p.staking.slash(dn1, 1 ether, bytes32(0));
+        address dn1Wallet =
+            p.registry.getService(p.registry.serviceIdByEndpoint("https://dn1.audius.test")).delegateWallet;
+        assertFalse(p.issuance.isAttester(dn1Wallet));
+    }
+
+    function test_RevertWhen_AttestationReplayedAcrossRounds() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 30 days;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+        // Same round again: finalized.
+        vm.expectRevert(abi.encodeWithSelector(Issuance.AlreadyFinalized.selector, 1));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+        // Next round with round 1's signatures: they recover to other addresses.
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound();
+        vm.expectRevert();
+        p.issuance.submitActivity(2, ops, scores, deadline, sigs);
+        // And round 1 is no longer the open one.
+        vm.expectRevert(abi.encodeWithSelector(Issuance.WrongRound.selector, 1, 2));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_RevertWhen_AttestationMalformed() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.Expired.selector, deadline));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+        deadline = block.timestamp + 1 hours;
+
+        uint16[] memory short = new uint16[](1);
+        vm.expectRevert(Issuance.LengthMismatch.selector);
+        p.issuance.submitActivity(1, ops, short, deadline, sigs);
+
+        (ops[0], ops[1]) = (ops[1], ops[0]);
+        (scores[0], scores[1]) = (scores[1], scores[0]);
+        sigs = _signatures(1, ops, scores, deadline, 2);
+        vm.expectRevert(Issuance.NotAscending.selector);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+
+        (ops, scores) = _activity();
+        scores[0] = 10_001;
+        sigs = _signatures(1, ops, scores, deadline, 2);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.InvalidScore.selector, 10_001));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_RevertWhen_AttestingBeforeAnyFinishedRound() public {
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        bytes[] memory sigs = new bytes[](0);
+        vm.expectRevert(Issuance.NoFinishedRound.selector);
+        p.issuance.submitActivity(0, ops, scores, block.timestamp, sigs);
+    }
+
+    function test_AttestationAfterNeutralClaimIsRefused() public {
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        p.issuance.claimRewards(cn1);
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.AlreadyFinalized.selector, 1));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    // ---- parameters ----
+
+    function test_Parameters() public {
+        (uint40 duration, uint16 bps, uint40 window, uint16 quorum) = p.issuance.parameters();
+        assertEq(duration, D.ROUND_DURATION);
+        assertEq(bps, D.INFLATION_BPS_PER_YEAR);
+        assertEq(window, D.ATTESTATION_WINDOW);
+        assertEq(quorum, ATTESTATION_QUORUM);
+        vm.prank(address(p.timelock));
+        p.issuance.setParameters(14 days, 500, 2 days, 3);
+        (duration, bps, window, quorum) = p.issuance.parameters();
+        assertEq(duration, 14 days);
+        assertEq(quorum, 3);
+    }
+
+    function test_RevertWhen_ParametersInvalid() public {
+        vm.expectRevert(abi.encodeWithSelector(GovernedUUPS.NotGovernance.selector, address(this)));
+        p.issuance.setParameters(14 days, 500, 2 days, 3);
+        vm.startPrank(address(p.timelock));
+        vm.expectRevert(Issuance.InvalidParameters.selector);
+        p.issuance.setParameters(0, 500, 0, 1);
+        vm.expectRevert(Issuance.InvalidParameters.selector);
+        p.issuance.setParameters(1 days, 500, 1 days, 1);
+        vm.expectRevert(Issuance.InvalidParameters.selector);
+        p.issuance.setParameters(7 days, 10_001, 1 days, 1);
+        vm.expectRevert(Issuance.InvalidParameters.selector);
+        p.issuance.setParameters(7 days, 500, 1 days, 0);
+        vm.stopPrank();
+    }
+}

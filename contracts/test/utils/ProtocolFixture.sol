@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {ProtocolDeployment} from "../../script/ProtocolDeployment.sol";
+import {ProtocolDefaults as D} from "../../src/ProtocolDefaults.sol";
+
+/// @dev The whole protocol as the deployment script wires it (this test contract deploys and holds the supply).
+abstract contract ProtocolFixture is Test, ProtocolDeployment {
+    Deployment internal p;
+    address internal guardian = makeAddr("guardian");
+    uint16 internal constant ATTESTATION_QUORUM = 2;
+    uint256 private walletNonce;
+
+    function setUp() public virtual {
+        vm.warp(1_700_000_000);
+        p = deployProtocol(
+            address(this), Config({treasury: address(this), guardian: guardian, attestationQuorum: ATTESTATION_QUORUM})
+        );
+    }
+
+    function fund(address account, uint256 amount) internal {
+        require(p.token.transfer(account, amount));
+        vm.prank(account);
+        p.token.approve(address(p.staking), type(uint256).max);
+    }
+
+    function newOperator(string memory name, bytes32 serviceType, uint256 stake)
+        internal
+        returns (address operator, address wallet, uint256 walletKey, uint256 serviceId)
+    {
+        operator = makeAddr(name);
+        (wallet, walletKey) = makeAddrAndKey(string.concat(name, "-wallet"));
+        fund(operator, stake);
+        vm.prank(operator);
+        serviceId = p.registry.register(serviceType, string.concat("https://", name, ".audius.test"), stake, wallet);
+    }
+
+    /// @dev Propose one call from `proposer`; returns the id after the voting delay has passed.
+    function propose(address proposer, address target, bytes memory data, string memory description)
+        internal
+        returns (uint256 id)
+    {
+        address[] memory targets = new address[](1);
+        targets[0] = target;
+        uint256[] memory values = new uint256[](1);
+        bytes[] memory calldatas = new bytes[](1);
+        calldatas[0] = data;
+        vm.prank(proposer);
+        id = p.governor.propose(targets, values, calldatas, description);
+    }
+
+    /// @dev Queue and execute a succeeded single-call proposal.
+    function queueAndExecute(address target, bytes memory data, string memory description) internal {
+        address[] memory targets = new address[](1);
+        targets[0] = target;
+        uint256[] memory values = new uint256[](1);
+        bytes[] memory calldatas = new bytes[](1);
+        calldatas[0] = data;
+        bytes32 descriptionHash = keccak256(bytes(description));
+        p.governor.queue(targets, values, calldatas, descriptionHash);
+        vm.warp(block.timestamp + D.TIMELOCK_DELAY);
+        p.governor.execute(targets, values, calldatas, descriptionHash);
+    }
+
+    /// @dev Run a proposal through: propose, vote For with each voter, queue, execute.
+    function pass(
+        address proposer,
+        address[] memory voters,
+        address target,
+        bytes memory data,
+        string memory description
+    ) internal returns (uint256 id) {
+        id = propose(proposer, target, data, description);
+        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
+        for (uint256 i = 0; i < voters.length; ++i) {
+            vm.prank(voters[i]);
+            p.governor.castVote(id, 1);
+        }
+        vm.warp(block.timestamp + D.VOTING_PERIOD);
+        assertEq(uint8(p.governor.state(id)), uint8(IGovernor.ProposalState.Succeeded));
+        queueAndExecute(target, data, description);
+    }
+}
