@@ -15,7 +15,13 @@ echo "== formatting"
 cargo fmt --all --check
 
 echo "== contracts: forge test"
-(cd contracts && FOUNDRY_PROFILE="${FOUNDRY_PROFILE:-ci}" forge test)
+# CI runs fuzz and invariant tests at CI depth (10,000 runs); a local run uses the default profile unless asked.
+profile="${FOUNDRY_PROFILE:-$([[ "${CI:-}" == "true" ]] && echo ci || echo default)}"
+(cd contracts && FOUNDRY_PROFILE="$profile" forge test)
+
+echo "== contracts: gas snapshots"
+(cd contracts && FOUNDRY_PROFILE=default forge snapshot --no-match-path 'test/gas/*' --check)
+"$REPO_ROOT/scripts/bench/gas.sh" --check
 
 echo "== rust: clippy"
 cargo clippy --quiet --workspace --all-targets -- -D warnings

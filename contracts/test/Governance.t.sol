@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
@@ -340,6 +341,33 @@ contract GovernanceTest is ProtocolFixture {
         );
         assertEq(address(uint160(uint256(vm.load(address(p.staking), ERC1967Utils.IMPLEMENTATION_SLOT)))), next);
         assertEq(p.staking.operatorStake(alice), 1_000_000 ether, "state kept across the upgrade");
+    }
+
+    function test_RevertWhen_InitializedWithZeroAddresses() public {
+        address registryImpl = address(new ServiceRegistry());
+        vm.expectRevert(GovernedUUPS.ZeroAddress.selector);
+        new ERC1967Proxy(registryImpl, abi.encodeCall(ServiceRegistry.initialize, (address(this), Staking(address(0)))));
+        address issuanceImpl = address(new Issuance());
+        vm.expectRevert(GovernedUUPS.ZeroAddress.selector);
+        new ERC1967Proxy(
+            issuanceImpl,
+            abi.encodeCall(
+                Issuance.initialize,
+                (address(this), AudioToken(address(0)), p.staking, p.registry, 7 days, 700, 1 days, 1)
+            )
+        );
+        address stakingImpl = address(new Staking());
+        vm.expectRevert(GovernedUUPS.ZeroAddress.selector);
+        new ERC1967Proxy(
+            stakingImpl,
+            abi.encodeCall(Staking.initialize, (address(0), IERC20(address(p.token)), 8 days, 8 days, 0, 0))
+        );
+    }
+
+    function test_WiringViews() public view {
+        assertEq(address(p.registry.staking()), address(p.staking));
+        assertTrue(p.governor.proposalNeedsQueuing(0));
+        assertEq(p.governor.proposalThreshold(), D.PROPOSAL_THRESHOLD);
     }
 
     function test_TokenMinterChangesOnlyByVote() public {

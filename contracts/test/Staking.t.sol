@@ -593,6 +593,9 @@ contract StakingTest is StakingFixture {
         vm.prank(gov);
         staking.slash(op, OP_STAKE, bytes32(0));
         vm.expectRevert(abi.encodeWithSelector(Staking.PoolWipedOut.selector, op));
+        vm.prank(issuer);
+        staking.addRewards(op, 1);
+        vm.expectRevert(abi.encodeWithSelector(Staking.PoolWipedOut.selector, op));
         _delegate(fan, 1_000 ether);
         vm.expectRevert(abi.encodeWithSelector(Staking.PoolWipedOut.selector, op));
         vm.prank(op);

@@ -104,10 +104,8 @@ contract AudiusGovernor is
         _requireWindowBelowLockup();
     }
 
+    /// @dev `initialize` sets the votes token and the timelock before the settings, so both are known here.
     function _requireWindowBelowLockup() private view {
-        // During initialize the timelock is set before the settings; the token (staking) always is.
-        address timelockAddress = timelock();
-        if (timelockAddress == address(0)) return;
         uint256 window = governanceWindow();
         uint256 lockup = IWithdrawalLockup(address(token())).minWithdrawalLockup();
         if (window >= lockup) revert WindowTooLong(window, lockup);

@@ -5,10 +5,10 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
-import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
+import {PackedCheckpoints} from "../utils/PackedCheckpoints.sol";
 import {IGovernanceWindow} from "../governance/IGovernanceWindow.sol";
 
 /// @title Staking: custody of all staked AUDIO, one share pool per node operator
@@ -22,15 +22,16 @@ import {IGovernanceWindow} from "../governance/IGovernanceWindow.sol";
 /// fraction of total stake at the proposal snapshot, so stake added after the snapshot cannot vote.
 contract Staking is GovernedUUPS, IERC5805 {
     using SafeERC20 for IERC20;
-    using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
 
     /// @notice One operator's pool.
     struct Pool {
         // AUDIO owned by the pool: operator stake, delegations, pending withdrawals, credited rewards and fees.
-        uint128 assets;
+        uint112 assets;
         // Shares outstanding, active and pending withdrawal.
-        uint128 shares;
+        uint112 shares;
+        // Number of vote checkpoints (in this slot, which every change writes anyway).
+        uint32 voteCheckpoints;
         // Sum of the minimum / maximum stakes of the operator's registered services; maxStake 0 = no services.
         uint96 minStake;
         uint96 maxStake;
@@ -64,6 +65,7 @@ contract Staking is GovernedUUPS, IERC5805 {
         uint40 removeDelegatorLockup;
         uint40 cutCooldown;
         uint96 minDelegation;
+        uint32 totalCheckpoints;
         uint256 feeAccumulator;
         uint256 unsettledFees;
         mapping(address operator => Pool) pools;
@@ -71,8 +73,8 @@ contract Staking is GovernedUUPS, IERC5805 {
         mapping(address operator => mapping(address account => Withdrawal)) withdrawals;
         mapping(address operator => mapping(address delegator => uint40)) removals;
         mapping(address account => uint256) principal;
-        mapping(address operator => Checkpoints.Trace208) votes;
-        Checkpoints.Trace208 totalStake;
+        mapping(address operator => PackedCheckpoints.History) votes;
+        PackedCheckpoints.History totalStake;
     }
 
     // keccak256(abi.encode(uint256(keccak256("audius.storage.Staking")) - 1)) & ~bytes32(uint256(0xff))
@@ -395,7 +397,7 @@ contract Staking is GovernedUUPS, IERC5805 {
         $.shares[operator][msg.sender] = remainingShares;
         uint40 unlockAt = uint40(block.timestamp) + $.unstakeLockup;
         $.withdrawals[operator][msg.sender] =
-        // forge-lint: disable-next-line(unsafe-typecast) at most `held`, which fits the pool's uint128 shares
+        // forge-lint: disable-next-line(unsafe-typecast) at most `held`, which fits the pool's uint112 shares
         Withdrawal({shares: uint128(shares), unlockAt: unlockAt, slashEpoch: pool.slashEpoch});
         emit WithdrawalRequested(operator, msg.sender, shares, unlockAt);
     }
@@ -448,7 +450,7 @@ contract Staking is GovernedUUPS, IERC5805 {
         }
         if (feeShares != 0) {
             $.shares[operator][operator] += feeShares;
-            pool.shares = (totalShares + feeShares).toUint128();
+            pool.shares = (totalShares + feeShares).toUint112();
         }
         _setAssets($, operator, pool, newAssets);
         emit RewardsAdded(operator, amount, feeShares);
@@ -459,7 +461,7 @@ contract Staking is GovernedUUPS, IERC5805 {
     function depositFees(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         StakingStorage storage $ = _s();
-        uint256 total = $.totalStake.latest();
+        uint256 total = _totalStake($);
         if (total == 0) revert NoStake();
         $.feeAccumulator += Math.mulDiv(amount, FEE_PRECISION, total);
         $.unsettledFees += amount;
@@ -490,21 +492,24 @@ contract Staking is GovernedUUPS, IERC5805 {
 
     /// @notice Current voting power: the operator's whole pool.
     function getVotes(address account) external view returns (uint256) {
-        return _s().votes[account].latest();
+        StakingStorage storage $ = _s();
+        return PackedCheckpoints.latest($.votes[account], $.pools[account].voteCheckpoints);
     }
 
     /// @notice Voting power of `account` at a past `timepoint` (a timestamp).
     function getPastVotes(address account, uint256 timepoint) external view returns (uint256) {
         _requirePast(timepoint);
-        // forge-lint: disable-next-line(unsafe-typecast) below clock(), a uint48
-        return _s().votes[account].upperLookupRecent(uint48(timepoint));
+        StakingStorage storage $ = _s();
+        // forge-lint: disable-next-line(unsafe-typecast) below clock(), which fits 32 bits until 2106
+        return PackedCheckpoints.upperLookup($.votes[account], $.pools[account].voteCheckpoints, uint32(timepoint));
     }
 
     /// @notice Total stake (the voting supply) at a past `timepoint`.
     function getPastTotalSupply(uint256 timepoint) external view returns (uint256) {
         _requirePast(timepoint);
-        // forge-lint: disable-next-line(unsafe-typecast) below clock(), a uint48
-        return _s().totalStake.upperLookupRecent(uint48(timepoint));
+        StakingStorage storage $ = _s();
+        // forge-lint: disable-next-line(unsafe-typecast) below clock(), which fits 32 bits until 2106
+        return PackedCheckpoints.upperLookup($.totalStake, $.totalCheckpoints, uint32(timepoint));
     }
 
     /// @notice Votes are not delegable: they follow stake to the operator of the pool it is staked in.
@@ -570,7 +575,7 @@ contract Staking is GovernedUUPS, IERC5805 {
 
     /// @notice Total stake now (settled rewards and fees included).
     function totalStaked() external view returns (uint256) {
-        return _s().totalStake.latest();
+        return _totalStake(_s());
     }
 
     /// @notice Active shares of `account` in `operator`'s pool and their value in AUDIO.
@@ -627,7 +632,7 @@ contract Staking is GovernedUUPS, IERC5805 {
             newShares = Math.mulDiv(amount, totalShares, assets);
             if (newShares == 0) revert ZeroShares();
         }
-        pool.shares = (totalShares + newShares).toUint128();
+        pool.shares = (totalShares + newShares).toUint112();
         $.shares[operator][account] += newShares;
         $.principal[account] += amount;
         _setAssets($, operator, pool, assets + amount);
@@ -643,8 +648,8 @@ contract Staking is GovernedUUPS, IERC5805 {
         uint256 remainingShares = totalShares - shares;
         // The last shares out take whatever rounding left in the pool, so nothing is stranded.
         uint256 amount = remainingShares == 0 ? assets : Math.mulDiv(shares, assets, totalShares);
-        // forge-lint: disable-next-line(unsafe-typecast) less than the uint128 it was read from
-        pool.shares = uint128(remainingShares);
+        // forge-lint: disable-next-line(unsafe-typecast) less than the uint112 it was read from
+        pool.shares = uint112(remainingShares);
         uint256 principal = $.principal[account];
         $.principal[account] = principal - Math.min(principal, amount);
         _setAssets($, operator, pool, assets - amount);
@@ -668,14 +673,15 @@ contract Staking is GovernedUUPS, IERC5805 {
     /// @dev The one place pool assets change: keeps the operator's votes and the total stake checkpoints in step.
     function _setAssets(StakingStorage storage $, address operator, Pool storage pool, uint256 newAssets) private {
         uint256 oldAssets = pool.assets;
-        pool.assets = newAssets.toUint128();
-        uint48 now_ = clock();
-        // Pool assets are uint128 (checked above) and the total is bounded by AUDIO's supply: both fit uint208.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        $.votes[operator].push(now_, uint208(newAssets));
-        uint256 total = $.totalStake.latest();
-        // forge-lint: disable-next-line(unsafe-typecast)
-        $.totalStake.push(now_, uint208(total + newAssets - oldAssets));
+        uint32 now_ = block.timestamp.toUint32();
+        uint256 votes = PackedCheckpoints.push($.votes[operator], pool.voteCheckpoints, now_, newAssets.toUint96());
+        pool.assets = newAssets.toUint112();
+        // forge-lint: disable-next-line(unsafe-typecast) at most one more than a uint32
+        pool.voteCheckpoints = uint32(votes);
+        uint256 count = $.totalCheckpoints;
+        uint256 total = PackedCheckpoints.latest($.totalStake, count) + newAssets - oldAssets;
+        // forge-lint: disable-next-line(unsafe-typecast) at most one more than a uint32
+        $.totalCheckpoints = uint32(PackedCheckpoints.push($.totalStake, count, now_, total.toUint96()));
         emit DelegateVotesChanged(operator, oldAssets, newAssets);
     }
 
@@ -710,6 +716,10 @@ contract Staking is GovernedUUPS, IERC5805 {
         $.removeDelegatorLockup = removeDelegatorLockup_;
         $.cutCooldown = cutCooldown_;
         emit LockupsSet(unstakeLockup_, removeDelegatorLockup_, cutCooldown_);
+    }
+
+    function _totalStake(StakingStorage storage $) private view returns (uint256) {
+        return PackedCheckpoints.latest($.totalStake, $.totalCheckpoints);
     }
 
     function _requirePast(uint256 timepoint) private view {
