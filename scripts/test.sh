@@ -20,7 +20,7 @@ profile="${FOUNDRY_PROFILE:-$([[ "${CI:-}" == "true" ]] && echo ci || echo defau
 (cd contracts && FOUNDRY_PROFILE="$profile" forge test)
 
 echo "== contracts: gas snapshots"
-(cd contracts && FOUNDRY_PROFILE=default forge snapshot --no-match-path 'test/gas/*' --check)
+(cd contracts && FOUNDRY_PROFILE=default forge snapshot --check)
 "$REPO_ROOT/scripts/bench/gas.sh" --check
 
 echo "== rust: clippy"

@@ -35,7 +35,7 @@ contract AudioToken is ERC20, ERC20Burnable, ERC20Permit, Ownable {
     }
 
     /// @notice Replace the minter. Owner (governance) only.
-    /// @param newMinter The new minter; zero disables minting.
+    /// @param newMinter The new minter; zero disables minting (deliberately allowed: no zero check).
     function setMinter(address newMinter) external onlyOwner {
         emit MinterChanged(minter, newMinter);
         minter = newMinter;

@@ -26,12 +26,7 @@ import {
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IGovernanceWindow} from "./IGovernanceWindow.sol";
-
-/// @notice What the governor needs of the staking contract beyond votes: the lockup its window must stay under.
-interface IWithdrawalLockup {
-    /// @notice The shorter of the withdrawal lockups, in seconds.
-    function minWithdrawalLockup() external view returns (uint256);
-}
+import {IWithdrawalLockup} from "./IWithdrawalLockup.sol";
 
 /// @title AudiusGovernor: one staked AUDIO, one vote
 /// @notice OpenZeppelin Governor over the staking contract's checkpointed stake (timestamp clock, so every duration

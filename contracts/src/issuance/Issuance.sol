@@ -260,7 +260,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
             revert BelowQuorum(signatures.length, $.attestationQuorum);
         }
         bytes32 digest = activityDigest(round, operators, scores, deadline);
-        address previous;
+        address previous = address(0);
         for (uint256 i = 0; i < signatures.length; ++i) {
             address signer = ECDSA.recover(digest, signatures[i]);
             if (signer <= previous) revert NotAscending();
@@ -277,7 +277,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         address[] calldata operators,
         uint16[] calldata scores
     ) private returns (uint256 weightTotal) {
-        address previous;
+        address previous = address(0);
         for (uint256 i = 0; i < operators.length; ++i) {
             address operator = operators[i];
             if (operator <= previous) revert NotAscending();

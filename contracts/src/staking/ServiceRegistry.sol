@@ -246,10 +246,7 @@ contract ServiceRegistry is GovernedUUPS {
     function isInBounds(uint256 serviceId) external view returns (bool) {
         RegistryStorage storage $ = _r();
         address owner = $.services[serviceId].owner;
-        if (owner == address(0)) return false;
-        Staking.Pool memory pool = $.staking.poolOf(owner);
-        (, uint256 direct) = $.staking.positionOf(owner, owner);
-        return direct >= pool.minStake && pool.assets <= pool.maxStake;
+        return owner != address(0) && $.staking.isWithinBounds(owner);
     }
 
     // ---- internals ----

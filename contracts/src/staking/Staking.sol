@@ -10,6 +10,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
 import {PackedCheckpoints} from "../utils/PackedCheckpoints.sol";
 import {IGovernanceWindow} from "../governance/IGovernanceWindow.sol";
+import {IWithdrawalLockup} from "../governance/IWithdrawalLockup.sol";
 
 /// @title Staking: custody of all staked AUDIO, one share pool per node operator
 /// @notice An operator's pool holds the operator's own stake and everything delegated to it. Ownership of a pool
@@ -20,7 +21,7 @@ import {IGovernanceWindow} from "../governance/IGovernanceWindow.sol";
 /// @dev Voting power (ERC-5805, timestamp clock) follows Audius: an operator votes with its whole pool (its own
 /// stake plus delegations), checkpointed on every change; total voting supply is total stake. Quorum is a
 /// fraction of total stake at the proposal snapshot, so stake added after the snapshot cannot vote.
-contract Staking is GovernedUUPS, IERC5805 {
+contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -591,6 +592,12 @@ contract Staking is GovernedUUPS, IERC5805 {
         return _toAssets($.pools[operator], $.shares[operator][operator] + $.withdrawals[operator][operator].shares);
     }
 
+    /// @notice Whether an operator is within its bounds: its own active stake covers the minimums of its services
+    /// and its pool stays within their maximums.
+    function isWithinBounds(address operator) external view returns (bool) {
+        return _withinBounds(_s(), operator);
+    }
+
     /// @notice The pending withdrawal of `account` from `operator`'s pool.
     function withdrawalOf(address operator, address account) external view returns (Withdrawal memory) {
         return _s().withdrawals[operator][account];
@@ -690,6 +697,11 @@ contract Staking is GovernedUUPS, IERC5805 {
         uint256 direct = _toAssets(pool, $.shares[operator][operator]);
         if (direct < pool.minStake) revert BelowMinStake(direct, pool.minStake);
         if (pool.assets > pool.maxStake) revert AboveMaxStake(pool.assets, pool.maxStake);
+    }
+
+    function _withinBounds(StakingStorage storage $, address operator) private view returns (bool) {
+        Pool storage pool = $.pools[operator];
+        return _toAssets(pool, $.shares[operator][operator]) >= pool.minStake && pool.assets <= pool.maxStake;
     }
 
     function _minDelegation(StakingStorage storage $, Pool storage pool) private view returns (uint256) {
