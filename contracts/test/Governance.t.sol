@@ -71,19 +71,10 @@ contract GovernanceTest is ProtocolFixture {
 
     function test_ExecutionWaitsForTheTimelock() public {
         bytes memory call = abi.encodeCall(Staking.setGlobalMinDelegation, (1 ether));
-        uint256 id = propose(alice, address(p.staking), call, "early");
-        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
-        vm.prank(alice);
-        p.governor.castVote(id, 1);
-        vm.warp(block.timestamp + D.VOTING_PERIOD);
-        address[] memory targets = new address[](1);
-        targets[0] = address(p.staking);
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        calldatas[0] = call;
-        p.governor.queue(targets, values, calldatas, keccak256("early"));
+        voteThrough(propose(alice, address(p.staking), call, "early"), alice);
+        queue(address(p.staking), call, "early");
         vm.expectRevert(); // TimelockUnexpectedOperationState: not ready
-        p.governor.execute(targets, values, calldatas, keccak256("early"));
+        execute(address(p.staking), call, "early");
     }
 
     function test_RevertWhen_ProposerBelowThreshold() public {
@@ -177,12 +168,9 @@ contract GovernanceTest is ProtocolFixture {
     // ---- guardian ----
 
     function test_GuardianVetoesAndCanBeVotedOut() public {
-        uint256 id = propose(alice, address(p.staking), abi.encodeCall(Staking.setGlobalMinDelegation, (1)), "veto me");
-        address[] memory targets = new address[](1);
-        targets[0] = address(p.staking);
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        calldatas[0] = abi.encodeCall(Staking.setGlobalMinDelegation, (1));
+        bytes memory call = abi.encodeCall(Staking.setGlobalMinDelegation, (1));
+        uint256 id = propose(alice, address(p.staking), call, "veto me");
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = single(address(p.staking), call);
         vm.prank(guardian);
         p.governor.cancel(targets, values, calldatas, keccak256("veto me"));
         assertEq(uint8(p.governor.state(id)), uint8(IGovernor.ProposalState.Canceled));
@@ -221,16 +209,8 @@ contract GovernanceTest is ProtocolFixture {
         p.staking.requestWithdrawal(bob, type(uint256).max);
         uint40 unlockAt = p.staking.withdrawalOf(bob, bob).unlockAt;
 
-        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
-        vm.prank(alice);
-        p.governor.castVote(id, 1);
-        vm.warp(block.timestamp + D.VOTING_PERIOD);
-        address[] memory targets = new address[](1);
-        targets[0] = address(p.staking);
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        calldatas[0] = call;
-        p.governor.queue(targets, values, calldatas, keccak256("slash bob"));
+        voteThrough(id, alice);
+        queue(address(p.staking), call, "slash bob");
         vm.warp(block.timestamp + D.TIMELOCK_DELAY);
         assertLt(block.timestamp, unlockAt, "the lockup outlasts the whole governance window");
         vm.expectRevert(abi.encodeWithSelector(Staking.StillLocked.selector, unlockAt));
@@ -238,7 +218,7 @@ contract GovernanceTest is ProtocolFixture {
         p.staking.withdraw(bob);
 
         uint256 supply = p.token.totalSupply();
-        p.governor.execute(targets, values, calldatas, keccak256("slash bob"));
+        execute(address(p.staking), call, "slash bob");
         assertEq(p.staking.operatorStake(bob), 500_000 ether);
         assertEq(p.token.totalSupply(), supply - 500_000 ether);
         vm.warp(unlockAt);
@@ -251,23 +231,15 @@ contract GovernanceTest is ProtocolFixture {
         // Lengthening the vote so that proposal-to-execution reaches the withdrawal lockup is refused at execution.
         bytes memory tooLong = abi.encodeCall(p.governor.setVotingPeriod, (6 days));
         uint256 id = propose(alice, address(p.governor), tooLong, "longer votes");
-        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
-        vm.prank(alice);
-        p.governor.castVote(id, 1);
-        vm.warp(block.timestamp + D.VOTING_PERIOD);
-        address[] memory targets = new address[](1);
-        targets[0] = address(p.governor);
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        calldatas[0] = tooLong;
-        p.governor.queue(targets, values, calldatas, keccak256("longer votes"));
+        voteThrough(id, alice);
+        queue(address(p.governor), tooLong, "longer votes");
         vm.warp(block.timestamp + D.TIMELOCK_DELAY);
         vm.expectRevert(
             abi.encodeWithSelector(
                 AudiusGovernor.WindowTooLong.selector, D.VOTING_DELAY + 6 days + D.TIMELOCK_DELAY, D.UNSTAKE_LOCKUP
             )
         );
-        p.governor.execute(targets, values, calldatas, keccak256("longer votes"));
+        execute(address(p.governor), tooLong, "longer votes");
 
         pass(
             alice, _voters(alice, bob), address(p.governor), abi.encodeCall(p.governor.setVotingPeriod, (4 days)), "4d"

@@ -255,6 +255,34 @@ contract ServiceRegistryTest is StakingFixture {
         vm.stopPrank();
     }
 
+    function test_RevertWhen_BoundsExceedStoredWidth() public {
+        uint96 tooBig = uint96(type(uint88).max) + 1;
+        vm.expectRevert(abi.encodeWithSelector(ServiceRegistry.InvalidBounds.selector, 1, tooBig));
+        vm.prank(gov);
+        registry.addServiceType("x", 1, tooBig);
+    }
+
+    function test_RevertWhen_TooManyServiceTypes() public {
+        vm.startPrank(gov);
+        for (uint256 i = 0; i < 253; ++i) {
+            registry.addServiceType(bytes32(i + 1), 1, 2); // content-node and discovery-node hold ids 1 and 2
+        }
+        vm.expectRevert(ServiceRegistry.TooManyServiceTypes.selector);
+        registry.addServiceType("one-too-many", 1, 2);
+        vm.stopPrank();
+    }
+
+    function test_RemovedTypeKeepsItsNameForExistingServices() public {
+        uint256 id = _register(alice, "https://cn1.test", aliceWallet, STAKE);
+        vm.startPrank(gov);
+        registry.removeServiceType(D.CONTENT_NODE);
+        assertEq(registry.getService(id).serviceType, D.CONTENT_NODE);
+        registry.addServiceType(D.CONTENT_NODE, 1 ether, 2 ether); // re-added under the same compact id
+        vm.stopPrank();
+        assertEq(registry.getService(id).serviceType, D.CONTENT_NODE);
+        assertEq(registry.getService(id).minStake, D.CONTENT_NODE_MIN_STAKE, "bounds as of registration");
+    }
+
     function test_RevertWhen_ServiceTypeAdministrationByNonGovernance() public {
         vm.startPrank(alice);
         vm.expectRevert(abi.encodeWithSelector(GovernedUUPS.NotGovernance.selector, alice));

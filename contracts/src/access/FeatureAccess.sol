@@ -5,9 +5,10 @@ import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
 import {Staking} from "../staking/Staking.sol";
 
 /// @title FeatureAccess: stake tiers that unlock artist tooling
-/// @notice An account's tier is set by the AUDIO it has staked (as operator or delegator, its principal): at or
-/// above each governable threshold it reaches bronze (1), silver (2), gold (3), platinum (4). The bridge attests
-/// tiers onto Solana profiles so apps unlock features without an Ethereum call.
+/// @notice An account's tier is set by the AUDIO it has staked: its own stake as an operator plus the principal it
+/// has delegated to others (`Staking.principalOf`). At or above each governable threshold it reaches bronze (1),
+/// silver (2), gold (3), platinum (4). The bridge attests tiers onto Solana profiles so apps unlock features
+/// without an Ethereum call.
 contract FeatureAccess is GovernedUUPS {
     /// @custom:storage-location erc7201:audius.storage.FeatureAccess
     struct FeatureAccessStorage {
@@ -46,7 +47,7 @@ contract FeatureAccess is GovernedUUPS {
     /// @notice An account's tier: 0 none, 1 bronze, 2 silver, 3 gold, 4 platinum.
     function tierOf(address account) external view returns (uint8 tier) {
         FeatureAccessStorage storage $ = _f();
-        uint256 stake = $.staking.principalOf(account);
+        uint256 stake = $.staking.principalOf(account) + $.staking.operatorStake(account);
         while (tier < 4 && stake >= $.thresholds[tier]) {
             ++tier;
         }

@@ -111,14 +111,17 @@ contract AudiusGovernor is
 
     // ---- required overrides ----
 
+    /// @inheritdoc GovernorUpgradeable
     function votingDelay() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
         return super.votingDelay();
     }
 
+    /// @inheritdoc GovernorUpgradeable
     function votingPeriod() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
         return super.votingPeriod();
     }
 
+    /// @inheritdoc GovernorUpgradeable
     function quorum(uint256 timepoint)
         public
         view
@@ -128,6 +131,7 @@ contract AudiusGovernor is
         return super.quorum(timepoint);
     }
 
+    /// @inheritdoc GovernorUpgradeable
     function proposalThreshold()
         public
         view
@@ -137,6 +141,7 @@ contract AudiusGovernor is
         return super.proposalThreshold();
     }
 
+    /// @inheritdoc GovernorUpgradeable
     function state(uint256 proposalId)
         public
         view
@@ -146,6 +151,7 @@ contract AudiusGovernor is
         return super.state(proposalId);
     }
 
+    /// @inheritdoc GovernorUpgradeable
     function proposalNeedsQueuing(uint256 proposalId)
         public
         view

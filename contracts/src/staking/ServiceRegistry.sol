@@ -12,14 +12,15 @@ import {Staking} from "./Staking.sol";
 /// @dev A service keeps the bounds of its type as they were when it registered; `refreshBounds` applies the
 /// type's current bounds to one service (anyone may call it), so a bounds change never loops over services.
 contract ServiceRegistry is GovernedUUPS {
-    /// @notice A service type.
+    /// @notice A service type. `index` is its compact id, assigned when the name is first added and kept for good.
     struct ServiceType {
         uint96 minStake;
         uint96 maxStake;
         bool active;
+        uint8 index;
     }
 
-    /// @notice A registered service. `owner == address(0)` means no such service (or deregistered).
+    /// @notice A registered service as the views return it. `owner == address(0)`: no such service.
     struct Service {
         address owner;
         uint96 minStake;
@@ -29,13 +30,25 @@ contract ServiceRegistry is GovernedUUPS {
         string endpoint;
     }
 
+    /// @dev A service as stored: two slots plus the endpoint (bounds as of registration, type by compact id).
+    struct StoredService {
+        address owner;
+        uint88 minStake;
+        uint8 typeIndex;
+        address delegateWallet;
+        uint88 maxStake;
+        string endpoint;
+    }
+
     /// @custom:storage-location erc7201:audius.storage.ServiceRegistry
     struct RegistryStorage {
         Staking staking;
         uint256 serviceCount;
         mapping(bytes32 serviceType => ServiceType) types;
         mapping(bytes32 serviceType => string) versions;
-        mapping(uint256 serviceId => Service) services;
+        mapping(uint256 serviceId => StoredService) services;
+        mapping(uint8 index => bytes32) typeNames;
+        uint8 typeCount;
         mapping(bytes32 endpointHash => uint256) serviceIdByEndpoint;
         mapping(address delegateWallet => uint256) serviceIdByWallet;
     }
@@ -65,6 +78,7 @@ contract ServiceRegistry is GovernedUUPS {
     error UnknownServiceType(bytes32 serviceType);
     error ServiceTypeExists(bytes32 serviceType);
     error InvalidBounds(uint96 minStake, uint96 maxStake);
+    error TooManyServiceTypes();
     error InvalidEndpoint();
     error EndpointTaken(uint256 serviceId);
     error WalletTaken(uint256 serviceId);
@@ -88,9 +102,16 @@ contract ServiceRegistry is GovernedUUPS {
     /// @param maxStake Maximum pool stake per service of this type, in wei.
     function addServiceType(bytes32 serviceType, uint96 minStake, uint96 maxStake) external onlyGovernance {
         RegistryStorage storage $ = _r();
-        if ($.types[serviceType].active) revert ServiceTypeExists(serviceType);
+        ServiceType storage t = $.types[serviceType];
+        if (t.active) revert ServiceTypeExists(serviceType);
         _requireBounds(minStake, maxStake);
-        $.types[serviceType] = ServiceType({minStake: minStake, maxStake: maxStake, active: true});
+        uint8 index = t.index;
+        if (index == 0) {
+            if ($.typeCount == type(uint8).max) revert TooManyServiceTypes();
+            index = ++$.typeCount;
+            $.typeNames[index] = serviceType;
+        }
+        $.types[serviceType] = ServiceType({minStake: minStake, maxStake: maxStake, active: true, index: index});
         emit ServiceTypeAdded(serviceType, minStake, maxStake);
     }
 
@@ -98,8 +119,9 @@ contract ServiceRegistry is GovernedUUPS {
     /// Governance only.
     function removeServiceType(bytes32 serviceType) external onlyGovernance {
         RegistryStorage storage $ = _r();
-        if (!$.types[serviceType].active) revert UnknownServiceType(serviceType);
-        delete $.types[serviceType];
+        ServiceType storage t = $.types[serviceType];
+        if (!t.active) revert UnknownServiceType(serviceType);
+        t.active = false;
         emit ServiceTypeRemoved(serviceType);
     }
 
@@ -140,12 +162,13 @@ contract ServiceRegistry is GovernedUUPS {
         serviceId = ++$.serviceCount;
         _claimEndpoint($, serviceId, endpoint);
         _claimWallet($, serviceId, delegateWallet);
-        $.services[serviceId] = Service({
+        // Bounds fit 88 bits: `_requireBounds` checked them when the type was set.
+        $.services[serviceId] = StoredService({
             owner: msg.sender,
-            minStake: t.minStake,
+            minStake: uint88(t.minStake),
+            typeIndex: t.index,
             delegateWallet: delegateWallet,
-            maxStake: t.maxStake,
-            serviceType: serviceType,
+            maxStake: uint88(t.maxStake),
             endpoint: endpoint
         });
         emit ServiceRegistered(serviceId, msg.sender, serviceType, endpoint, delegateWallet, stake);
@@ -156,8 +179,8 @@ contract ServiceRegistry is GovernedUUPS {
     /// until you withdraw it.
     function deregister(uint256 serviceId) external {
         RegistryStorage storage $ = _r();
-        Service storage service = _owned($, serviceId);
-        bytes32 serviceType = service.serviceType;
+        StoredService storage service = _owned($, serviceId);
+        bytes32 serviceType = $.typeNames[service.typeIndex];
         uint96 minStake = service.minStake;
         uint96 maxStake = service.maxStake;
         delete $.serviceIdByEndpoint[keccak256(bytes(service.endpoint))];
@@ -170,7 +193,7 @@ contract ServiceRegistry is GovernedUUPS {
     /// @notice Move one of your services to a new endpoint.
     function updateEndpoint(uint256 serviceId, string calldata endpoint) external {
         RegistryStorage storage $ = _r();
-        Service storage service = _owned($, serviceId);
+        StoredService storage service = _owned($, serviceId);
         delete $.serviceIdByEndpoint[keccak256(bytes(service.endpoint))];
         _claimEndpoint($, serviceId, endpoint);
         service.endpoint = endpoint;
@@ -181,7 +204,7 @@ contract ServiceRegistry is GovernedUUPS {
     function updateDelegateWallet(uint256 serviceId, address delegateWallet) external {
         if (delegateWallet == address(0)) revert ZeroAddress();
         RegistryStorage storage $ = _r();
-        Service storage service = _owned($, serviceId);
+        StoredService storage service = _owned($, serviceId);
         delete $.serviceIdByWallet[service.delegateWallet];
         _claimWallet($, serviceId, delegateWallet);
         service.delegateWallet = delegateWallet;
@@ -192,14 +215,15 @@ contract ServiceRegistry is GovernedUUPS {
     /// the operator below its bounds, which the network sees through `isInBounds`.
     function refreshBounds(uint256 serviceId) external {
         RegistryStorage storage $ = _r();
-        Service storage service = $.services[serviceId];
+        StoredService storage service = $.services[serviceId];
         if (service.owner == address(0)) revert UnknownService(serviceId);
-        ServiceType memory t = $.types[service.serviceType];
-        if (!t.active) revert UnknownServiceType(service.serviceType);
+        bytes32 serviceType = $.typeNames[service.typeIndex];
+        ServiceType memory t = $.types[serviceType];
+        if (!t.active) revert UnknownServiceType(serviceType);
         uint96 oldMin = service.minStake;
         uint96 oldMax = service.maxStake;
-        service.minStake = t.minStake;
-        service.maxStake = t.maxStake;
+        service.minStake = uint88(t.minStake);
+        service.maxStake = uint88(t.maxStake);
         emit ServiceBoundsRefreshed(serviceId, t.minStake, t.maxStake);
         $.staking.changeBounds(service.owner, oldMin, oldMax, t.minStake, t.maxStake);
     }
@@ -228,7 +252,17 @@ contract ServiceRegistry is GovernedUUPS {
 
     /// @notice A service by id (`owner == address(0)`: none).
     function getService(uint256 serviceId) external view returns (Service memory) {
-        return _r().services[serviceId];
+        RegistryStorage storage $ = _r();
+        StoredService storage stored = $.services[serviceId];
+        if (stored.owner == address(0)) return Service(address(0), 0, address(0), 0, bytes32(0), "");
+        return Service({
+            owner: stored.owner,
+            minStake: stored.minStake,
+            delegateWallet: stored.delegateWallet,
+            maxStake: stored.maxStake,
+            serviceType: $.typeNames[stored.typeIndex],
+            endpoint: stored.endpoint
+        });
     }
 
     /// @notice The service registered at an endpoint (0: none).
@@ -251,7 +285,7 @@ contract ServiceRegistry is GovernedUUPS {
 
     // ---- internals ----
 
-    function _owned(RegistryStorage storage $, uint256 serviceId) private view returns (Service storage service) {
+    function _owned(RegistryStorage storage $, uint256 serviceId) private view returns (StoredService storage service) {
         service = $.services[serviceId];
         if (service.owner == address(0)) revert UnknownService(serviceId);
         if (service.owner != msg.sender) revert NotServiceOwner(serviceId, msg.sender);
@@ -272,8 +306,11 @@ contract ServiceRegistry is GovernedUUPS {
         $.serviceIdByWallet[delegateWallet] = serviceId;
     }
 
+    /// @dev Non-zero, ordered, and within 88 bits (309 million AUDIO), the width a service stores them in.
     function _requireBounds(uint96 minStake, uint96 maxStake) private pure {
-        if (minStake == 0 || maxStake < minStake) revert InvalidBounds(minStake, maxStake);
+        if (minStake == 0 || maxStake < minStake || maxStake > type(uint88).max) {
+            revert InvalidBounds(minStake, maxStake);
+        }
     }
 
     function _r() private pure returns (RegistryStorage storage $) {

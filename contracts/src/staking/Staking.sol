@@ -447,7 +447,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         uint256 feeShares = 0;
         if (fee != 0) {
             uint256 delegatedValue = Math.mulDiv(newAssets, delegatedShares, totalShares);
-            feeShares = Math.mulDiv(fee, totalShares, delegatedValue - fee);
+            // Rounded up: the rounding remainder goes to the operator.
+            feeShares = Math.mulDiv(fee, totalShares, delegatedValue - fee, Math.Rounding.Ceil);
         }
         if (feeShares != 0) {
             $.shares[operator][operator] += feeShares;
@@ -608,8 +609,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         return _s().removals[operator][delegator];
     }
 
-    /// @notice AUDIO an account has put into pools and not yet taken out (rewards and slashes not counted):
-    /// the stake that feature-access tiers are measured on.
+    /// @notice AUDIO an account has delegated to other operators' pools and not yet taken out (rewards and
+    /// slashes not counted). An operator's own stake is `operatorStake`.
     function principalOf(address account) external view returns (uint256) {
         return _s().principal[account];
     }
@@ -641,7 +642,7 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         }
         pool.shares = (totalShares + newShares).toUint112();
         $.shares[operator][account] += newShares;
-        $.principal[account] += amount;
+        if (account != operator) $.principal[account] += amount;
         _setAssets($, operator, pool, assets + amount);
         emit Deposited(operator, account, amount, newShares);
         $.token.safeTransferFrom(payer, address(this), amount);
@@ -657,8 +658,10 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         uint256 amount = remainingShares == 0 ? assets : Math.mulDiv(shares, assets, totalShares);
         // forge-lint: disable-next-line(unsafe-typecast) less than the uint112 it was read from
         pool.shares = uint112(remainingShares);
-        uint256 principal = $.principal[account];
-        $.principal[account] = principal - Math.min(principal, amount);
+        if (account != operator) {
+            uint256 principal = $.principal[account];
+            $.principal[account] = principal - Math.min(principal, amount);
+        }
         _setAssets($, operator, pool, assets - amount);
         emit Withdrawn(operator, account, shares, amount);
         if (amount != 0) $.token.safeTransfer(account, amount);

@@ -33,17 +33,45 @@ contract GasBench is ProtocolFixture {
         _record("register content node (with stake)");
     }
 
-    function test_IncreaseStake() public {
+    /// @dev Vote checkpoints are stored two per slot, so an append either fills the second half of a slot or
+    /// opens a fresh one. One more checkpoint (operator and total) flips which case the measured call hits; each
+    /// stake operation is measured in both cases.
+    function _shiftCheckpoints() internal {
+        require(p.token.transfer(op, 1 ether));
+        vm.prank(op);
+        p.staking.increaseStake(1 ether);
+        vm.warp(block.timestamp + 1);
+    }
+
+    function _increaseStake(string memory name) internal {
         require(p.token.transfer(op, 1_000 ether));
         vm.prank(op);
         p.staking.increaseStake(1_000 ether);
-        _record("increase stake");
+        _record(name);
+    }
+
+    function test_IncreaseStake() public {
+        _increaseStake("increase stake");
+    }
+
+    function test_IncreaseStakeOtherSlotHalf() public {
+        _shiftCheckpoints();
+        _increaseStake("increase stake (other checkpoint slot half)");
+    }
+
+    function _delegate(string memory name) internal {
+        vm.prank(fan);
+        p.staking.delegateStake(op, 1_000 ether);
+        _record(name);
     }
 
     function test_DelegateNewDelegator() public {
-        vm.prank(fan);
-        p.staking.delegateStake(op, 1_000 ether);
-        _record("delegate (new delegator)");
+        _delegate("delegate (new delegator)");
+    }
+
+    function test_DelegateNewDelegatorOtherSlotHalf() public {
+        _shiftCheckpoints();
+        _delegate("delegate (new delegator) (other checkpoint slot half)");
     }
 
     function test_RequestUndelegate() public {
@@ -54,7 +82,16 @@ contract GasBench is ProtocolFixture {
         _record("request undelegate");
     }
 
+    function test_UndelegateAfterLockupOtherSlotHalf() public {
+        _shiftCheckpoints();
+        _undelegate("undelegate (after lockup) (other checkpoint slot half)");
+    }
+
     function test_UndelegateAfterLockup() public {
+        _undelegate("undelegate (after lockup)");
+    }
+
+    function _undelegate(string memory name) internal {
         vm.prank(fan);
         p.staking.delegateStake(op, 1_000 ether);
         vm.prank(fan);
@@ -62,7 +99,7 @@ contract GasBench is ProtocolFixture {
         vm.warp(block.timestamp + D.UNSTAKE_LOCKUP);
         vm.prank(fan);
         p.staking.withdraw(op);
-        _record("undelegate (after lockup)");
+        _record(name);
     }
 
     function test_StartRound() public {

@@ -37,31 +37,54 @@ abstract contract ProtocolFixture is Test, ProtocolDeployment {
         serviceId = p.registry.register(serviceType, string.concat("https://", name, ".audius.test"), stake, wallet);
     }
 
-    /// @dev Propose one call from `proposer`; returns the id after the voting delay has passed.
+    /// @dev The arrays of a one-call proposal.
+    function single(address target, bytes memory data)
+        internal
+        pure
+        returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
+    {
+        targets = new address[](1);
+        targets[0] = target;
+        values = new uint256[](1);
+        calldatas = new bytes[](1);
+        calldatas[0] = data;
+    }
+
+    /// @dev Propose one call from `proposer`.
     function propose(address proposer, address target, bytes memory data, string memory description)
         internal
         returns (uint256 id)
     {
-        address[] memory targets = new address[](1);
-        targets[0] = target;
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        calldatas[0] = data;
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = single(target, data);
         vm.prank(proposer);
         id = p.governor.propose(targets, values, calldatas, description);
     }
 
+    /// @dev Wait out the voting delay, vote For with `voter`, wait out the voting period.
+    function voteThrough(uint256 id, address voter) internal {
+        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
+        vm.prank(voter);
+        p.governor.castVote(id, 1);
+        vm.warp(block.timestamp + D.VOTING_PERIOD);
+    }
+
+    /// @dev Queue a succeeded single-call proposal.
+    function queue(address target, bytes memory data, string memory description) internal {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = single(target, data);
+        p.governor.queue(targets, values, calldatas, keccak256(bytes(description)));
+    }
+
+    /// @dev Execute a queued single-call proposal.
+    function execute(address target, bytes memory data, string memory description) internal {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = single(target, data);
+        p.governor.execute(targets, values, calldatas, keccak256(bytes(description)));
+    }
+
     /// @dev Queue and execute a succeeded single-call proposal.
     function queueAndExecute(address target, bytes memory data, string memory description) internal {
-        address[] memory targets = new address[](1);
-        targets[0] = target;
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        calldatas[0] = data;
-        bytes32 descriptionHash = keccak256(bytes(description));
-        p.governor.queue(targets, values, calldatas, descriptionHash);
+        queue(target, data, description);
         vm.warp(block.timestamp + D.TIMELOCK_DELAY);
-        p.governor.execute(targets, values, calldatas, descriptionHash);
+        execute(target, data, description);
     }
 
     /// @dev Run a proposal through: propose, vote For with each voter, queue, execute.
