@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 # The contracts whose bindings the Rust clients use.
 CONTRACTS=(AudioToken)
 # The Anchor programs whose IDL is published.
-PROGRAMS=(audius-tips)
+PROGRAMS=(audius-content audius-tips)
 
 check=false
 [[ "${1:-}" == "--check" ]] && check=true

@@ -1,0 +1,72 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{ADMIT_NODE_TAG, CONFIG_SEED, LEDGER_SEED, MAX_ENDPOINT_LEN, NODE_SEED},
+    errors::ContentError,
+    state::{record_hash, Config, ContentNode, EntryKind, Ledger},
+    verify::{verify_attestation, EthSignature},
+};
+
+/// Admit a content node registered on Ethereum, on the signatures of a quorum of attesters (anyone may relay).
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(sp_id: u64)]
+pub struct AdmitNode<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(
+        init,
+        payer = payer,
+        space = 8 + ContentNode::INIT_SPACE,
+        seeds = [NODE_SEED, sp_id.to_le_bytes().as_ref()],
+        bump,
+    )]
+    pub node: Account<'info, ContentNode>,
+    pub system_program: Program<'info, System>,
+}
+
+/// The attested message: tag, program, cluster, then the node's Ethereum registration.
+pub fn admit_node_parts<'a>(
+    cluster: &'a [u8; 32],
+    sp_id: &'a [u8; 8],
+    owner_wallet: &'a [u8; 20],
+    delegate_wallet: &'a [u8; 20],
+    endpoint: &'a [u8],
+) -> [&'a [u8]; 7] {
+    [ADMIT_NODE_TAG, crate::ID.as_ref(), cluster, sp_id, owner_wallet, delegate_wallet, endpoint]
+}
+
+pub fn handler(
+    ctx: Context<AdmitNode>,
+    sp_id: u64,
+    owner_wallet: [u8; 20],
+    delegate_wallet: [u8; 20],
+    endpoint: String,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Result<()> {
+    require!(!endpoint.is_empty() && endpoint.len() <= MAX_ENDPOINT_LEN, ContentError::InvalidEndpoint);
+    let config = &mut ctx.accounts.config;
+    let cluster = config.cluster;
+    let sp_bytes = sp_id.to_le_bytes();
+    let parts = admit_node_parts(&cluster, &sp_bytes, &owner_wallet, &delegate_wallet, endpoint.as_bytes());
+    verify_attestation(config, &parts, expiry, &signatures)?;
+
+    let node = &mut ctx.accounts.node;
+    node.set_inner(ContentNode {
+        sp_id,
+        owner_wallet,
+        delegate_wallet,
+        endpoint,
+        admitted_at: Clock::get()?.unix_timestamp,
+        bump: ctx.bumps.node,
+    });
+    let actor = ctx.accounts.payer.key();
+    let event = ctx.accounts.ledger.append(EntryKind::NodeAdmitted, node.key(), actor, record_hash(&**node)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

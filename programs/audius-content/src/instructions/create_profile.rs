@@ -1,0 +1,63 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{BIND_PROFILE_TAG, CID_LEN, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    errors::ContentError,
+    state::{record_hash, Config, EntryKind, Ledger, Profile},
+    verify::{eth_digest, recover_eth_address, require_optional_cid, EthSignature},
+};
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(eth_address: [u8; 20])]
+pub struct CreateProfile<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(
+        init,
+        payer = authority,
+        space = 8 + Profile::INIT_SPACE,
+        seeds = [PROFILE_SEED, eth_address.as_ref()],
+        bump,
+    )]
+    pub profile: Account<'info, Profile>,
+    pub system_program: Program<'info, System>,
+}
+
+/// The message an Ethereum key signs to bind its profile to `authority` (EIP-191 digest).
+pub fn bind_profile_digest(cluster: &[u8; 32], eth_address: &[u8; 20], authority: &Pubkey, nonce: u64) -> [u8; 32] {
+    eth_digest(&[BIND_PROFILE_TAG, crate::ID.as_ref(), cluster, eth_address, authority.as_ref(), &nonce.to_le_bytes()])
+}
+
+pub fn handler(
+    ctx: Context<CreateProfile>,
+    eth_address: [u8; 20],
+    metadata_cid: [u8; CID_LEN],
+    signature: EthSignature,
+) -> Result<()> {
+    require_optional_cid(&metadata_cid)?;
+    let authority = ctx.accounts.authority.key();
+    let digest = bind_profile_digest(&ctx.accounts.config.cluster, &eth_address, &authority, 0);
+    require!(recover_eth_address(&digest, &signature)? == eth_address, ContentError::WrongEthereumSigner);
+
+    let now = Clock::get()?.unix_timestamp;
+    let profile = &mut ctx.accounts.profile;
+    profile.set_inner(Profile {
+        eth_address,
+        authority,
+        metadata_cid,
+        nonce: 1,
+        track_count: 0,
+        created_at: now,
+        updated_at: now,
+        bump: ctx.bumps.profile,
+    });
+    let event =
+        ctx.accounts.ledger.append(EntryKind::ProfileCreated, profile.key(), authority, record_hash(&**profile)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

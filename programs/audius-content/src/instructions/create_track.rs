@@ -1,0 +1,79 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{APP_SEED, CID_LEN, CONFIG_SEED, LEDGER_SEED, NODE_SEED, PROFILE_SEED, REPLICATION_FACTOR, TRACK_SEED},
+    errors::ContentError,
+    instructions::require_writer,
+    state::{record_hash, AppGrant, Config, ContentNode, EntryKind, Ledger, Profile, Track},
+    verify::{require_cid, require_optional_cid},
+};
+
+/// Record a new track for a profile: its content CID, metadata CID and three registered replica nodes.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CreateTrack<'info> {
+    #[account(mut)]
+    pub signer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    pub profile: Account<'info, Profile>,
+    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    pub app_grant: Option<Account<'info, AppGrant>>,
+    #[account(
+        init,
+        payer = signer,
+        space = 8 + Track::INIT_SPACE,
+        seeds = [TRACK_SEED, profile.key().as_ref(), profile.track_count.to_le_bytes().as_ref()],
+        bump,
+    )]
+    pub track: Account<'info, Track>,
+    #[account(seeds = [NODE_SEED, replica_0.sp_id.to_le_bytes().as_ref()], bump = replica_0.bump)]
+    pub replica_0: Account<'info, ContentNode>,
+    #[account(seeds = [NODE_SEED, replica_1.sp_id.to_le_bytes().as_ref()], bump = replica_1.bump)]
+    pub replica_1: Account<'info, ContentNode>,
+    #[account(seeds = [NODE_SEED, replica_2.sp_id.to_le_bytes().as_ref()], bump = replica_2.bump)]
+    pub replica_2: Account<'info, ContentNode>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Replica nodes must be three distinct registered nodes: each replica account is checked to be a node record at
+/// its canonical PDA (so, admitted and not removed); the replica set is read from them.
+pub(crate) fn require_distinct(replicas: &[u64; REPLICATION_FACTOR]) -> Result<()> {
+    require!(
+        replicas[0] != replicas[1] && replicas[0] != replicas[2] && replicas[1] != replicas[2],
+        ContentError::InvalidReplicaSet
+    );
+    Ok(())
+}
+
+pub fn handler(ctx: Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_cid: [u8; CID_LEN]) -> Result<()> {
+    let replicas = [ctx.accounts.replica_0.sp_id, ctx.accounts.replica_1.sp_id, ctx.accounts.replica_2.sp_id];
+    require_cid(&content_cid)?;
+    require_optional_cid(&metadata_cid)?;
+    require_distinct(&replicas)?;
+    let signer = ctx.accounts.signer.key();
+    require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
+
+    let profile = &mut ctx.accounts.profile;
+    let track_id = profile.track_count;
+    profile.track_count = track_id.checked_add(1).ok_or(ContentError::Overflow)?;
+    let now = Clock::get()?.unix_timestamp;
+    let track = &mut ctx.accounts.track;
+    track.set_inner(Track {
+        profile: profile.key(),
+        track_id,
+        content_cid,
+        metadata_cid,
+        replicas,
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        bump: ctx.bumps.track,
+    });
+    let event = ctx.accounts.ledger.append(EntryKind::TrackCreated, track.key(), signer, record_hash(&**track)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

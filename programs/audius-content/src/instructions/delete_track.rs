@@ -1,0 +1,42 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{APP_SEED, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED, TRACK_SEED},
+    errors::ContentError,
+    instructions::require_writer,
+    state::{record_hash, AppGrant, Config, EntryKind, Ledger, Profile, Track},
+};
+
+/// Mark a track deleted. The record stays (the ledger is append-only and the CID stays attributable).
+#[event_cpi]
+#[derive(Accounts)]
+pub struct DeleteTrack<'info> {
+    pub signer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    pub profile: Account<'info, Profile>,
+    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    pub app_grant: Option<Account<'info, AppGrant>>,
+    #[account(
+        mut,
+        seeds = [TRACK_SEED, profile.key().as_ref(), track.track_id.to_le_bytes().as_ref()],
+        bump = track.bump,
+        has_one = profile,
+        constraint = !track.deleted @ ContentError::TrackDeleted,
+    )]
+    pub track: Account<'info, Track>,
+}
+
+pub fn handler(ctx: Context<DeleteTrack>) -> Result<()> {
+    let signer = ctx.accounts.signer.key();
+    require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
+    let track = &mut ctx.accounts.track;
+    track.deleted = true;
+    track.updated_at = Clock::get()?.unix_timestamp;
+    let event = ctx.accounts.ledger.append(EntryKind::TrackDeleted, track.key(), signer, record_hash(&**track)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,44 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{APP_SEED, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    errors::ContentError,
+    state::{record_hash, AppGrant, Config, EntryKind, Ledger, Profile},
+};
+
+/// The profile's authority lets an app key write on its behalf.
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(app: Pubkey)]
+pub struct GrantApp<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(
+        seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
+        bump = profile.bump,
+        has_one = authority @ ContentError::NotAuthorized,
+    )]
+    pub profile: Account<'info, Profile>,
+    #[account(
+        init,
+        payer = authority,
+        space = 8 + AppGrant::INIT_SPACE,
+        seeds = [APP_SEED, profile.key().as_ref(), app.as_ref()],
+        bump,
+    )]
+    pub app_grant: Account<'info, AppGrant>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<GrantApp>, app: Pubkey) -> Result<()> {
+    let grant = &mut ctx.accounts.app_grant;
+    grant.set_inner(AppGrant { profile: ctx.accounts.profile.key(), app, bump: ctx.bumps.app_grant });
+    let actor = ctx.accounts.authority.key();
+    let event = ctx.accounts.ledger.append(EntryKind::AppGranted, grant.key(), actor, record_hash(&**grant)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,35 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{CONFIG_SEED, LEDGER_SEED},
+    state::{record_hash, Config, EntryKind, Ledger},
+};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Initialize<'info> {
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    #[account(init, payer = admin, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
+    pub config: Account<'info, Config>,
+    #[account(init, payer = admin, space = 8 + Ledger::INIT_SPACE, seeds = [LEDGER_SEED], bump)]
+    pub ledger: Account<'info, Ledger>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<Initialize>, cluster: [u8; 32], attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    config.admin = ctx.accounts.admin.key();
+    config.cluster = cluster;
+    config.writes_enabled = true;
+    config.attestation_nonce = 0;
+    config.bump = ctx.bumps.config;
+    config.set_attesters(attesters, quorum)?;
+
+    let ledger = &mut ctx.accounts.ledger;
+    ledger.bump = ctx.bumps.ledger;
+    let event =
+        ledger.append(EntryKind::ConfigChanged, config.key(), ctx.accounts.admin.key(), record_hash(&**config)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,43 @@
+// Every instruction module names its entry point `handler`; lib.rs calls them by path, and the glob re-exports
+// below exist for the `#[derive(Accounts)]` types Anchor's `#[program]` needs at the crate root.
+#![allow(ambiguous_glob_reexports)]
+
+pub mod admin;
+pub mod admit_node;
+pub mod create_profile;
+pub mod create_track;
+pub mod delete_track;
+pub mod grant_app;
+pub mod initialize;
+pub mod remove_node;
+pub mod revoke_app;
+pub mod rotate_authority;
+pub mod update_profile;
+pub mod update_track;
+
+pub use admin::*;
+pub use admit_node::*;
+pub use create_profile::*;
+pub use create_track::*;
+pub use delete_track::*;
+pub use grant_app::*;
+pub use initialize::*;
+pub use remove_node::*;
+pub use revoke_app::*;
+pub use rotate_authority::*;
+pub use update_profile::*;
+pub use update_track::*;
+
+use anchor_lang::prelude::*;
+
+use crate::{
+    errors::ContentError,
+    state::{AppGrant, Profile},
+};
+
+/// A write on a profile's behalf needs its authority, or an app the authority granted (the grant account, checked
+/// against its PDA by the caller's constraints, is present only then).
+pub(crate) fn require_writer(profile: &Profile, signer: &Pubkey, grant: &Option<Account<AppGrant>>) -> Result<()> {
+    require!(profile.authority == *signer || grant.is_some(), ContentError::NotAuthorized);
+    Ok(())
+}

@@ -1,0 +1,34 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{CONFIG_SEED, LEDGER_SEED, NODE_SEED, REMOVE_NODE_TAG},
+    errors::ContentError,
+    state::{Config, ContentNode, EntryKind, Ledger},
+    verify::{verify_attestation, EthSignature},
+};
+
+/// Remove a content node (deregistered or out of bounds on Ethereum) on a quorum of attester signatures; the
+/// account's rent goes to the relayer.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct RemoveNode<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(mut, close = payer, seeds = [NODE_SEED, node.sp_id.to_le_bytes().as_ref()], bump = node.bump)]
+    pub node: Account<'info, ContentNode>,
+}
+
+pub fn handler(ctx: Context<RemoveNode>, expiry: i64, signatures: Vec<EthSignature>) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    let cluster = config.cluster;
+    let sp_bytes = ctx.accounts.node.sp_id.to_le_bytes();
+    verify_attestation(config, &[REMOVE_NODE_TAG, crate::ID.as_ref(), &cluster, &sp_bytes], expiry, &signatures)?;
+    let subject = ctx.accounts.node.key();
+    let event = ctx.accounts.ledger.append(EntryKind::NodeRemoved, subject, ctx.accounts.payer.key(), [0; 32])?;
+    emit_cpi!(event);
+    Ok(())
+}

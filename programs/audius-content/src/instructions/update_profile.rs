@@ -1,0 +1,36 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{APP_SEED, CID_LEN, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    errors::ContentError,
+    instructions::require_writer,
+    state::{record_hash, AppGrant, Config, EntryKind, Ledger, Profile},
+    verify::require_optional_cid,
+};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct UpdateProfile<'info> {
+    pub signer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    pub profile: Account<'info, Profile>,
+    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    pub app_grant: Option<Account<'info, AppGrant>>,
+}
+
+pub fn handler(ctx: Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+    require_optional_cid(&metadata_cid)?;
+    let signer = ctx.accounts.signer.key();
+    require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
+    let profile = &mut ctx.accounts.profile;
+    profile.metadata_cid = metadata_cid;
+    profile.updated_at = Clock::get()?.unix_timestamp;
+    let event =
+        ctx.accounts.ledger.append(EntryKind::ProfileUpdated, profile.key(), signer, record_hash(&**profile)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

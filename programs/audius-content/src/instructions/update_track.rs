@@ -1,0 +1,53 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{APP_SEED, CID_LEN, CONFIG_SEED, LEDGER_SEED, NODE_SEED, PROFILE_SEED, TRACK_SEED},
+    errors::ContentError,
+    instructions::{create_track::require_distinct, require_writer},
+    state::{record_hash, AppGrant, Config, ContentNode, EntryKind, Ledger, Profile, Track},
+    verify::require_optional_cid,
+};
+
+/// Change a track's metadata CID and replica set (its content CID is its identity and never changes).
+#[event_cpi]
+#[derive(Accounts)]
+pub struct UpdateTrack<'info> {
+    pub signer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+    #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    pub profile: Account<'info, Profile>,
+    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    pub app_grant: Option<Account<'info, AppGrant>>,
+    #[account(
+        mut,
+        seeds = [TRACK_SEED, profile.key().as_ref(), track.track_id.to_le_bytes().as_ref()],
+        bump = track.bump,
+        has_one = profile,
+        constraint = !track.deleted @ ContentError::TrackDeleted,
+    )]
+    pub track: Account<'info, Track>,
+    #[account(seeds = [NODE_SEED, replica_0.sp_id.to_le_bytes().as_ref()], bump = replica_0.bump)]
+    pub replica_0: Account<'info, ContentNode>,
+    #[account(seeds = [NODE_SEED, replica_1.sp_id.to_le_bytes().as_ref()], bump = replica_1.bump)]
+    pub replica_1: Account<'info, ContentNode>,
+    #[account(seeds = [NODE_SEED, replica_2.sp_id.to_le_bytes().as_ref()], bump = replica_2.bump)]
+    pub replica_2: Account<'info, ContentNode>,
+}
+
+pub fn handler(ctx: Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+    let replicas = [ctx.accounts.replica_0.sp_id, ctx.accounts.replica_1.sp_id, ctx.accounts.replica_2.sp_id];
+    require_optional_cid(&metadata_cid)?;
+    require_distinct(&replicas)?;
+    let signer = ctx.accounts.signer.key();
+    require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
+    let track = &mut ctx.accounts.track;
+    track.metadata_cid = metadata_cid;
+    track.replicas = replicas;
+    track.updated_at = Clock::get()?.unix_timestamp;
+    let event = ctx.accounts.ledger.append(EntryKind::TrackUpdated, track.key(), signer, record_hash(&**track)?)?;
+    emit_cpi!(event);
+    Ok(())
+}

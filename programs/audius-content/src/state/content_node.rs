@@ -1,0 +1,17 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::MAX_ENDPOINT_LEN;
+
+/// A content node admitted on the attestation of a quorum of attesters over its Ethereum registration.
+#[account]
+#[derive(InitSpace, Debug, PartialEq, Eq)]
+pub struct ContentNode {
+    /// Service-provider id on Ethereum (the ServiceRegistry's service id).
+    pub sp_id: u64,
+    pub owner_wallet: [u8; 20],
+    pub delegate_wallet: [u8; 20],
+    #[max_len(MAX_ENDPOINT_LEN)]
+    pub endpoint: String,
+    pub admitted_at: i64,
+    pub bump: u8,
+}

@@ -1,0 +1,21 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{CID_LEN, REPLICATION_FACTOR};
+
+/// A track's metadata record: who owns it, its content's CID (the "reference code"), its metadata CID and the
+/// content nodes that hold it.
+#[account]
+#[derive(InitSpace, Debug, PartialEq, Eq)]
+pub struct Track {
+    /// The owner's profile.
+    pub profile: Pubkey,
+    pub track_id: u64,
+    pub content_cid: [u8; CID_LEN],
+    pub metadata_cid: [u8; CID_LEN],
+    /// Service-provider ids of the replica nodes, all distinct and registered.
+    pub replicas: [u64; REPLICATION_FACTOR],
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub deleted: bool,
+    pub bump: u8,
+}

@@ -1,0 +1,78 @@
+//! Checks shared by the instructions: CIDs, Ethereum signatures (proofs and attestations).
+
+use anchor_lang::prelude::*;
+
+use crate::{constants::CID_LEN, errors::ContentError, state::Config};
+
+/// An Ethereum signature: r ‖ s ‖ v, v in {0, 1, 27, 28}.
+pub type EthSignature = [u8; 65];
+
+/// secp256k1 group order / 2: signatures with a larger s are the malleable twin and are refused.
+const HALF_ORDER: [u8; 32] = [
+    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e,
+    0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+];
+
+/// A CIDv1 whose multihash is sha2-256 (a one-byte codec such as raw 0x55 or dag-pb 0x70).
+pub fn require_cid(cid: &[u8; CID_LEN]) -> Result<()> {
+    require!(cid[0] == 0x01 && cid[1] < 0x80 && cid[2] == 0x12 && cid[3] == 0x20, ContentError::InvalidCid);
+    Ok(())
+}
+
+/// A CID, or all zero for "none".
+pub fn require_optional_cid(cid: &[u8; CID_LEN]) -> Result<()> {
+    if cid.iter().all(|b| *b == 0) {
+        return Ok(());
+    }
+    require_cid(cid)
+}
+
+/// The EIP-191 digest an Ethereum wallet signs (`personal_sign`) for a message made of `parts`: the message is
+/// keccak256 of the concatenated parts, which always start with a domain tag, the program id and the cluster.
+pub fn eth_digest(parts: &[&[u8]]) -> [u8; 32] {
+    let message = solana_keccak_hasher::hashv(parts).to_bytes();
+    solana_keccak_hasher::hashv(&[b"\x19Ethereum Signed Message:\n32", &message]).to_bytes()
+}
+
+/// The Ethereum address that signed `digest`.
+pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Result<[u8; 20]> {
+    let recovery_id = match signature[64] {
+        v @ (0 | 1) => v,
+        v @ (27 | 28) => v - 27,
+        _ => return err!(ContentError::InvalidSignature),
+    };
+    require!(signature[32..64] <= HALF_ORDER[..], ContentError::InvalidSignature);
+    let public_key = solana_secp256k1_recover::secp256k1_recover(digest, recovery_id, &signature[..64])
+        .map_err(|_| error!(ContentError::InvalidSignature))?;
+    let hash = solana_keccak_hasher::hash(&public_key.to_bytes()).to_bytes();
+    let mut address = [0u8; 20];
+    address.copy_from_slice(&hash[12..]);
+    Ok(address)
+}
+
+/// Check an attestation: not expired, signed by at least a quorum of distinct attesters given in ascending
+/// address order, over `parts` followed by the config's attestation nonce and `expiry`. Consumes the nonce.
+pub fn verify_attestation(
+    config: &mut Config,
+    parts: &[&[u8]],
+    expiry: i64,
+    signatures: &[EthSignature],
+) -> Result<()> {
+    require!(Clock::get()?.unix_timestamp <= expiry, ContentError::AttestationExpired);
+    require!(signatures.len() >= usize::from(config.attester_quorum), ContentError::BelowQuorum);
+    let nonce = config.attestation_nonce.to_le_bytes();
+    let expiry_bytes = expiry.to_le_bytes();
+    let mut all: Vec<&[u8]> = parts.to_vec();
+    all.push(&nonce);
+    all.push(&expiry_bytes);
+    let digest = eth_digest(&all);
+    let mut previous: Option<[u8; 20]> = None;
+    for signature in signatures {
+        let signer = recover_eth_address(&digest, signature)?;
+        require!(previous.is_none_or(|p| signer > p), ContentError::DuplicateOrUnorderedAttester);
+        require!(config.attesters.contains(&signer), ContentError::NotAttester);
+        previous = Some(signer);
+    }
+    config.attestation_nonce = config.attestation_nonce.checked_add(1).ok_or(ContentError::Overflow)?;
+    Ok(())
+}

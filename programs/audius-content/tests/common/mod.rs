@@ -1,0 +1,376 @@
+//! Test harness: the content program natively inside LiteSVM, Ethereum keys (k256) that sign like wallets, and the
+//! ledger events read back from the transactions' inner instructions (the `emit_cpi!` path).
+#![allow(dead_code)]
+
+use anchor_lang::{
+    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, AnchorDeserialize, Discriminator,
+    InstructionData, ToAccountMetas,
+};
+use audius_content::{
+    constants::*,
+    events::LedgerAppended,
+    instructions::{admit_node_parts, bind_profile_digest},
+    state::{Config, ContentNode, Ledger, Profile, Track},
+    verify::eth_digest,
+};
+use k256::ecdsa::SigningKey;
+use litesvm::LiteSVM;
+use solana_instruction_error::InstructionError;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+pub const CLUSTER: [u8; 32] = [7; 32];
+
+/// An Ethereum account: a secp256k1 key and its address.
+pub struct EthKey {
+    pub key: SigningKey,
+    pub address: [u8; 20],
+}
+
+impl EthKey {
+    pub fn from_seed(seed: u8) -> Self {
+        let mut secret = [0u8; 32];
+        secret[31] = seed;
+        secret[0] = 1;
+        let key = SigningKey::from_bytes(&secret.into()).unwrap();
+        let point = key.verifying_key().to_encoded_point(false);
+        let hash = solana_keccak_hasher::hash(&point.as_bytes()[1..]).to_bytes();
+        let mut address = [0u8; 20];
+        address.copy_from_slice(&hash[12..]);
+        Self { key, address }
+    }
+
+    /// Sign a 32-byte digest: r ‖ s ‖ v (v = 27 + recovery id), low s, as wallets do.
+    pub fn sign(&self, digest: &[u8; 32]) -> [u8; 65] {
+        let (signature, recovery) = self.key.sign_prehash_recoverable(digest).unwrap();
+        let mut out = [0u8; 65];
+        out[..64].copy_from_slice(&signature.to_bytes());
+        out[64] = 27 + recovery.to_byte();
+        out
+    }
+}
+
+/// A syntactically valid CIDv1 (raw codec, sha2-256) whose digest is `seed` repeated.
+pub fn cid(seed: u8) -> [u8; CID_LEN] {
+    let mut cid = [seed; CID_LEN];
+    cid[..4].copy_from_slice(&[0x01, 0x55, 0x12, 0x20]);
+    cid
+}
+
+pub fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &audius_content::ID).0
+}
+
+pub fn config_address() -> Pubkey {
+    pda(&[CONFIG_SEED])
+}
+pub fn ledger_address() -> Pubkey {
+    pda(&[LEDGER_SEED])
+}
+pub fn profile_address(eth: &[u8; 20]) -> Pubkey {
+    pda(&[PROFILE_SEED, eth])
+}
+pub fn app_address(profile: &Pubkey, app: &Pubkey) -> Pubkey {
+    pda(&[APP_SEED, profile.as_ref(), app.as_ref()])
+}
+pub fn node_address(sp_id: u64) -> Pubkey {
+    pda(&[NODE_SEED, &sp_id.to_le_bytes()])
+}
+pub fn track_address(profile: &Pubkey, track_id: u64) -> Pubkey {
+    pda(&[TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()])
+}
+pub fn event_authority() -> Pubkey {
+    pda(&[b"__event_authority"])
+}
+
+pub fn custom(code: u32) -> TransactionError {
+    TransactionError::InstructionError(0, InstructionError::Custom(code))
+}
+
+pub fn anchor(code: anchor_lang::error::ErrorCode) -> TransactionError {
+    custom(code.into())
+}
+
+pub fn content(code: audius_content::errors::ContentError) -> TransactionError {
+    custom(code.into())
+}
+
+pub struct Harness {
+    pub svm: LiteSVM,
+    pub admin: Keypair,
+    pub attesters: Vec<EthKey>,
+    /// Every ledger event seen, in order.
+    pub events: Vec<LedgerAppended>,
+}
+
+impl Harness {
+    /// The program initialized with `n_attesters` attesters (sorted by address) and `quorum`.
+    pub fn new(n_attesters: u8, quorum: u8) -> Self {
+        let mut svm = LiteSVM::new();
+        svm.add_builtin(audius_content::ID, audius_svm_bridge::native_processor!(audius_content::entry));
+        let admin = Keypair::new();
+        svm.airdrop(&admin.pubkey(), 100_000_000_000).unwrap();
+        let mut attesters: Vec<EthKey> = (0..n_attesters).map(|i| EthKey::from_seed(100 + i)).collect();
+        attesters.sort_by_key(|a| a.address);
+        let mut h = Self { svm, admin, attesters, events: Vec::new() };
+        let addresses = h.attesters.iter().map(|a| a.address).collect();
+        let ix = h.ix(
+            audius_content::accounts::Initialize {
+                admin: h.admin.pubkey(),
+                config: config_address(),
+                ledger: ledger_address(),
+                system_program: anchor_lang::system_program::ID,
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::Initialize { cluster: CLUSTER, attesters: addresses, quorum },
+        );
+        let admin = h.admin.insecure_clone();
+        h.send(ix, &admin).expect("initialize");
+        h
+    }
+
+    pub fn ix(&self, accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+        Instruction { program_id: audius_content::ID, accounts: accounts.to_account_metas(None), data: data.data() }
+    }
+
+    pub fn funded(&mut self) -> Keypair {
+        let k = Keypair::new();
+        self.svm.airdrop(&k.pubkey(), 10_000_000_000).unwrap();
+        k
+    }
+
+    /// Send `ix` paid and signed by `signer`; on success record the ledger events it emitted.
+    pub fn send(&mut self, ix: Instruction, signer: &Keypair) -> Result<(), TransactionError> {
+        let tx =
+            Transaction::new_signed_with_payer(&[ix], Some(&signer.pubkey()), &[signer], self.svm.latest_blockhash());
+        let result = self.svm.send_transaction(tx);
+        self.svm.expire_blockhash();
+        let meta = result.map_err(|failed| failed.err)?;
+        for inner in meta.inner_instructions.iter().flatten() {
+            let data = &inner.instruction.data;
+            if data.len() > 16 && &data[..8] == anchor_lang::event::EVENT_IX_TAG_LE {
+                assert_eq!(&data[8..16], LedgerAppended::DISCRIMINATOR);
+                self.events.push(LedgerAppended::deserialize(&mut &data[16..]).unwrap());
+            }
+        }
+        Ok(())
+    }
+
+    pub fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Option<T> {
+        let account = self.svm.get_account(address)?;
+        if account.data.is_empty() {
+            return None;
+        }
+        assert_eq!(account.owner, audius_content::ID);
+        Some(T::try_deserialize(&mut account.data.as_slice()).unwrap())
+    }
+
+    pub fn config(&self) -> Config {
+        self.account(&config_address()).unwrap()
+    }
+    pub fn ledger(&self) -> Ledger {
+        self.account(&ledger_address()).unwrap()
+    }
+    pub fn profile(&self, eth: &[u8; 20]) -> Option<Profile> {
+        self.account(&profile_address(eth))
+    }
+    pub fn track(&self, profile: &Pubkey, id: u64) -> Option<Track> {
+        self.account(&track_address(profile, id))
+    }
+    pub fn node(&self, sp_id: u64) -> Option<ContentNode> {
+        self.account(&node_address(sp_id))
+    }
+
+    /// The hash chain recomputed from the events alone, from the zero head.
+    pub fn recomputed_head(&self) -> [u8; 32] {
+        self.events.iter().fold([0u8; 32], |head, e| e.entry.chain(&head).unwrap())
+    }
+
+    // ---- instruction builders ----
+
+    pub fn create_profile_ix(&self, authority: &Pubkey, eth: &[u8; 20], signature: [u8; 65]) -> Instruction {
+        self.ix(
+            audius_content::accounts::CreateProfile {
+                authority: *authority,
+                config: config_address(),
+                ledger: ledger_address(),
+                profile: profile_address(eth),
+                system_program: anchor_lang::system_program::ID,
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::CreateProfile { eth_address: *eth, metadata_cid: cid(9), signature },
+        )
+    }
+
+    /// A profile for `eth`, bound to a new funded authority that is returned.
+    pub fn create_profile(&mut self, eth: &EthKey) -> Keypair {
+        let authority = self.funded();
+        let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0));
+        let ix = self.create_profile_ix(&authority.pubkey(), &eth.address, sig);
+        self.send(ix, &authority).expect("create profile");
+        authority
+    }
+
+    pub fn attest(&self, signers: &[usize], parts: &[&[u8]], nonce: u64, expiry: i64) -> Vec<[u8; 65]> {
+        let nonce = nonce.to_le_bytes();
+        let expiry = expiry.to_le_bytes();
+        let mut all = parts.to_vec();
+        all.push(&nonce);
+        all.push(&expiry);
+        let digest = eth_digest(&all);
+        signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
+    }
+
+    pub fn admit_node_ix(
+        &self,
+        payer: &Pubkey,
+        sp_id: u64,
+        endpoint: &str,
+        expiry: i64,
+        signatures: Vec<[u8; 65]>,
+    ) -> Instruction {
+        self.ix(
+            audius_content::accounts::AdmitNode {
+                payer: *payer,
+                config: config_address(),
+                ledger: ledger_address(),
+                node: node_address(sp_id),
+                system_program: anchor_lang::system_program::ID,
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::AdmitNode {
+                sp_id,
+                owner_wallet: [sp_id as u8; 20],
+                delegate_wallet: [sp_id as u8 + 1; 20],
+                endpoint: endpoint.to_string(),
+                expiry,
+                signatures,
+            },
+        )
+    }
+
+    pub fn now(&self) -> i64 {
+        self.svm.get_sysvar::<anchor_lang::prelude::Clock>().unix_timestamp
+    }
+
+    /// Admit node `sp_id` with signatures from the first `quorum` attesters.
+    pub fn admit_node(&mut self, sp_id: u64) {
+        let payer = self.funded();
+        let endpoint = format!("https://cn{sp_id}.audius.test");
+        let config = self.config();
+        let expiry = self.now() + 600;
+        let sp = sp_id.to_le_bytes();
+        let owner = [sp_id as u8; 20];
+        let delegate = [sp_id as u8 + 1; 20];
+        let parts = admit_node_parts(&CLUSTER, &sp, &owner, &delegate, endpoint.as_bytes());
+        let signers: Vec<usize> = (0..usize::from(config.attester_quorum)).collect();
+        let sigs = self.attest(&signers, &parts, config.attestation_nonce, expiry);
+        let ix = self.admit_node_ix(&payer.pubkey(), sp_id, &endpoint, expiry, sigs);
+        self.send(ix, &payer).expect("admit node");
+    }
+
+    pub fn create_track_ix(
+        &self,
+        signer: &Pubkey,
+        profile: &Pubkey,
+        track_id: u64,
+        app_grant: Option<Pubkey>,
+        content_cid: [u8; CID_LEN],
+        replicas: [u64; 3],
+    ) -> Instruction {
+        self.ix(
+            audius_content::accounts::CreateTrack {
+                signer: *signer,
+                config: config_address(),
+                ledger: ledger_address(),
+                profile: *profile,
+                app_grant,
+                track: track_address(profile, track_id),
+                replica_0: node_address(replicas[0]),
+                replica_1: node_address(replicas[1]),
+                replica_2: node_address(replicas[2]),
+                system_program: anchor_lang::system_program::ID,
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::CreateTrack { content_cid, metadata_cid: cid(2) },
+        )
+    }
+}
+
+impl Harness {
+    pub fn update_track_ix(
+        &self,
+        signer: &Pubkey,
+        profile: &Pubkey,
+        track_id: u64,
+        metadata: u8,
+        replicas: [u64; 3],
+    ) -> Instruction {
+        self.ix(
+            audius_content::accounts::UpdateTrack {
+                signer: *signer,
+                config: config_address(),
+                ledger: ledger_address(),
+                profile: *profile,
+                app_grant: None,
+                track: track_address(profile, track_id),
+                replica_0: node_address(replicas[0]),
+                replica_1: node_address(replicas[1]),
+                replica_2: node_address(replicas[2]),
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::UpdateTrack { metadata_cid: cid(metadata) },
+        )
+    }
+
+    pub fn delete_track_ix(&self, signer: &Pubkey, profile: &Pubkey, track_id: u64) -> Instruction {
+        self.ix(
+            audius_content::accounts::DeleteTrack {
+                signer: *signer,
+                config: config_address(),
+                ledger: ledger_address(),
+                profile: *profile,
+                app_grant: None,
+                track: track_address(profile, track_id),
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::DeleteTrack {},
+        )
+    }
+
+    pub fn update_profile_ix(&self, signer: &Pubkey, profile: &Pubkey, metadata: u8) -> Instruction {
+        self.ix(
+            audius_content::accounts::UpdateProfile {
+                signer: *signer,
+                config: config_address(),
+                ledger: ledger_address(),
+                profile: *profile,
+                app_grant: None,
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::UpdateProfile { metadata_cid: cid(metadata) },
+        )
+    }
+
+    pub fn admin_ix(&self, admin: &Pubkey, data: impl InstructionData) -> Instruction {
+        self.ix(
+            audius_content::accounts::AdminUpdate {
+                admin: *admin,
+                config: config_address(),
+                ledger: ledger_address(),
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            data,
+        )
+    }
+}
