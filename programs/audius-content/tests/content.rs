@@ -129,8 +129,7 @@ fn rotate_ix(
     h.ix(
         audius_content::accounts::RotateAuthority {
             relayer: *relayer,
-            config: config_address(),
-            ledger: ledger_address(),
+            content: content_write(),
             profile: profile_address(eth),
             event_authority: event_authority(),
             program: audius_content::ID,
@@ -230,8 +229,7 @@ fn replayed_node_attestation_is_refused() {
     let ix = h.ix(
         audius_content::accounts::RemoveNode {
             payer: payer.pubkey(),
-            config: config_address(),
-            ledger: ledger_address(),
+            content: content_write(),
             node: node_address(5),
             event_authority: event_authority(),
             program: audius_content::ID,
@@ -322,8 +320,7 @@ fn strangers_cannot_write_tracks_apps_can_until_revoked() {
     let ix = h.ix(
         audius_content::accounts::GrantApp {
             authority: authority.pubkey(),
-            config: config_address(),
-            ledger: ledger_address(),
+            content: content_write(),
             profile,
             app_grant: grant,
             system_program: anchor_lang::system_program::ID,
@@ -339,8 +336,7 @@ fn strangers_cannot_write_tracks_apps_can_until_revoked() {
     let ix = h.ix(
         audius_content::accounts::RevokeApp {
             authority: authority.pubkey(),
-            config: config_address(),
-            ledger: ledger_address(),
+            content: content_write(),
             profile,
             app_grant: grant,
             event_authority: event_authority(),
@@ -361,16 +357,7 @@ fn writes_stop_when_disabled() {
     let mut h = Harness::new(1, 1);
     let (_, authority, profile) = setup_artist(&mut h);
     let admin = h.admin.insecure_clone();
-    let ix = h.ix(
-        audius_content::accounts::AdminUpdate {
-            admin: admin.pubkey(),
-            config: config_address(),
-            ledger: ledger_address(),
-            event_authority: event_authority(),
-            program: audius_content::ID,
-        },
-        audius_content::instruction::SetWritesEnabled { enabled: false },
-    );
+    let ix = h.admin_ix(&admin.pubkey(), audius_content::instruction::SetWritesEnabled { enabled: false });
     h.send(ix, &admin).expect("disable");
     let ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]);
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::WritesDisabled)));
@@ -380,17 +367,15 @@ fn writes_stop_when_disabled() {
 fn only_the_admin_changes_the_config() {
     let mut h = Harness::new(1, 1);
     let stranger = h.funded();
-    let ix = h.ix(
-        audius_content::accounts::AdminUpdate {
-            admin: stranger.pubkey(),
-            config: config_address(),
-            ledger: ledger_address(),
-            event_authority: event_authority(),
-            program: audius_content::ID,
-        },
-        audius_content::instruction::SetAdmin { new_admin: stranger.pubkey() },
-    );
+    let ix = h.admin_ix(&stranger.pubkey(), audius_content::instruction::SetAdmin { new_admin: stranger.pubkey() });
     assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAdmin)));
+    let admin = h.admin.insecure_clone();
+    let ix = h.admin_ix(&admin.pubkey(), audius_content::instruction::SetAdmin { new_admin: stranger.pubkey() });
+    h.send(ix, &admin).unwrap();
+    assert_eq!(h.config().admin, stranger.pubkey());
+    // The old admin lost the role.
+    let ix = h.admin_ix(&admin.pubkey(), audius_content::instruction::SetWritesEnabled { enabled: false });
+    assert_eq!(h.send(ix, &admin), Err(content(ContentError::NotAdmin)));
 }
 
 #[test]
@@ -524,4 +509,116 @@ fn bincode_size(tx: &solana_transaction::Transaction) -> usize {
     // signatures (compact length + 64 each) + the serialized message
     let message = tx.message.serialize();
     1 + 64 * usize::from(tx.message.header.num_required_signatures) + message.len()
+}
+
+#[test]
+fn track_write_without_signature_is_refused() {
+    let mut h = Harness::new(1, 1);
+    let (_, authority, profile) = setup_artist(&mut h);
+    let mut ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]);
+    ix.accounts[0].is_signer = false;
+    let payer = h.funded();
+    assert_eq!(h.send(ix, &payer), Err(anchor(anchor_lang::error::ErrorCode::AccountNotSigner)));
+}
+
+#[test]
+fn profile_owned_by_another_program_is_refused() {
+    let mut h = Harness::new(1, 1);
+    let eth = EthKey::from_seed(1);
+    let authority = h.create_profile(&eth);
+    let real = profile_address(&eth.address);
+    // A byte-for-byte copy of the profile, owned by another program, at another address.
+    let mut forged = h.svm.get_account(&real).unwrap();
+    forged.owner = Pubkey::new_unique();
+    let fake = Pubkey::new_unique();
+    h.svm.set_account(fake, forged).unwrap();
+    let ix = h.update_profile_ix(&authority.pubkey(), &fake, 4);
+    assert_eq!(h.send(ix, &authority), Err(anchor(anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram)));
+}
+
+#[test]
+fn track_counter_overflow_is_refused() {
+    let mut h = Harness::new(1, 1);
+    let (eth, authority, profile) = setup_artist(&mut h);
+    // Forge a profile at the end of its track counter.
+    let mut account = h.svm.get_account(&profile).unwrap();
+    let mut record = h.profile(&eth.address).unwrap();
+    record.track_count = u64::MAX;
+    let mut data = Vec::new();
+    anchor_lang::AccountSerialize::try_serialize(&record, &mut data).unwrap();
+    account.data = data;
+    h.svm.set_account(profile, account).unwrap();
+    let ix = h.create_track_ix(&authority.pubkey(), &profile, u64::MAX, None, cid(3), [1, 2, 3]);
+    assert_eq!(h.send(ix, &authority), Err(content(ContentError::Overflow)));
+}
+
+#[test]
+fn only_the_profile_authority_grants_and_revokes() {
+    let mut h = Harness::new(1, 1);
+    let eth = EthKey::from_seed(1);
+    let authority = h.create_profile(&eth);
+    let profile = profile_address(&eth.address);
+    let app = Pubkey::new_unique();
+    let grant_ix = |h: &Harness, signer: &Pubkey| {
+        h.ix(
+            audius_content::accounts::GrantApp {
+                authority: *signer,
+                content: content_write(),
+                profile,
+                app_grant: app_address(&profile, &app),
+                system_program: anchor_lang::system_program::ID,
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::GrantApp { app },
+        )
+    };
+    let stranger = h.funded();
+    let ix = grant_ix(&h, &stranger.pubkey());
+    assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAuthorized)));
+    let ix = grant_ix(&h, &authority.pubkey());
+    h.send(ix, &authority).unwrap();
+    assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::AppGranted);
+
+    let revoke_ix = |h: &Harness, signer: &Pubkey| {
+        h.ix(
+            audius_content::accounts::RevokeApp {
+                authority: *signer,
+                content: content_write(),
+                profile,
+                app_grant: app_address(&profile, &app),
+                event_authority: event_authority(),
+                program: audius_content::ID,
+            },
+            audius_content::instruction::RevokeApp {},
+        )
+    };
+    let ix = revoke_ix(&h, &stranger.pubkey());
+    assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAuthorized)));
+    let ix = revoke_ix(&h, &authority.pubkey());
+    h.send(ix, &authority).unwrap();
+    assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::AppRevoked);
+}
+
+#[test]
+fn node_removal_needs_a_quorum_too() {
+    let mut h = Harness::new(2, 2);
+    h.admit_node(3);
+    let payer = h.funded();
+    let sp = 3u64.to_le_bytes();
+    let parts: [&[u8]; 4] = [audius_content::constants::REMOVE_NODE_TAG, audius_content::ID.as_ref(), &CLUSTER, &sp];
+    let expiry = h.now() + 600;
+    let sigs = h.attest(&[0], &parts, h.config().attestation_nonce, expiry);
+    let ix = h.ix(
+        audius_content::accounts::RemoveNode {
+            payer: payer.pubkey(),
+            content: content_write(),
+            node: node_address(3),
+            event_authority: event_authority(),
+            program: audius_content::ID,
+        },
+        audius_content::instruction::RemoveNode { expiry, signatures: sigs },
+    );
+    assert_eq!(h.send(ix, &payer), Err(content(ContentError::BelowQuorum)));
+    assert!(h.node(3).is_some());
 }

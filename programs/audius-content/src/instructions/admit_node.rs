@@ -1,9 +1,12 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{ADMIT_NODE_TAG, CONFIG_SEED, LEDGER_SEED, MAX_ENDPOINT_LEN, NODE_SEED},
+    constants::{ADMIT_NODE_TAG, MAX_ENDPOINT_LEN, NODE_SEED},
     errors::ContentError,
-    state::{record_hash, Config, ContentNode, EntryKind, Ledger},
+    state::{record_hash, ContentNode, EntryKind},
     verify::{verify_attestation, EthSignature},
 };
 
@@ -14,10 +17,7 @@ use crate::{
 pub struct AdmitNode<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(
         init,
         payer = payer,
@@ -50,7 +50,7 @@ pub fn handler(
     signatures: Vec<EthSignature>,
 ) -> Result<()> {
     require!(!endpoint.is_empty() && endpoint.len() <= MAX_ENDPOINT_LEN, ContentError::InvalidEndpoint);
-    let config = &mut ctx.accounts.config;
+    let config = &mut ctx.accounts.content.config;
     let cluster = config.cluster;
     let sp_bytes = sp_id.to_le_bytes();
     let parts = admit_node_parts(&cluster, &sp_bytes, &owner_wallet, &delegate_wallet, endpoint.as_bytes());
@@ -66,7 +66,8 @@ pub fn handler(
         bump: ctx.bumps.node,
     });
     let actor = ctx.accounts.payer.key();
-    let event = ctx.accounts.ledger.append(EntryKind::NodeAdmitted, node.key(), actor, record_hash(&**node)?)?;
+    let event =
+        ctx.accounts.content.ledger.append(EntryKind::NodeAdmitted, node.key(), actor, record_hash(&**node)?)?;
     emit_cpi!(event);
     Ok(())
 }

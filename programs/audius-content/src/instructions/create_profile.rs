@@ -1,9 +1,12 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{BIND_PROFILE_TAG, CID_LEN, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    constants::{BIND_PROFILE_TAG, CID_LEN, PROFILE_SEED},
     errors::ContentError,
-    state::{record_hash, Config, EntryKind, Ledger, Profile},
+    state::{record_hash, EntryKind, Profile},
     verify::{eth_digest, recover_eth_address, require_optional_cid, EthSignature},
 };
 
@@ -13,10 +16,7 @@ use crate::{
 pub struct CreateProfile<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(
         init,
         payer = authority,
@@ -41,7 +41,7 @@ pub fn handler(
 ) -> Result<()> {
     require_optional_cid(&metadata_cid)?;
     let authority = ctx.accounts.authority.key();
-    let digest = bind_profile_digest(&ctx.accounts.config.cluster, &eth_address, &authority, 0);
+    let digest = bind_profile_digest(&ctx.accounts.content.config.cluster, &eth_address, &authority, 0);
     require!(recover_eth_address(&digest, &signature)? == eth_address, ContentError::WrongEthereumSigner);
 
     let now = Clock::get()?.unix_timestamp;
@@ -56,8 +56,12 @@ pub fn handler(
         updated_at: now,
         bump: ctx.bumps.profile,
     });
-    let event =
-        ctx.accounts.ledger.append(EntryKind::ProfileCreated, profile.key(), authority, record_hash(&**profile)?)?;
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::ProfileCreated,
+        profile.key(),
+        authority,
+        record_hash(&**profile)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

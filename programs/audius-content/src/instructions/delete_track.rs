@@ -1,10 +1,13 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{APP_SEED, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED, TRACK_SEED},
+    constants::{APP_SEED, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
-    state::{record_hash, AppGrant, Config, EntryKind, Ledger, Profile, Track},
+    state::{record_hash, AppGrant, EntryKind, Profile, Track},
 };
 
 /// Mark a track deleted. The record stays (the ledger is append-only and the CID stays attributable).
@@ -12,10 +15,7 @@ use crate::{
 #[derive(Accounts)]
 pub struct DeleteTrack<'info> {
     pub signer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: Account<'info, Profile>,
     #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
@@ -36,7 +36,8 @@ pub fn handler(ctx: Context<DeleteTrack>) -> Result<()> {
     let track = &mut ctx.accounts.track;
     track.deleted = true;
     track.updated_at = Clock::get()?.unix_timestamp;
-    let event = ctx.accounts.ledger.append(EntryKind::TrackDeleted, track.key(), signer, record_hash(&**track)?)?;
+    let event =
+        ctx.accounts.content.ledger.append(EntryKind::TrackDeleted, track.key(), signer, record_hash(&**track)?)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -1,9 +1,12 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{APP_SEED, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    constants::{APP_SEED, PROFILE_SEED},
     errors::ContentError,
-    state::{record_hash, AppGrant, Config, EntryKind, Ledger, Profile},
+    state::{record_hash, AppGrant, EntryKind, Profile},
 };
 
 /// The profile's authority lets an app key write on its behalf.
@@ -13,10 +16,7 @@ use crate::{
 pub struct GrantApp<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,
@@ -38,7 +38,8 @@ pub fn handler(ctx: Context<GrantApp>, app: Pubkey) -> Result<()> {
     let grant = &mut ctx.accounts.app_grant;
     grant.set_inner(AppGrant { profile: ctx.accounts.profile.key(), app, bump: ctx.bumps.app_grant });
     let actor = ctx.accounts.authority.key();
-    let event = ctx.accounts.ledger.append(EntryKind::AppGranted, grant.key(), actor, record_hash(&**grant)?)?;
+    let event =
+        ctx.accounts.content.ledger.append(EntryKind::AppGranted, grant.key(), actor, record_hash(&**grant)?)?;
     emit_cpi!(event);
     Ok(())
 }

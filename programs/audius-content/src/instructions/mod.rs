@@ -31,9 +31,26 @@ pub use update_track::*;
 use anchor_lang::prelude::*;
 
 use crate::{
+    constants::{CONFIG_SEED, LEDGER_SEED},
     errors::ContentError,
-    state::{AppGrant, Profile},
+    state::{AppGrant, Config, Ledger, Profile},
 };
+
+/// The accounts every write touches: the configuration (writes must be enabled; attested actions consume its
+/// nonce) and the ledger the write extends. Every write already locks the ledger, so locking the configuration too
+/// costs no concurrency.
+#[derive(Accounts)]
+pub struct ContentWrite<'info> {
+    #[account(
+        mut,
+        seeds = [CONFIG_SEED],
+        bump = config.bump,
+        constraint = config.writes_enabled @ ContentError::WritesDisabled,
+    )]
+    pub config: Account<'info, Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: Account<'info, Ledger>,
+}
 
 /// A write on a profile's behalf needs its authority, or an app the authority granted (the grant account, checked
 /// against its PDA by the caller's constraints, is present only then).

@@ -1,9 +1,11 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{CONFIG_SEED, LEDGER_SEED, NODE_SEED, REMOVE_NODE_TAG},
-    errors::ContentError,
-    state::{Config, ContentNode, EntryKind, Ledger},
+    constants::{NODE_SEED, REMOVE_NODE_TAG},
+    state::{ContentNode, EntryKind},
     verify::{verify_attestation, EthSignature},
 };
 
@@ -14,21 +16,19 @@ use crate::{
 pub struct RemoveNode<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(mut, close = payer, seeds = [NODE_SEED, node.sp_id.to_le_bytes().as_ref()], bump = node.bump)]
     pub node: Account<'info, ContentNode>,
 }
 
 pub fn handler(ctx: Context<RemoveNode>, expiry: i64, signatures: Vec<EthSignature>) -> Result<()> {
-    let config = &mut ctx.accounts.config;
+    let config = &mut ctx.accounts.content.config;
     let cluster = config.cluster;
     let sp_bytes = ctx.accounts.node.sp_id.to_le_bytes();
     verify_attestation(config, &[REMOVE_NODE_TAG, crate::ID.as_ref(), &cluster, &sp_bytes], expiry, &signatures)?;
     let subject = ctx.accounts.node.key();
-    let event = ctx.accounts.ledger.append(EntryKind::NodeRemoved, subject, ctx.accounts.payer.key(), [0; 32])?;
+    let event =
+        ctx.accounts.content.ledger.append(EntryKind::NodeRemoved, subject, ctx.accounts.payer.key(), [0; 32])?;
     emit_cpi!(event);
     Ok(())
 }

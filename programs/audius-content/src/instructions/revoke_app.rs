@@ -1,9 +1,12 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{APP_SEED, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    constants::{APP_SEED, PROFILE_SEED},
     errors::ContentError,
-    state::{AppGrant, Config, EntryKind, Ledger, Profile},
+    state::{AppGrant, EntryKind, Profile},
 };
 
 /// The profile's authority withdraws an app's right to write; the grant account is closed (rent back to it).
@@ -12,10 +15,7 @@ use crate::{
 pub struct RevokeApp<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,
@@ -34,7 +34,7 @@ pub struct RevokeApp<'info> {
 pub fn handler(ctx: Context<RevokeApp>) -> Result<()> {
     let subject = ctx.accounts.app_grant.key();
     let actor = ctx.accounts.authority.key();
-    let event = ctx.accounts.ledger.append(EntryKind::AppRevoked, subject, actor, [0; 32])?;
+    let event = ctx.accounts.content.ledger.append(EntryKind::AppRevoked, subject, actor, [0; 32])?;
     emit_cpi!(event);
     Ok(())
 }

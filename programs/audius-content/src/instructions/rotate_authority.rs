@@ -1,10 +1,13 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
+    constants::PROFILE_SEED,
     errors::ContentError,
     instructions::bind_profile_digest,
-    state::{record_hash, Config, EntryKind, Ledger, Profile},
+    state::{record_hash, EntryKind, Profile},
     verify::{recover_eth_address, EthSignature},
 };
 
@@ -13,24 +16,26 @@ use crate::{
 #[derive(Accounts)]
 pub struct RotateAuthority<'info> {
     pub relayer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: Account<'info, Profile>,
 }
 
 pub fn handler(ctx: Context<RotateAuthority>, new_authority: Pubkey, signature: EthSignature) -> Result<()> {
     let profile = &mut ctx.accounts.profile;
-    let digest = bind_profile_digest(&ctx.accounts.config.cluster, &profile.eth_address, &new_authority, profile.nonce);
+    let digest =
+        bind_profile_digest(&ctx.accounts.content.config.cluster, &profile.eth_address, &new_authority, profile.nonce);
     require!(recover_eth_address(&digest, &signature)? == profile.eth_address, ContentError::WrongEthereumSigner);
     profile.authority = new_authority;
     profile.nonce = profile.nonce.checked_add(1).ok_or(ContentError::Overflow)?;
     profile.updated_at = Clock::get()?.unix_timestamp;
     let actor = ctx.accounts.relayer.key();
-    let event =
-        ctx.accounts.ledger.append(EntryKind::AuthorityRotated, profile.key(), actor, record_hash(&**profile)?)?;
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::AuthorityRotated,
+        profile.key(),
+        actor,
+        record_hash(&**profile)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

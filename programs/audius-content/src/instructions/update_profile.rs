@@ -1,10 +1,12 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{APP_SEED, CID_LEN, CONFIG_SEED, LEDGER_SEED, PROFILE_SEED},
-    errors::ContentError,
+    constants::{APP_SEED, CID_LEN, PROFILE_SEED},
     instructions::require_writer,
-    state::{record_hash, AppGrant, Config, EntryKind, Ledger, Profile},
+    state::{record_hash, AppGrant, EntryKind, Profile},
     verify::require_optional_cid,
 };
 
@@ -12,10 +14,7 @@ use crate::{
 #[derive(Accounts)]
 pub struct UpdateProfile<'info> {
     pub signer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: Account<'info, Profile>,
     #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
@@ -29,8 +28,12 @@ pub fn handler(ctx: Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) -> Resu
     let profile = &mut ctx.accounts.profile;
     profile.metadata_cid = metadata_cid;
     profile.updated_at = Clock::get()?.unix_timestamp;
-    let event =
-        ctx.accounts.ledger.append(EntryKind::ProfileUpdated, profile.key(), signer, record_hash(&**profile)?)?;
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::ProfileUpdated,
+        profile.key(),
+        signer,
+        record_hash(&**profile)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

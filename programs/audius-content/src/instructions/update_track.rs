@@ -1,10 +1,13 @@
 use anchor_lang::prelude::*;
 
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
 use crate::{
-    constants::{APP_SEED, CID_LEN, CONFIG_SEED, LEDGER_SEED, NODE_SEED, PROFILE_SEED, TRACK_SEED},
+    constants::{APP_SEED, CID_LEN, NODE_SEED, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::{create_track::require_distinct, require_writer},
-    state::{record_hash, AppGrant, Config, ContentNode, EntryKind, Ledger, Profile, Track},
+    state::{record_hash, AppGrant, ContentNode, EntryKind, Profile, Track},
     verify::require_optional_cid,
 };
 
@@ -13,10 +16,7 @@ use crate::{
 #[derive(Accounts)]
 pub struct UpdateTrack<'info> {
     pub signer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.writes_enabled @ ContentError::WritesDisabled)]
-    pub config: Account<'info, Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub content: ContentWrite<'info>,
     #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: Account<'info, Profile>,
     #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
@@ -47,7 +47,8 @@ pub fn handler(ctx: Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result
     track.metadata_cid = metadata_cid;
     track.replicas = replicas;
     track.updated_at = Clock::get()?.unix_timestamp;
-    let event = ctx.accounts.ledger.append(EntryKind::TrackUpdated, track.key(), signer, record_hash(&**track)?)?;
+    let event =
+        ctx.accounts.content.ledger.append(EntryKind::TrackUpdated, track.key(), signer, record_hash(&**track)?)?;
     emit_cpi!(event);
     Ok(())
 }

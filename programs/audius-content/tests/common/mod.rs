@@ -81,6 +81,9 @@ pub fn node_address(sp_id: u64) -> Pubkey {
 pub fn track_address(profile: &Pubkey, track_id: u64) -> Pubkey {
     pda(&[TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()])
 }
+pub fn content_write() -> audius_content::accounts::ContentWrite {
+    audius_content::accounts::ContentWrite { config: config_address(), ledger: ledger_address() }
+}
 pub fn event_authority() -> Pubkey {
     pda(&[b"__event_authority"])
 }
@@ -195,8 +198,7 @@ impl Harness {
         self.ix(
             audius_content::accounts::CreateProfile {
                 authority: *authority,
-                config: config_address(),
-                ledger: ledger_address(),
+                content: content_write(),
                 profile: profile_address(eth),
                 system_program: anchor_lang::system_program::ID,
                 event_authority: event_authority(),
@@ -236,8 +238,7 @@ impl Harness {
         self.ix(
             audius_content::accounts::AdmitNode {
                 payer: *payer,
-                config: config_address(),
-                ledger: ledger_address(),
+                content: content_write(),
                 node: node_address(sp_id),
                 system_program: anchor_lang::system_program::ID,
                 event_authority: event_authority(),
@@ -286,8 +287,7 @@ impl Harness {
         self.ix(
             audius_content::accounts::CreateTrack {
                 signer: *signer,
-                config: config_address(),
-                ledger: ledger_address(),
+                content: content_write(),
                 profile: *profile,
                 app_grant,
                 track: track_address(profile, track_id),
@@ -315,8 +315,7 @@ impl Harness {
         self.ix(
             audius_content::accounts::UpdateTrack {
                 signer: *signer,
-                config: config_address(),
-                ledger: ledger_address(),
+                content: content_write(),
                 profile: *profile,
                 app_grant: None,
                 track: track_address(profile, track_id),
@@ -334,8 +333,7 @@ impl Harness {
         self.ix(
             audius_content::accounts::DeleteTrack {
                 signer: *signer,
-                config: config_address(),
-                ledger: ledger_address(),
+                content: content_write(),
                 profile: *profile,
                 app_grant: None,
                 track: track_address(profile, track_id),
@@ -350,8 +348,7 @@ impl Harness {
         self.ix(
             audius_content::accounts::UpdateProfile {
                 signer: *signer,
-                config: config_address(),
-                ledger: ledger_address(),
+                content: content_write(),
                 profile: *profile,
                 app_grant: None,
                 event_authority: event_authority(),
