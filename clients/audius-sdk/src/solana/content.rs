@@ -1,0 +1,218 @@
+//! Client for the content program: PDAs, instruction builders (over the program's own Anchor-generated
+//! `accounts`/`instruction` types), Ethereum proofs and ledger-event decoding.
+
+use alloy::signers::{local::PrivateKeySigner, SignerSync};
+use anchor_lang::{
+    prelude::Pubkey, solana_program::instruction::Instruction, AnchorDeserialize, Discriminator, InstructionData,
+    ToAccountMetas,
+};
+use audius_content::{
+    accounts, constants::*, events::LedgerAppended, instruction, instructions::bind_profile_digest,
+    verify::EthSignature,
+};
+
+pub use audius_content::{
+    errors::ContentError,
+    state::{Config, ContentNode, EntryKind, Ledger, LedgerEntry, Profile, Track},
+    ID as PROGRAM_ID,
+};
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &PROGRAM_ID).0
+}
+
+/// The configuration account.
+pub fn config_address() -> Pubkey {
+    pda(&[CONFIG_SEED])
+}
+/// The ledger account.
+pub fn ledger_address() -> Pubkey {
+    pda(&[LEDGER_SEED])
+}
+/// The profile of an Ethereum address.
+pub fn profile_address(eth_address: &[u8; 20]) -> Pubkey {
+    pda(&[PROFILE_SEED, eth_address])
+}
+/// An app's grant on a profile.
+pub fn app_grant_address(profile: &Pubkey, app: &Pubkey) -> Pubkey {
+    pda(&[APP_SEED, profile.as_ref(), app.as_ref()])
+}
+/// A content node by service-provider id.
+pub fn node_address(sp_id: u64) -> Pubkey {
+    pda(&[NODE_SEED, &sp_id.to_le_bytes()])
+}
+/// A profile's track by id.
+pub fn track_address(profile: &Pubkey, track_id: u64) -> Pubkey {
+    pda(&[TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()])
+}
+/// The PDA that signs the program's event self-invocations.
+pub fn event_authority() -> Pubkey {
+    pda(&[b"__event_authority"])
+}
+
+fn content_write() -> accounts::ContentWrite {
+    accounts::ContentWrite { config: config_address(), ledger: ledger_address() }
+}
+
+fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
+}
+
+/// `initialize`: create the configuration and the ledger; `admin` signs and pays.
+pub fn initialize(admin: &Pubkey, cluster: [u8; 32], attesters: Vec<[u8; 20]>, quorum: u8) -> Instruction {
+    ix(
+        accounts::Initialize {
+            admin: *admin,
+            config: config_address(),
+            ledger: ledger_address(),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::Initialize { cluster, attesters, quorum },
+    )
+}
+
+/// Sign, with an Ethereum key, the binding of its profile to `authority` (EIP-191 `personal_sign` digest).
+pub fn sign_profile_binding(
+    key: &PrivateKeySigner,
+    cluster: &[u8; 32],
+    authority: &Pubkey,
+    nonce: u64,
+) -> EthSignature {
+    let digest = bind_profile_digest(cluster, &key.address().0 .0, authority, nonce);
+    sign_digest(key, &digest)
+}
+
+/// An Ethereum signature (r ‖ s ‖ v, v = 27/28) over a 32-byte digest.
+pub fn sign_digest(key: &PrivateKeySigner, digest: &[u8; 32]) -> EthSignature {
+    let signature = key.sign_hash_sync(&(*digest).into()).expect("secp256k1 signing");
+    signature.as_bytes()
+}
+
+/// `create_profile` for the Ethereum address of `signature`'s key; `authority` signs and pays.
+pub fn create_profile(
+    authority: &Pubkey,
+    eth_address: [u8; 20],
+    metadata_cid: [u8; CID_LEN],
+    signature: EthSignature,
+) -> Instruction {
+    ix(
+        accounts::CreateProfile {
+            authority: *authority,
+            content: content_write(),
+            profile: profile_address(&eth_address),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::CreateProfile { eth_address, metadata_cid, signature },
+    )
+}
+
+/// `grant_app`: the profile's `authority` lets `app` write on its behalf (and pays for the grant account).
+pub fn grant_app(authority: &Pubkey, profile: &Pubkey, app: &Pubkey) -> Instruction {
+    ix(
+        accounts::GrantApp {
+            authority: *authority,
+            content: content_write(),
+            profile: *profile,
+            app_grant: app_grant_address(profile, app),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::GrantApp { app: *app },
+    )
+}
+
+/// A node's Ethereum registration, as attesters sign it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeRegistration {
+    pub sp_id: u64,
+    pub owner_wallet: [u8; 20],
+    pub delegate_wallet: [u8; 20],
+    pub endpoint: String,
+}
+
+/// The digest an attester signs to admit `node` (the config's current attestation nonce and an expiry included).
+pub fn admit_node_digest(cluster: &[u8; 32], node: &NodeRegistration, nonce: u64, expiry: i64) -> [u8; 32] {
+    let sp = node.sp_id.to_le_bytes();
+    let parts = audius_content::instructions::admit_node_parts(
+        cluster,
+        &sp,
+        &node.owner_wallet,
+        &node.delegate_wallet,
+        node.endpoint.as_bytes(),
+    );
+    let nonce = nonce.to_le_bytes();
+    let expiry = expiry.to_le_bytes();
+    let mut all = parts.to_vec();
+    all.push(&nonce);
+    all.push(&expiry);
+    audius_content::verify::eth_digest(&all)
+}
+
+/// `admit_node` with attester signatures (in ascending signer order); `payer` relays and pays.
+pub fn admit_node(payer: &Pubkey, node: NodeRegistration, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+    ix(
+        accounts::AdmitNode {
+            payer: *payer,
+            content: content_write(),
+            node: node_address(node.sp_id),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::AdmitNode {
+            sp_id: node.sp_id,
+            owner_wallet: node.owner_wallet,
+            delegate_wallet: node.delegate_wallet,
+            endpoint: node.endpoint,
+            expiry,
+            signatures,
+        },
+    )
+}
+
+/// `create_track` as track `track_id` (the profile's current track count) on three replica nodes; `signer` is the
+/// profile authority or an app with `app_grant`, and pays.
+pub fn create_track(
+    signer: &Pubkey,
+    profile: &Pubkey,
+    track_id: u64,
+    app_grant: Option<Pubkey>,
+    content_cid: [u8; CID_LEN],
+    metadata_cid: [u8; CID_LEN],
+    replicas: [u64; REPLICATION_FACTOR],
+) -> Instruction {
+    ix(
+        accounts::CreateTrack {
+            signer: *signer,
+            content: content_write(),
+            profile: *profile,
+            app_grant,
+            track: track_address(profile, track_id),
+            replica_0: node_address(replicas[0]),
+            replica_1: node_address(replicas[1]),
+            replica_2: node_address(replicas[2]),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::CreateTrack { content_cid, metadata_cid },
+    )
+}
+
+/// Decode a ledger event from the data of an inner instruction (the `emit_cpi!` self-invocation); `None` for any
+/// other instruction.
+pub fn decode_ledger_event(data: &[u8]) -> Option<LedgerAppended> {
+    let payload = data.strip_prefix(anchor_lang::event::EVENT_IX_TAG_LE)?;
+    let body = payload.strip_prefix(LedgerAppended::DISCRIMINATOR)?;
+    LedgerAppended::deserialize(&mut &body[..]).ok()
+}
+
+/// The content program's named error for a custom error code (from its committed IDL), if it is one of ours.
+pub fn content_error(code: u32) -> Option<super::NamedError> {
+    super::named_error(include_str!("../../../../idl/audius_content.json"), code)
+}

@@ -1,0 +1,168 @@
+//! A local Solana JSON-RPC node that hosts the Audius programs, for development, the local network and tests.
+//!
+//! solana-test-validator can only load SBF programs, and our programs cannot be compiled to SBF on these machines.
+//! This node is surfpool (the Solana Foundation's LiteSVM-based local validator) in offline mode, with the
+//! programs registered as native builtins through `audius-svm-bridge`; SPL Token, Token-2022, ATA and Memo run as
+//! their real SBF programs. Clients talk to it over JSON-RPC exactly as they talk to devnet or mainnet.
+//!
+//! What differs from a real cluster: our programs run natively (no compute-unit metering of their own work, SBF
+//! stack and heap limits not enforced), `msg!` output goes to this process's stdout rather than transaction logs,
+//! and there is one validator with no network. Events travel by `emit_cpi!` inner instructions, which reach
+//! `getTransaction` here and on real clusters alike.
+
+use std::{net::TcpListener, thread::JoinHandle, time::Duration};
+
+use anyhow::{bail, Context};
+use crossbeam_channel::{unbounded, Sender};
+use surfpool_core::{solana_rpc_client::rpc_client::RpcClient, surfnet::svm::SurfnetSvm};
+use surfpool_types::{RpcConfig, SimnetCommand, SimnetConfig, SimnetEvent, SurfpoolConfig};
+
+pub use solana_pubkey::Pubkey;
+
+/// Where to listen and whom to fund.
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    pub bind_host: String,
+    /// JSON-RPC port; 0 picks a free one.
+    pub rpc_port: u16,
+    /// WebSocket port; 0 picks a free one.
+    pub ws_port: u16,
+    /// Accounts airdropped `fund_lamports` at start.
+    pub fund: Vec<Pubkey>,
+    pub fund_lamports: u64,
+    /// Slot time in milliseconds.
+    pub slot_time_ms: u64,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        Self {
+            bind_host: "127.0.0.1".into(),
+            rpc_port: 0,
+            ws_port: 0,
+            fund: Vec::new(),
+            fund_lamports: 1_000 * 1_000_000_000,
+            slot_time_ms: 400,
+        }
+    }
+}
+
+/// A running node. Dropping it stops it.
+pub struct LocalNode {
+    pub rpc_url: String,
+    pub ws_url: String,
+    commands: Sender<SimnetCommand>,
+    runloop: Option<JoinHandle<()>>,
+}
+
+fn free_port(host: &str) -> anyhow::Result<u16> {
+    Ok(TcpListener::bind((host, 0))?.local_addr()?.port())
+}
+
+impl LocalNode {
+    /// Start a node with the Audius programs and wait until it answers `getHealth`.
+    pub fn start(mut config: NodeConfig) -> anyhow::Result<Self> {
+        if config.rpc_port == 0 {
+            config.rpc_port = free_port(&config.bind_host)?;
+        }
+        if config.ws_port == 0 {
+            config.ws_port = free_port(&config.bind_host)?;
+        }
+        let (mut svm, events, geyser) = SurfnetSvm::default();
+        let runtime = &mut svm.inner.svm;
+        runtime.add_builtin(audius_content::ID, audius_svm_bridge::native_processor!(audius_content::entry));
+        runtime.add_builtin(audius_tips::ID, audius_svm_bridge::native_processor!(audius_tips::entry));
+
+        let surfpool_config = SurfpoolConfig {
+            simnets: vec![SimnetConfig {
+                offline_mode: true,
+                remote_rpc_url: None,
+                slot_time: config.slot_time_ms,
+                airdrop_addresses: config.fund.clone(),
+                airdrop_token_amount: config.fund_lamports,
+                ..SimnetConfig::default()
+            }],
+            rpc: RpcConfig {
+                bind_host: config.bind_host.clone(),
+                bind_port: config.rpc_port,
+                ws_port: config.ws_port,
+                ..RpcConfig::default()
+            },
+            ..SurfpoolConfig::default()
+        };
+        let (commands, commands_rx) = unbounded();
+        let runloop_commands = commands.clone();
+        let runloop = std::thread::Builder::new()
+            .name("surfnet".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("tokio runtime for the node");
+                let result = runtime.block_on(surfpool_core::start_local_surfnet(
+                    svm,
+                    surfpool_config,
+                    runloop_commands,
+                    commands_rx,
+                    geyser,
+                ));
+                if let Err(error) = result {
+                    tracing::error!(%error, "local Solana node stopped with an error");
+                }
+            })
+            .context("spawning the node thread")?;
+        // The runloop reports on this channel; nobody else reads it, so drain it to keep it from filling.
+        std::thread::Builder::new()
+            .name("surfnet-events".into())
+            .spawn(move || {
+                while let Ok(event) = events.recv() {
+                    if let SimnetEvent::Aborted(reason) = event {
+                        tracing::error!(%reason, "local Solana node aborted");
+                    }
+                }
+            })
+            .context("spawning the event drain")?;
+
+        let node = Self {
+            rpc_url: format!("http://{}:{}", config.bind_host, config.rpc_port),
+            ws_url: format!("ws://{}:{}", config.bind_host, config.ws_port),
+            commands,
+            runloop: Some(runloop),
+        };
+        node.wait_healthy(Duration::from_secs(20))?;
+        Ok(node)
+    }
+
+    fn wait_healthy(&self, timeout: Duration) -> anyhow::Result<()> {
+        let client = RpcClient::new(self.rpc_url.clone());
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if client.get_health().is_ok() {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("local Solana node at {} not healthy after {timeout:?}", self.rpc_url);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stop the node and wait for its runloop to end.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let _ = self.commands.send(SimnetCommand::Terminate(None));
+        if let Some(runloop) = self.runloop.take() {
+            let _ = runloop.join();
+        }
+    }
+}
+
+impl Drop for LocalNode {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
