@@ -316,7 +316,7 @@ fn strangers_cannot_write_tracks_apps_can_until_revoked() {
     assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAuthorized)));
 
     let app = h.funded();
-    let grant = app_address(&profile, &app.pubkey());
+    let grant = app_grant_address(&profile, &app.pubkey());
     let ix = h.ix(
         audius_content::accounts::GrantApp {
             authority: authority.pubkey(),
@@ -477,7 +477,7 @@ fn track_create_fits_a_transaction_with_room_to_spare() {
     // fixed-size, so every create_track is this size or smaller.
     let _ = authority;
     let app = anchor_lang::prelude::Pubkey::new_unique();
-    let ix = h.create_track_ix(&app, &profile, 0, Some(app_address(&profile, &app)), cid(3), [1, 2, 3]);
+    let ix = h.create_track_ix(&app, &profile, 0, Some(app_grant_address(&profile, &app)), cid(3), [1, 2, 3]);
     let tx = solana_transaction::Transaction::new_with_payer(&[ix], Some(&app));
     let size = bincode_size(&tx);
     println!("create_track transaction: {size} bytes of 1232");
@@ -565,7 +565,7 @@ fn only_the_profile_authority_grants_and_revokes() {
                 authority: *signer,
                 content: content_write(),
                 profile,
-                app_grant: app_address(&profile, &app),
+                app_grant: app_grant_address(&profile, &app),
                 system_program: anchor_lang::system_program::ID,
                 event_authority: event_authority(),
                 program: audius_content::ID,
@@ -586,7 +586,7 @@ fn only_the_profile_authority_grants_and_revokes() {
                 authority: *signer,
                 content: content_write(),
                 profile,
-                app_grant: app_address(&profile, &app),
+                app_grant: app_grant_address(&profile, &app),
                 event_authority: event_authority(),
                 program: audius_content::ID,
             },

@@ -1,10 +1,9 @@
 //! Test harness: the content program natively inside LiteSVM, Ethereum keys (k256) that sign like wallets, and the
 //! ledger events read back from the transactions' inner instructions (the `emit_cpi!` path).
-#![allow(dead_code)]
+#![allow(dead_code)] // shared by several test binaries, each using a part
 
 use anchor_lang::{
-    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, AnchorDeserialize, Discriminator,
-    InstructionData, ToAccountMetas,
+    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData, ToAccountMetas,
 };
 use audius_content::{
     constants::*,
@@ -59,33 +58,10 @@ pub fn cid(seed: u8) -> [u8; CID_LEN] {
     cid
 }
 
-pub fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &audius_content::ID).0
-}
+pub use audius_sdk::solana::content::*;
 
-pub fn config_address() -> Pubkey {
-    pda(&[CONFIG_SEED])
-}
-pub fn ledger_address() -> Pubkey {
-    pda(&[LEDGER_SEED])
-}
-pub fn profile_address(eth: &[u8; 20]) -> Pubkey {
-    pda(&[PROFILE_SEED, eth])
-}
-pub fn app_address(profile: &Pubkey, app: &Pubkey) -> Pubkey {
-    pda(&[APP_SEED, profile.as_ref(), app.as_ref()])
-}
-pub fn node_address(sp_id: u64) -> Pubkey {
-    pda(&[NODE_SEED, &sp_id.to_le_bytes()])
-}
-pub fn track_address(profile: &Pubkey, track_id: u64) -> Pubkey {
-    pda(&[TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()])
-}
 pub fn content_write() -> audius_content::accounts::ContentWrite {
     audius_content::accounts::ContentWrite { config: config_address(), ledger: ledger_address() }
-}
-pub fn event_authority() -> Pubkey {
-    pda(&[b"__event_authority"])
 }
 
 pub fn custom(code: u32) -> TransactionError {
@@ -152,13 +128,9 @@ impl Harness {
         let result = self.svm.send_transaction(tx);
         self.svm.expire_blockhash();
         let meta = result.map_err(|failed| failed.err)?;
-        for inner in meta.inner_instructions.iter().flatten() {
-            let data = &inner.instruction.data;
-            if data.len() > 16 && &data[..8] == anchor_lang::event::EVENT_IX_TAG_LE {
-                assert_eq!(&data[8..16], LedgerAppended::DISCRIMINATOR);
-                self.events.push(LedgerAppended::deserialize(&mut &data[16..]).unwrap());
-            }
-        }
+        let inner = meta.inner_instructions.iter().flatten();
+        self.events
+            .extend(inner.filter_map(|ix| audius_sdk::solana::content::decode_ledger_event(&ix.instruction.data)));
         Ok(())
     }
 
@@ -195,17 +167,7 @@ impl Harness {
     // ---- instruction builders ----
 
     pub fn create_profile_ix(&self, authority: &Pubkey, eth: &[u8; 20], signature: [u8; 65]) -> Instruction {
-        self.ix(
-            audius_content::accounts::CreateProfile {
-                authority: *authority,
-                content: content_write(),
-                profile: profile_address(eth),
-                system_program: anchor_lang::system_program::ID,
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::CreateProfile { eth_address: *eth, metadata_cid: cid(9), signature },
-        )
+        audius_sdk::solana::content::create_profile(authority, *eth, cid(9), signature)
     }
 
     /// A profile for `eth`, bound to a new funded authority that is returned.
@@ -235,24 +197,13 @@ impl Harness {
         expiry: i64,
         signatures: Vec<[u8; 65]>,
     ) -> Instruction {
-        self.ix(
-            audius_content::accounts::AdmitNode {
-                payer: *payer,
-                content: content_write(),
-                node: node_address(sp_id),
-                system_program: anchor_lang::system_program::ID,
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::AdmitNode {
-                sp_id,
-                owner_wallet: [sp_id as u8; 20],
-                delegate_wallet: [sp_id as u8 + 1; 20],
-                endpoint: endpoint.to_string(),
-                expiry,
-                signatures,
-            },
-        )
+        let registration = audius_sdk::solana::content::NodeRegistration {
+            sp_id,
+            owner_wallet: [sp_id as u8; 20],
+            delegate_wallet: [sp_id as u8 + 1; 20],
+            endpoint: endpoint.to_string(),
+        };
+        audius_sdk::solana::content::admit_node(payer, registration, expiry, signatures)
     }
 
     pub fn now(&self) -> i64 {
@@ -284,22 +235,7 @@ impl Harness {
         content_cid: [u8; CID_LEN],
         replicas: [u64; 3],
     ) -> Instruction {
-        self.ix(
-            audius_content::accounts::CreateTrack {
-                signer: *signer,
-                content: content_write(),
-                profile: *profile,
-                app_grant,
-                track: track_address(profile, track_id),
-                replica_0: node_address(replicas[0]),
-                replica_1: node_address(replicas[1]),
-                replica_2: node_address(replicas[2]),
-                system_program: anchor_lang::system_program::ID,
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::CreateTrack { content_cid, metadata_cid: cid(2) },
-        )
+        audius_sdk::solana::content::create_track(signer, profile, track_id, app_grant, content_cid, cid(2), replicas)
     }
 }
 
