@@ -1,6 +1,7 @@
 //! Solana side: PDA derivation and instruction builders for the Audius programs.
 
 pub mod content;
+#[cfg(feature = "tips")]
 pub mod tips;
 
 /// A program's error as its IDL names it.
