@@ -130,8 +130,9 @@ fn content_program_round_trips_over_json_rpc() {
     // An app granted by the artist writes the second track.
     let app = Keypair::new();
     airdrop(&client, &app.pubkey()); // the writer pays the track's rent
-    send(&client, &[content::grant_app(&payer.pubkey(), &profile, &app.pubkey())], &payer, &[]).unwrap();
-    let grant = content::app_grant_address(&profile, &app.pubkey());
+    let epoch = account::<content::Profile>(&client, &profile).nonce;
+    send(&client, &[content::grant_app(&payer.pubkey(), &profile, epoch, &app.pubkey())], &payer, &[]).unwrap();
+    let grant = content::app_grant_address(&profile, epoch, &app.pubkey());
     let by_app = content::create_track(&app.pubkey(), &profile, 1, Some(grant), cid(3), cid(2), [3, 2, 1]);
     let second_signature = send(&client, &[by_app], &payer, &[&app]).unwrap();
     let second: content::Track = account(&client, &content::track_address(&profile, 1));

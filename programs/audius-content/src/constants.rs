@@ -6,7 +6,9 @@ pub const CONFIG_SEED: &[u8] = b"config";
 pub const LEDGER_SEED: &[u8] = b"ledger";
 /// `[PROFILE_SEED, eth_address]`: a user's profile.
 pub const PROFILE_SEED: &[u8] = b"profile";
-/// `[APP_SEED, profile, app]`: an app key's right to write for a profile.
+/// `[APP_SEED, profile, epoch (u64 LE), app]`: an app key's right to write for a profile, granted under the
+/// authority epoch `epoch` (the profile's proof nonce): rotating the authority moves the epoch on, which voids
+/// every grant the previous authority made.
 pub const APP_SEED: &[u8] = b"app";
 /// `[NODE_SEED, sp_id (u64 LE)]`: a registered content node.
 pub const NODE_SEED: &[u8] = b"node";
@@ -19,6 +21,9 @@ pub const CID_LEN: usize = 36;
 pub const MAX_ENDPOINT_LEN: usize = 128;
 /// Most attesters the configuration holds.
 pub const MAX_ATTESTERS: usize = 16;
+/// Largest attester quorum: each signature costs a `secp256k1_recover` (25,000 compute units) and 65 bytes, and
+/// an admission with this many must fit one transaction and its compute budget.
+pub const MAX_QUORUM: u8 = 8;
 /// Replicas per track.
 pub const REPLICATION_FACTOR: usize = 3;
 

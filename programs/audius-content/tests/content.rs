@@ -316,7 +316,7 @@ fn strangers_cannot_write_tracks_apps_can_until_revoked() {
     assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAuthorized)));
 
     let app = h.funded();
-    let grant = app_grant_address(&profile, &app.pubkey());
+    let grant = app_grant_address(&profile, 1, &app.pubkey());
     let ix = h.ix(
         audius_content::accounts::GrantApp {
             authority: authority.pubkey(),
@@ -477,7 +477,7 @@ fn track_create_fits_a_transaction_with_room_to_spare() {
     // fixed-size, so every create_track is this size or smaller.
     let _ = authority;
     let app = anchor_lang::prelude::Pubkey::new_unique();
-    let ix = h.create_track_ix(&app, &profile, 0, Some(app_grant_address(&profile, &app)), cid(3), [1, 2, 3]);
+    let ix = h.create_track_ix(&app, &profile, 0, Some(app_grant_address(&profile, 1, &app)), cid(3), [1, 2, 3]);
     let tx = solana_transaction::Transaction::new_with_payer(&[ix], Some(&app));
     let size = bincode_size(&tx);
     println!("create_track transaction: {size} bytes of 1232");
@@ -565,7 +565,7 @@ fn only_the_profile_authority_grants_and_revokes() {
                 authority: *signer,
                 content: content_write(),
                 profile,
-                app_grant: app_grant_address(&profile, &app),
+                app_grant: app_grant_address(&profile, 1, &app),
                 system_program: anchor_lang::system_program::ID,
                 event_authority: event_authority(),
                 program: audius_content::ID,
@@ -586,7 +586,7 @@ fn only_the_profile_authority_grants_and_revokes() {
                 authority: *signer,
                 content: content_write(),
                 profile,
-                app_grant: app_grant_address(&profile, &app),
+                app_grant: app_grant_address(&profile, 1, &app),
                 event_authority: event_authority(),
                 program: audius_content::ID,
             },
@@ -621,4 +621,63 @@ fn node_removal_needs_a_quorum_too() {
     );
     assert_eq!(h.send(ix, &payer), Err(content(ContentError::BelowQuorum)));
     assert!(h.node(3).is_some());
+}
+
+/// A rotation voids the grants of the previous authority: a stolen authority key cannot keep writing through apps
+/// it granted itself.
+#[test]
+fn rotation_voids_earlier_app_grants() {
+    let mut h = Harness::new(1, 1);
+    let (eth, authority, profile) = setup_artist(&mut h);
+    let app = h.funded();
+    let ix = h.ix(
+        audius_content::accounts::GrantApp {
+            authority: authority.pubkey(),
+            content: content_write(),
+            profile,
+            app_grant: app_grant_address(&profile, 1, &app.pubkey()),
+            system_program: anchor_lang::system_program::ID,
+            event_authority: event_authority(),
+            program: audius_content::ID,
+        },
+        audius_content::instruction::GrantApp { app: app.pubkey() },
+    );
+    h.send(ix, &authority).unwrap();
+
+    let new_authority = h.funded();
+    let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1));
+    let ix = rotate_ix(&h, &new_authority.pubkey(), &eth.address, new_authority.pubkey(), proof);
+    h.send(ix, &new_authority).unwrap();
+
+    let stale = app_grant_address(&profile, 1, &app.pubkey());
+    let ix = h.create_track_ix(&app.pubkey(), &profile, 0, Some(stale), cid(3), [1, 2, 3]);
+    assert_eq!(h.send(ix, &app), Err(anchor(anchor_lang::error::ErrorCode::ConstraintSeeds)));
+    // The new authority clears the stale grant.
+    let ix = h.ix(
+        audius_content::accounts::RevokeApp {
+            authority: new_authority.pubkey(),
+            content: content_write(),
+            profile,
+            app_grant: stale,
+            event_authority: event_authority(),
+            program: audius_content::ID,
+        },
+        audius_content::instruction::RevokeApp {},
+    );
+    h.send(ix, &new_authority).unwrap();
+    assert!(h.svm.get_account(&stale).is_none_or(|a| a.lamports == 0));
+}
+
+#[test]
+fn quorum_is_capped_to_what_fits_a_transaction() {
+    let mut h = Harness::new(1, 1);
+    let admin = h.admin.insecure_clone();
+    let attesters: Vec<[u8; 20]> = (0..16u8).map(|i| [i; 20]).collect();
+    let quorum = audius_content::constants::MAX_QUORUM + 1;
+    let ix =
+        h.admin_ix(&admin.pubkey(), audius_content::instruction::SetAttesters { attesters: attesters.clone(), quorum });
+    assert_eq!(h.send(ix, &admin), Err(content(ContentError::InvalidAttesterSet)));
+    let quorum = audius_content::constants::MAX_QUORUM;
+    let ix = h.admin_ix(&admin.pubkey(), audius_content::instruction::SetAttesters { attesters, quorum });
+    h.send(ix, &admin).unwrap();
 }

@@ -33,9 +33,9 @@ pub fn ledger_address() -> Pubkey {
 pub fn profile_address(eth_address: &[u8; 20]) -> Pubkey {
     pda(&[PROFILE_SEED, eth_address])
 }
-/// An app's grant on a profile.
-pub fn app_grant_address(profile: &Pubkey, app: &Pubkey) -> Pubkey {
-    pda(&[APP_SEED, profile.as_ref(), app.as_ref()])
+/// An app's grant on a profile under authority epoch `epoch` (the profile's current proof nonce).
+pub fn app_grant_address(profile: &Pubkey, epoch: u64, app: &Pubkey) -> Pubkey {
+    pda(&[APP_SEED, profile.as_ref(), &epoch.to_le_bytes(), app.as_ref()])
 }
 /// A content node by service-provider id.
 pub fn node_address(sp_id: u64) -> Pubkey {
@@ -110,14 +110,15 @@ pub fn create_profile(
     )
 }
 
-/// `grant_app`: the profile's `authority` lets `app` write on its behalf (and pays for the grant account).
-pub fn grant_app(authority: &Pubkey, profile: &Pubkey, app: &Pubkey) -> Instruction {
+/// `grant_app`: the profile's `authority` lets `app` write on its behalf (and pays for the grant account);
+/// `epoch` is the profile's current proof nonce.
+pub fn grant_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey) -> Instruction {
     ix(
         accounts::GrantApp {
             authority: *authority,
             content: content_write(),
             profile: *profile,
-            app_grant: app_grant_address(profile, app),
+            app_grant: app_grant_address(profile, epoch, app),
             system_program: anchor_lang::system_program::ID,
             event_authority: event_authority(),
             program: PROGRAM_ID,

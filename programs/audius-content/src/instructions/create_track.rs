@@ -19,8 +19,11 @@ pub struct CreateTrack<'info> {
     pub signer: Signer<'info>,
     pub content: ContentWrite<'info>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Account<'info, Profile>,
-    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    pub profile: Box<Account<'info, Profile>>,
+    #[account(
+        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        bump = app_grant.bump,
+    )]
     pub app_grant: Option<Account<'info, AppGrant>>,
     #[account(
         init,
@@ -29,13 +32,13 @@ pub struct CreateTrack<'info> {
         seeds = [TRACK_SEED, profile.key().as_ref(), profile.track_count.to_le_bytes().as_ref()],
         bump,
     )]
-    pub track: Account<'info, Track>,
+    pub track: Box<Account<'info, Track>>,
     #[account(seeds = [NODE_SEED, replica_0.sp_id.to_le_bytes().as_ref()], bump = replica_0.bump)]
-    pub replica_0: Account<'info, ContentNode>,
+    pub replica_0: Box<Account<'info, ContentNode>>,
     #[account(seeds = [NODE_SEED, replica_1.sp_id.to_le_bytes().as_ref()], bump = replica_1.bump)]
-    pub replica_1: Account<'info, ContentNode>,
+    pub replica_1: Box<Account<'info, ContentNode>>,
     #[account(seeds = [NODE_SEED, replica_2.sp_id.to_le_bytes().as_ref()], bump = replica_2.bump)]
-    pub replica_2: Account<'info, ContentNode>,
+    pub replica_2: Box<Account<'info, ContentNode>>,
     pub system_program: Program<'info, System>,
 }
 
@@ -74,7 +77,7 @@ pub fn handler(ctx: Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_c
         bump: ctx.bumps.track,
     });
     let event =
-        ctx.accounts.content.ledger.append(EntryKind::TrackCreated, track.key(), signer, record_hash(&**track)?)?;
+        ctx.accounts.content.ledger.append(EntryKind::TrackCreated, track.key(), signer, record_hash(&***track)?)?;
     emit_cpi!(event);
     Ok(())
 }

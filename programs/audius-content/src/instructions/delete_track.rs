@@ -18,7 +18,10 @@ pub struct DeleteTrack<'info> {
     pub content: ContentWrite<'info>,
     #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: Account<'info, Profile>,
-    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    #[account(
+        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        bump = app_grant.bump,
+    )]
     pub app_grant: Option<Account<'info, AppGrant>>,
     #[account(
         mut,

@@ -27,7 +27,7 @@ pub struct GrantApp<'info> {
         init,
         payer = authority,
         space = 8 + AppGrant::INIT_SPACE,
-        seeds = [APP_SEED, profile.key().as_ref(), app.as_ref()],
+        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), app.as_ref()],
         bump,
     )]
     pub app_grant: Account<'info, AppGrant>,
@@ -36,7 +36,8 @@ pub struct GrantApp<'info> {
 
 pub fn handler(ctx: Context<GrantApp>, app: Pubkey) -> Result<()> {
     let grant = &mut ctx.accounts.app_grant;
-    grant.set_inner(AppGrant { profile: ctx.accounts.profile.key(), app, bump: ctx.bumps.app_grant });
+    let profile = &ctx.accounts.profile;
+    grant.set_inner(AppGrant { profile: profile.key(), app, epoch: profile.nonce, bump: ctx.bumps.app_grant });
     let actor = ctx.accounts.authority.key();
     let event =
         ctx.accounts.content.ledger.append(EntryKind::AppGranted, grant.key(), actor, record_hash(&**grant)?)?;

@@ -9,7 +9,8 @@ use crate::{
     state::{AppGrant, EntryKind, Profile},
 };
 
-/// The profile's authority withdraws an app's right to write; the grant account is closed (rent back to it).
+/// The profile's authority withdraws an app's right to write, or clears a grant voided by a rotation; the grant
+/// account is closed (rent back to the authority).
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RevokeApp<'info> {
@@ -25,7 +26,7 @@ pub struct RevokeApp<'info> {
     #[account(
         mut,
         close = authority,
-        seeds = [APP_SEED, profile.key().as_ref(), app_grant.app.as_ref()],
+        seeds = [APP_SEED, profile.key().as_ref(), app_grant.epoch.to_le_bytes().as_ref(), app_grant.app.as_ref()],
         bump = app_grant.bump,
     )]
     pub app_grant: Account<'info, AppGrant>,

@@ -18,8 +18,11 @@ pub struct UpdateTrack<'info> {
     pub signer: Signer<'info>,
     pub content: ContentWrite<'info>,
     #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Account<'info, Profile>,
-    #[account(seeds = [APP_SEED, profile.key().as_ref(), signer.key().as_ref()], bump = app_grant.bump)]
+    pub profile: Box<Account<'info, Profile>>,
+    #[account(
+        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        bump = app_grant.bump,
+    )]
     pub app_grant: Option<Account<'info, AppGrant>>,
     #[account(
         mut,
@@ -28,13 +31,13 @@ pub struct UpdateTrack<'info> {
         has_one = profile,
         constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
-    pub track: Account<'info, Track>,
+    pub track: Box<Account<'info, Track>>,
     #[account(seeds = [NODE_SEED, replica_0.sp_id.to_le_bytes().as_ref()], bump = replica_0.bump)]
-    pub replica_0: Account<'info, ContentNode>,
+    pub replica_0: Box<Account<'info, ContentNode>>,
     #[account(seeds = [NODE_SEED, replica_1.sp_id.to_le_bytes().as_ref()], bump = replica_1.bump)]
-    pub replica_1: Account<'info, ContentNode>,
+    pub replica_1: Box<Account<'info, ContentNode>>,
     #[account(seeds = [NODE_SEED, replica_2.sp_id.to_le_bytes().as_ref()], bump = replica_2.bump)]
-    pub replica_2: Account<'info, ContentNode>,
+    pub replica_2: Box<Account<'info, ContentNode>>,
 }
 
 pub fn handler(ctx: Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
@@ -48,7 +51,7 @@ pub fn handler(ctx: Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result
     track.replicas = replicas;
     track.updated_at = Clock::get()?.unix_timestamp;
     let event =
-        ctx.accounts.content.ledger.append(EntryKind::TrackUpdated, track.key(), signer, record_hash(&**track)?)?;
+        ctx.accounts.content.ledger.append(EntryKind::TrackUpdated, track.key(), signer, record_hash(&***track)?)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -1,6 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::{constants::MAX_ATTESTERS, errors::ContentError};
+use crate::{
+    constants::{MAX_ATTESTERS, MAX_QUORUM},
+    errors::ContentError,
+};
 
 /// Program configuration: its admin (meant to be handed to governance), the write switch and the attesters —
 /// staked discovery nodes, by Ethereum delegate wallet — whose quorum admits and removes content nodes.
@@ -21,7 +24,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// Replace the attester set: at most `MAX_ATTESTERS`, no duplicates, quorum between 1 and the set size.
+    /// Replace the attester set: at most `MAX_ATTESTERS`, no duplicates, quorum between 1 and the set size and at
+    /// most `MAX_QUORUM`.
     pub fn set_attesters(&mut self, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
         let mut sorted = attesters.clone();
         sorted.sort_unstable();
@@ -30,6 +34,7 @@ impl Config {
             attesters.len() <= MAX_ATTESTERS
                 && sorted.len() == attesters.len()
                 && quorum >= 1
+                && quorum <= MAX_QUORUM
                 && usize::from(quorum) <= attesters.len(),
             ContentError::InvalidAttesterSet
         );

@@ -26,5 +26,7 @@ pub struct Profile {
 pub struct AppGrant {
     pub profile: Pubkey,
     pub app: Pubkey,
+    /// The profile's authority epoch (proof nonce) when granted; the grant is void once the authority rotates.
+    pub epoch: u64,
     pub bump: u8,
 }
