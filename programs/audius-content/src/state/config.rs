@@ -33,8 +33,7 @@ impl Config {
         require!(
             attesters.len() <= MAX_ATTESTERS
                 && sorted.len() == attesters.len()
-                && quorum >= 1
-                && quorum <= MAX_QUORUM
+                && (1..=MAX_QUORUM).contains(&quorum)
                 && usize::from(quorum) <= attesters.len(),
             ContentError::InvalidAttesterSet
         );
