@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
@@ -246,6 +247,28 @@ contract GovernanceTest is ProtocolFixture {
         );
         assertEq(p.governor.votingPeriod(), 4 days);
         assertEq(p.governor.governanceWindow(), D.VOTING_DELAY + 4 days + D.TIMELOCK_DELAY);
+    }
+
+    function test_NewTimelockMustKeepTheWindowBelowTheLockup() public {
+        address[] memory none = new address[](0);
+        TimelockController slow = new TimelockController(4 days, none, none, address(0));
+        bytes memory call =
+            abi.encodeCall(p.governor.updateTimelock, (TimelockControllerUpgradeable(payable(address(slow)))));
+        uint256 id = propose(alice, address(p.governor), call, "slow timelock");
+        voteThrough(id, alice);
+        queue(address(p.governor), call, "slow timelock");
+        vm.warp(block.timestamp + D.TIMELOCK_DELAY);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                AudiusGovernor.WindowTooLong.selector, D.VOTING_DELAY + D.VOTING_PERIOD + 4 days, D.UNSTAKE_LOCKUP
+            )
+        );
+        execute(address(p.governor), call, "slow timelock");
+
+        address attacker = makeAddr("attacker");
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorOnlyExecutor.selector, attacker));
+        vm.prank(attacker);
+        p.governor.updateTimelock(TimelockControllerUpgradeable(payable(address(slow))));
     }
 
     // ---- July 2022: re-initialization and upgrades ----

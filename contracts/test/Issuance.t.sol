@@ -298,6 +298,39 @@ contract IssuanceTest is ProtocolFixture {
         p.issuance.submitActivity(0, ops, scores, block.timestamp, sigs);
     }
 
+    function test_RevertWhen_AttestationGivesNoOneWeight() public {
+        _finishRoundOne();
+        address[] memory ops = new address[](0);
+        uint16[] memory scores = new uint16[](0);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+        vm.expectRevert(Issuance.NoActivity.selector);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    /// Sybil attesters: one operator running two discovery nodes counts once toward the quorum.
+    function test_RevertWhen_OneOperatorSignsThroughTwoNodes() public {
+        // dn1's operator registers a second discovery node with another wallet.
+        (address second, uint256 secondKey) = makeAddrAndKey("dn1-second-wallet");
+        fund(dn1, 200_000 ether);
+        vm.prank(dn1);
+        p.registry.register(D.DISCOVERY_NODE, "https://dn1-b.audius.test", 200_000 ether, second);
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        address first = p.registry.getService(p.registry.serviceIdByEndpoint("https://dn1.audius.test")).delegateWallet;
+        uint256 firstKey;
+        for (uint256 i = 0; i < 3; ++i) {
+            if (attesters[i] == first) firstKey = attesterKeys[i];
+        }
+        bytes[] memory sigs = new bytes[](2);
+        (uint256 k0, uint256 k1) = first < second ? (firstKey, secondKey) : (secondKey, firstKey);
+        sigs[0] = _sign(k0, 1, ops, scores, deadline);
+        sigs[1] = _sign(k1, 1, ops, scores, deadline);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.OperatorSignedTwice.selector, dn1));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
     function test_AttestationAfterNeutralClaimIsRefused() public {
         _finishRoundOne();
         vm.warp(block.timestamp + D.ATTESTATION_WINDOW);

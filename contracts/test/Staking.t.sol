@@ -552,9 +552,38 @@ contract StakingTest is StakingFixture {
         vm.startPrank(gov);
         vm.expectRevert(Staking.ZeroAmount.selector);
         staking.slash(op, 0, bytes32(0));
-        vm.expectRevert(abi.encodeWithSelector(Staking.ExceedsPoolAssets.selector, OP_STAKE + 1, OP_STAKE));
-        staking.slash(op, OP_STAKE + 1, bytes32(0));
         vm.stopPrank();
+    }
+
+    /// A withdrawal landing just before a fixed-amount slash must not make the slash revert: it takes what is left.
+    function test_SlashLargerThanThePoolTakesThePool() public {
+        _delegate(fan, 1_000 ether);
+        vm.prank(fan);
+        staking.requestWithdrawal(op, 1_000 ether);
+        vm.warp(block.timestamp + D.UNSTAKE_LOCKUP);
+        vm.prank(fan);
+        staking.withdraw(op); // front-runs a slash sized for the pool with the fan in it
+        uint256 supply = token.totalSupply();
+        vm.prank(gov);
+        staking.slash(op, OP_STAKE + 1_000 ether, bytes32(0));
+        assertEq(staking.poolOf(op).assets, 0);
+        assertEq(token.totalSupply(), supply - OP_STAKE, "burned what the pool held");
+    }
+
+    /// A fee deposit that would overflow the pools' fee index fails on its own instead of freezing every pool.
+    function test_RevertWhen_FeeDepositWouldOverflowTheIndex() public {
+        vm.startPrank(op);
+        registry.deregister(1);
+        staking.requestWithdrawal(op, OP_STAKE - 1);
+        vm.warp(block.timestamp + D.UNSTAKE_LOCKUP);
+        staking.withdraw(op);
+        vm.stopPrank();
+        assertEq(staking.totalStaked(), 1, "one wei of stake left");
+        address payer = funded("payer", 1 ether);
+        vm.expectRevert(); // SafeCastOverflowedUintDowncast
+        vm.prank(payer);
+        staking.depositFees(1 ether);
+        staking.creditFees(op); // still works
     }
 
     /// Attack: rounding in slashes and rewards must never make later withdrawals revert (Audius hit this).

@@ -100,6 +100,13 @@ contract AudiusGovernor is
     }
 
     /// @dev `initialize` sets the votes token and the timelock before the settings, so both are known here.
+    /// @notice Move execution to a new timelock. Governance only (the inherited function checks it once; a second
+    /// check would consume the governance call twice); its delay must keep the window below the lockup.
+    function updateTimelock(TimelockControllerUpgradeable newTimelock) public override {
+        super.updateTimelock(newTimelock);
+        _requireWindowBelowLockup();
+    }
+
     function _requireWindowBelowLockup() private view {
         uint256 window = governanceWindow();
         uint256 lockup = IWithdrawalLockup(address(token())).minWithdrawalLockup();

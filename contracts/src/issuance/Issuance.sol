@@ -80,6 +80,8 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
     error NotAttester(address signer);
     error BelowQuorum(uint256 signers, uint256 quorum);
     error InvalidParameters();
+    error NoActivity();
+    error OperatorSignedTwice(address operator);
 
     /// @notice Initialize the proxy. Callable once; the implementation itself can never be initialized.
     function initialize(
@@ -150,6 +152,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         if ($.results[round].finalized) revert AlreadyFinalized(round);
         _verifyAttesters($, round, operators, scores, deadline, signatures);
         uint256 weightTotal = _recordScores($, round, start, operators, scores);
+        if (weightTotal == 0) revert NoActivity();
         emit ActivityAttested(round, operators.length, signatures.length);
         _finalize($, round, start, weightTotal, true);
     }
@@ -218,13 +221,8 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
     }
 
     /// @notice Whether `signer` may attest: the delegate wallet of a discovery node within its stake bounds.
-    function isAttester(address signer) public view returns (bool) {
-        ServiceRegistry registry = _i().registry;
-        uint256 serviceId = registry.serviceIdByWallet(signer);
-        if (serviceId == 0) return false;
-        return
-            registry.getService(serviceId).serviceType == ProtocolDefaults.DISCOVERY_NODE
-                && registry.isInBounds(serviceId);
+    function isAttester(address signer) external view returns (bool) {
+        return _attesterOwnerOrZero(_i(), signer) != address(0);
     }
 
     /// @notice The EIP-712 digest attesters sign for a round's activity.
@@ -261,11 +259,17 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         }
         bytes32 digest = activityDigest(round, operators, scores, deadline);
         address previous = address(0);
+        // An operator with several discovery nodes counts once: signers are deduplicated by operator.
+        address[] memory owners = new address[](signatures.length);
         for (uint256 i = 0; i < signatures.length; ++i) {
             address signer = ECDSA.recover(digest, signatures[i]);
             if (signer <= previous) revert NotAscending();
             previous = signer;
-            if (!isAttester(signer)) revert NotAttester(signer);
+            address owner = _attesterOwner($, signer);
+            for (uint256 j = 0; j < i; ++j) {
+                if (owners[j] == owner) revert OperatorSignedTwice(owner);
+            }
+            owners[i] = owner;
         }
     }
 
@@ -287,6 +291,23 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
             $.scores[round][operator] = score;
             weightTotal += $.staking.getPastVotes(operator, start) * score;
         }
+    }
+
+    /// @dev The operator behind an attester wallet; reverts for a wallet that may not attest.
+    function _attesterOwner(IssuanceStorage storage $, address signer) private view returns (address owner) {
+        owner = _attesterOwnerOrZero($, signer);
+        if (owner == address(0)) revert NotAttester(signer);
+    }
+
+    function _attesterOwnerOrZero(IssuanceStorage storage $, address signer) private view returns (address) {
+        ServiceRegistry registry = $.registry;
+        uint256 serviceId = registry.serviceIdByWallet(signer);
+        if (serviceId == 0) return address(0);
+        ServiceRegistry.Service memory service = registry.getService(serviceId);
+        if (service.serviceType != ProtocolDefaults.DISCOVERY_NODE || !registry.isInBounds(serviceId)) {
+            return address(0);
+        }
+        return service.owner;
     }
 
     function _finishedRoundStart(IssuanceStorage storage $, uint256 round) private view returns (uint40) {

@@ -126,7 +126,6 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     error NotADelegator(address delegator);
     error LockupTooShort(uint256 lockup, uint256 governanceWindow);
     error NoStake();
-    error ExceedsPoolAssets(uint256 amount, uint256 assets);
     error VotesFollowStake();
     error FutureLookup(uint256 timepoint, uint48 clock);
 
@@ -206,7 +205,7 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     /// @notice Slash an operator's pool: the loss falls pro rata on the operator and its delegators, the slashed
     /// AUDIO is burned, and every pending withdrawal from the pool is voided. Governance only.
     /// @param operator The slashed operator.
-    /// @param amount AUDIO to slash, at most the pool's assets.
+    /// @param amount AUDIO to slash; more than the pool holds slashes the whole pool.
     /// @param evidenceHash Hash of the published evidence, recorded in the event.
     function slash(address operator, uint256 amount, bytes32 evidenceHash) external onlyGovernance {
         if (amount == 0) revert ZeroAmount();
@@ -214,7 +213,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         Pool storage pool = $.pools[operator];
         _creditFees($, operator, pool);
         uint256 assets = pool.assets;
-        if (amount > assets) revert ExceedsPoolAssets(amount, assets);
+        // Capped rather than refused: a withdrawal landing just before the slash must not make it revert.
+        amount = Math.min(amount, assets);
         _setAssets($, operator, pool, assets - amount);
         unchecked {
             pool.slashEpoch += 1;
@@ -465,7 +465,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         StakingStorage storage $ = _s();
         uint256 total = _totalStake($);
         if (total == 0) revert NoStake();
-        $.feeAccumulator += Math.mulDiv(amount, FEE_PRECISION, total);
+        // Checked here so that an absurd deposit over a tiny stake fails alone instead of freezing every pool.
+        $.feeAccumulator = (($.feeAccumulator + Math.mulDiv(amount, FEE_PRECISION, total))).toUint128();
         $.unsettledFees += amount;
         emit FeesDeposited(msg.sender, amount);
         $.token.safeTransferFrom(msg.sender, address(this), amount);
