@@ -348,7 +348,7 @@ contract StakingTest is StakingFixture {
         staking.requestWithdrawal(op, 200 ether);
         vm.prank(op);
         staking.requestRemoveDelegator(fan);
-        uint40 effectiveAt = staking.removalOf(op, fan);
+        uint40 effectiveAt = staking.removalOf(op, fan).effectiveAt;
         assertEq(effectiveAt, block.timestamp + D.REMOVE_DELEGATOR_LOCKUP);
 
         vm.expectRevert(abi.encodeWithSelector(Staking.StillLocked.selector, effectiveAt));
@@ -363,7 +363,20 @@ contract StakingTest is StakingFixture {
         (uint256 shares,) = staking.positionOf(op, fan);
         assertEq(shares, 0);
         assertEq(staking.withdrawalOf(op, fan).shares, 0);
-        assertEq(staking.removalOf(op, fan), 0);
+        assertEq(staking.removalOf(op, fan).effectiveAt, 0);
+    }
+
+    /// An operator's long-matured removal of its own alt account must not be an instant exit around a slash.
+    function test_SlashVoidsPendingRemovals() public {
+        _delegate(fan, 1_000 ether);
+        vm.prank(op);
+        staking.requestRemoveDelegator(fan);
+        vm.prank(gov);
+        staking.slash(op, 1 ether, bytes32(0));
+        vm.warp(block.timestamp + D.REMOVE_DELEGATOR_LOCKUP);
+        vm.expectRevert(Staking.VoidedBySlash.selector);
+        vm.prank(op);
+        staking.removeDelegator(fan);
     }
 
     function test_RemovalCanBeCancelled() public {

@@ -56,6 +56,13 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         uint32 slashEpoch;
     }
 
+    /// @notice A pending removal of a delegator by its operator.
+    struct Removal {
+        uint40 effectiveAt;
+        // A slash of the pool after the request voids it, as it voids withdrawals.
+        uint32 slashEpoch;
+    }
+
     /// @custom:storage-location erc7201:audius.storage.Staking
     struct StakingStorage {
         IERC20 token;
@@ -72,7 +79,7 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         mapping(address operator => Pool) pools;
         mapping(address operator => mapping(address account => uint256)) shares;
         mapping(address operator => mapping(address account => Withdrawal)) withdrawals;
-        mapping(address operator => mapping(address delegator => uint40)) removals;
+        mapping(address operator => mapping(address delegator => Removal)) removals;
         mapping(address account => uint256) principal;
         mapping(address operator => PackedCheckpoints.History) votes;
         PackedCheckpoints.History totalStake;
@@ -321,14 +328,15 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
             revert NotADelegator(delegator);
         }
         uint40 effectiveAt = uint40(block.timestamp) + $.removeDelegatorLockup;
-        $.removals[msg.sender][delegator] = effectiveAt;
+        $.removals[msg.sender][delegator] =
+            Removal({effectiveAt: effectiveAt, slashEpoch: $.pools[msg.sender].slashEpoch});
         emit DelegatorRemovalRequested(msg.sender, delegator, effectiveAt);
     }
 
     /// @notice Cancel a pending delegator removal.
     function cancelRemoveDelegator(address delegator) external {
         StakingStorage storage $ = _s();
-        if ($.removals[msg.sender][delegator] == 0) revert NoRemoval();
+        if ($.removals[msg.sender][delegator].effectiveAt == 0) revert NoRemoval();
         delete $.removals[msg.sender][delegator];
         emit DelegatorRemovalCancelled(msg.sender, delegator);
     }
@@ -337,9 +345,11 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     /// the delegator at the current share value.
     function removeDelegator(address delegator) external {
         StakingStorage storage $ = _s();
-        uint40 effectiveAt = $.removals[msg.sender][delegator];
+        Removal memory removal = $.removals[msg.sender][delegator];
+        uint40 effectiveAt = removal.effectiveAt;
         if (effectiveAt == 0) revert NoRemoval();
         if (block.timestamp < effectiveAt) revert StillLocked(effectiveAt);
+        if (removal.slashEpoch != $.pools[msg.sender].slashEpoch) revert VoidedBySlash();
         delete $.removals[msg.sender][delegator];
         uint256 shares = $.shares[msg.sender][delegator] + $.withdrawals[msg.sender][delegator].shares;
         if (shares == 0) revert NotADelegator(delegator);
@@ -605,8 +615,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         return _s().withdrawals[operator][account];
     }
 
-    /// @notice When a pending removal of `delegator` from `operator`'s pool may complete (0 = none).
-    function removalOf(address operator, address delegator) external view returns (uint40) {
+    /// @notice A pending removal of `delegator` from `operator`'s pool (`effectiveAt` 0: none).
+    function removalOf(address operator, address delegator) external view returns (Removal memory) {
         return _s().removals[operator][delegator];
     }
 
