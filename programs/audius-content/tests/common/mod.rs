@@ -1,7 +1,8 @@
-//! Test harness: the content program natively inside LiteSVM, Ethereum keys (k256) that sign like wallets, and the
+//! Test harness: the content program natively inside LiteSVM, Ethereum keys that sign like wallets, and the
 //! ledger events read back from the transactions' inner instructions (the `emit_cpi!` path).
 #![allow(dead_code)] // shared by several test binaries, each using a part
 
+use alloy::signers::local::PrivateKeySigner;
 use anchor_lang::{
     prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData, ToAccountMetas,
 };
@@ -12,7 +13,6 @@ use audius_content::{
     state::{Config, ContentNode, Ledger, Profile, Track},
     verify::eth_digest,
 };
-use k256::ecdsa::SigningKey;
 use litesvm::LiteSVM;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
@@ -22,9 +22,9 @@ use solana_transaction_error::TransactionError;
 
 pub const CLUSTER: [u8; 32] = [7; 32];
 
-/// An Ethereum account: a secp256k1 key and its address.
+/// An Ethereum account: a secp256k1 key and its address (signing goes through the SDK, as wallets' does).
 pub struct EthKey {
-    pub key: SigningKey,
+    pub key: PrivateKeySigner,
     pub address: [u8; 20],
 }
 
@@ -33,21 +33,14 @@ impl EthKey {
         let mut secret = [0u8; 32];
         secret[31] = seed;
         secret[0] = 1;
-        let key = SigningKey::from_bytes(&secret.into()).unwrap();
-        let point = key.verifying_key().to_encoded_point(false);
-        let hash = solana_keccak_hasher::hash(&point.as_bytes()[1..]).to_bytes();
-        let mut address = [0u8; 20];
-        address.copy_from_slice(&hash[12..]);
+        let key = PrivateKeySigner::from_bytes(&secret.into()).unwrap();
+        let address = key.address().0 .0;
         Self { key, address }
     }
 
     /// Sign a 32-byte digest: r ‖ s ‖ v (v = 27 + recovery id), low s, as wallets do.
     pub fn sign(&self, digest: &[u8; 32]) -> [u8; 65] {
-        let (signature, recovery) = self.key.sign_prehash_recoverable(digest).unwrap();
-        let mut out = [0u8; 65];
-        out[..64].copy_from_slice(&signature.to_bytes());
-        out[64] = 27 + recovery.to_byte();
-        out
+        audius_sdk::solana::content::sign_digest(&self.key, digest)
     }
 }
 
