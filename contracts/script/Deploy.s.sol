@@ -3,12 +3,13 @@ pragma solidity ^0.8.28;
 
 import {Script} from "forge-std/Script.sol";
 import {ProtocolDeployment} from "./ProtocolDeployment.sol";
+import {ProtocolDefaults as D} from "../src/ProtocolDefaults.sol";
 
 /// @notice Deploys and wires the protocol on any RPC and writes `deployments/<chainId>.json` (addresses, chain id,
 /// block) for the Rust clients.
 /// Run: `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY`.
 /// @dev Env: TREASURY (initial AUDIO supply; default the deployer), GUARDIAN (veto; default none),
-/// ATTESTATION_QUORUM (default 1).
+/// ATTESTATION_QUORUM_BPS (share of all stake the attesters must hold; default ProtocolDefaults).
 contract Deploy is Script, ProtocolDeployment {
     function run() external returns (Deployment memory d) {
         vm.startBroadcast();
@@ -17,7 +18,7 @@ contract Deploy is Script, ProtocolDeployment {
         Config memory config = Config({
             treasury: vm.envOr("TREASURY", deployer),
             guardian: vm.envOr("GUARDIAN", address(0)),
-            attestationQuorum: uint16(vm.envOr("ATTESTATION_QUORUM", uint256(1)))
+            attestationQuorumBps: uint16(vm.envOr("ATTESTATION_QUORUM_BPS", uint256(D.ATTESTATION_QUORUM_BPS)))
         });
         uint256 startBlock = block.number;
         d = deployProtocol(deployer, config);

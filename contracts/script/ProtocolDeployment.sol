@@ -25,8 +25,8 @@ abstract contract ProtocolDeployment {
         address treasury;
         // May veto proposals (zero: none).
         address guardian;
-        // Distinct discovery-node attesters needed for an activity attestation.
-        uint16 attestationQuorum;
+        // Share of all stake (bps) that an activity attestation's signers must hold.
+        uint16 attestationQuorumBps;
     }
 
     struct Deployment {
@@ -47,7 +47,15 @@ abstract contract ProtocolDeployment {
                 address(new Staking()),
                 abi.encodeCall(
                     Staking.initialize,
-                    (deployer, d.token, D.UNSTAKE_LOCKUP, D.REMOVE_DELEGATOR_LOCKUP, D.CUT_COOLDOWN, D.MIN_DELEGATION)
+                    (
+                        deployer,
+                        d.token,
+                        D.UNSTAKE_LOCKUP,
+                        D.REMOVE_DELEGATOR_LOCKUP,
+                        D.CUT_COOLDOWN,
+                        D.EXECUTION_WINDOW,
+                        D.MIN_DELEGATION
+                    )
                 )
             )
         );
@@ -85,7 +93,7 @@ abstract contract ProtocolDeployment {
                         D.ROUND_DURATION,
                         D.INFLATION_BPS_PER_YEAR,
                         D.ATTESTATION_WINDOW,
-                        config.attestationQuorum
+                        config.attestationQuorumBps
                     )
                 )
             )

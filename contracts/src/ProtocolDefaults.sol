@@ -24,13 +24,20 @@ library ProtocolDefaults {
     // Longer than VOTING_DELAY + VOTING_PERIOD + TIMELOCK_DELAY (5 days): stake cannot leave during a slash vote.
     uint40 internal constant UNSTAKE_LOCKUP = 7 days;
     uint40 internal constant REMOVE_DELEGATOR_LOCKUP = 7 days;
-    uint40 internal constant CUT_COOLDOWN = 7 days;
+    // Longer than UNSTAKE_LOCKUP: delegators who object to a new cut can leave before it applies.
+    uint40 internal constant CUT_COOLDOWN = 8 days;
+    // How long a matured withdrawal, delegator removal or cut change stays executable: a request is not an option
+    // to be held until a slash is proposed.
+    uint40 internal constant EXECUTION_WINDOW = 2 days;
     uint96 internal constant MIN_DELEGATION = 100 ether;
 
     // ---- issuance ----
     uint40 internal constant ROUND_DURATION = 7 days;
     uint16 internal constant INFLATION_BPS_PER_YEAR = 700;
-    uint40 internal constant ATTESTATION_WINDOW = 1 days;
+    // Deposits into a pool wait for its finished round to be settled, so the window is kept short.
+    uint40 internal constant ATTESTATION_WINDOW = 6 hours;
+    // Attesters' operators must together hold this share of all stake at the round's start.
+    uint16 internal constant ATTESTATION_QUORUM_BPS = 5_000;
 
     // ---- feature access tiers (bronze, silver, gold, platinum) ----
     uint256 internal constant TIER_BRONZE = 10 ether;

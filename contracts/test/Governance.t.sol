@@ -277,7 +277,7 @@ contract GovernanceTest is ProtocolFixture {
         address attacker = makeAddr("attacker");
         vm.startPrank(attacker);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        p.staking.initialize(attacker, IERC20(address(p.token)), 8 days, 8 days, 0, 0);
+        p.staking.initialize(attacker, IERC20(address(p.token)), 8 days, 8 days, 9 days, 1 days, 0);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         p.registry.initialize(attacker, p.staking);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
@@ -302,7 +302,7 @@ contract GovernanceTest is ProtocolFixture {
         }
         vm.startPrank(attacker);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        Staking(impls[0]).initialize(attacker, IERC20(address(p.token)), 8 days, 8 days, 0, 0);
+        Staking(impls[0]).initialize(attacker, IERC20(address(p.token)), 8 days, 8 days, 9 days, 1 days, 0);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         ServiceRegistry(impls[1]).initialize(attacker, p.staking);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
@@ -355,7 +355,9 @@ contract GovernanceTest is ProtocolFixture {
         vm.expectRevert(GovernedUUPS.ZeroAddress.selector);
         new ERC1967Proxy(
             stakingImpl,
-            abi.encodeCall(Staking.initialize, (address(0), IERC20(address(p.token)), 8 days, 8 days, 0, 0))
+            abi.encodeCall(
+                Staking.initialize, (address(0), IERC20(address(p.token)), 8 days, 8 days, 9 days, 1 days, 0)
+            )
         );
     }
 

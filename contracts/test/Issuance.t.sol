@@ -11,9 +11,11 @@ import {ProtocolDefaults as D} from "../src/ProtocolDefaults.sol";
 contract IssuanceTest is ProtocolFixture {
     address internal cn1; // 1M
     address internal cn2; // 3M
-    address internal dn1;
+    address internal dn1; // 4M each: two of the three discovery nodes hold half of all stake (16M), the quorum
     address internal dn2;
     address internal dn3;
+    uint256 internal constant DN_STAKE = 4_000_000 ether;
+    uint256 internal constant TOTAL_STAKE = 16_000_000 ether;
     uint256[3] internal attesterKeys;
     address[3] internal attesters;
 
@@ -21,9 +23,9 @@ contract IssuanceTest is ProtocolFixture {
         super.setUp();
         (cn1,,,) = newOperator("cn1", D.CONTENT_NODE, 1_000_000 ether);
         (cn2,,,) = newOperator("cn2", D.CONTENT_NODE, 3_000_000 ether);
-        (dn1, attesters[0], attesterKeys[0],) = newOperator("dn1", D.DISCOVERY_NODE, 200_000 ether);
-        (dn2, attesters[1], attesterKeys[1],) = newOperator("dn2", D.DISCOVERY_NODE, 200_000 ether);
-        (dn3, attesters[2], attesterKeys[2],) = newOperator("dn3", D.DISCOVERY_NODE, 200_000 ether);
+        (dn1, attesters[0], attesterKeys[0],) = newOperator("dn1", D.DISCOVERY_NODE, DN_STAKE);
+        (dn2, attesters[1], attesterKeys[1],) = newOperator("dn2", D.DISCOVERY_NODE, DN_STAKE);
+        (dn3, attesters[2], attesterKeys[2],) = newOperator("dn3", D.DISCOVERY_NODE, DN_STAKE);
         // Sort attesters ascending so signatures can be given in signer order.
         for (uint256 i = 0; i < 3; ++i) {
             for (uint256 j = i + 1; j < 3; ++j) {
@@ -102,11 +104,10 @@ contract IssuanceTest is ProtocolFixture {
         vm.warp(start + D.ATTESTATION_WINDOW);
 
         uint256 reward = _expectedReward();
-        uint256 total = 4_600_000 ether; // 1M + 3M + 3 x 200k
         uint256 got1 = p.issuance.claimRewards(cn1); // anyone may claim for anyone
         uint256 got2 = p.issuance.claimRewards(cn2);
-        assertEq(got1, reward * 1_000_000 ether / total);
-        assertEq(got2, reward * 3_000_000 ether / total);
+        assertEq(got1, reward * 1_000_000 ether / TOTAL_STAKE);
+        assertEq(got2, reward * 3_000_000 ether / TOTAL_STAKE);
         assertEq(p.staking.operatorStake(cn1), 1_000_000 ether + got1);
         assertEq(p.issuance.lastClaimedRound(cn1), 1);
         Issuance.RoundResult memory result = p.issuance.roundResult(1);
@@ -202,7 +203,54 @@ contract IssuanceTest is ProtocolFixture {
         (address[] memory ops, uint16[] memory scores) = _activity();
         uint256 deadline = block.timestamp + 1 hours;
         bytes[] memory sigs = _signatures(1, ops, scores, deadline, 1);
-        vm.expectRevert(abi.encodeWithSelector(Issuance.BelowQuorum.selector, 1, ATTESTATION_QUORUM));
+        vm.expectRevert(abi.encodeWithSelector(Issuance.BelowQuorum.selector, DN_STAKE, TOTAL_STAKE / 2));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    /// Cheap attesters: the quorum is a share of stake, not a head count. Ten discovery nodes at the minimum stake,
+    /// each of its own operator, cannot attest together what two well-staked ones can.
+    function test_RevertWhen_ManyCheapAttestersLackTheStake() public {
+        uint256[] memory keys = new uint256[](10);
+        address[] memory wallets = new address[](10);
+        for (uint256 i = 0; i < 10; ++i) {
+            (,, keys[i],) = newOperator(string.concat("sybil", vm.toString(i)), D.DISCOVERY_NODE, 200_000 ether);
+            wallets[i] = vm.addr(keys[i]);
+        }
+        for (uint256 i = 0; i < 10; ++i) {
+            for (uint256 j = i + 1; j < 10; ++j) {
+                if (wallets[j] < wallets[i]) {
+                    (wallets[i], wallets[j]) = (wallets[j], wallets[i]);
+                    (keys[i], keys[j]) = (keys[j], keys[i]);
+                }
+            }
+        }
+        vm.warp(block.timestamp + 1);
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = new bytes[](10);
+        for (uint256 i = 0; i < 10; ++i) {
+            sigs[i] = _sign(keys[i], 1, ops, scores, deadline);
+        }
+        uint256 total = TOTAL_STAKE + 2_000_000 ether;
+        vm.expectRevert(abi.encodeWithSelector(Issuance.BelowQuorum.selector, 2_000_000 ether, total / 2));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    /// Stake that joined after the round began does not count toward its attestation: an attacker cannot buy a
+    /// quorum once it knows the round's activity.
+    function test_RevertWhen_AttesterStakeArrivedAfterTheRoundStarted() public {
+        p.issuance.startRound();
+        vm.warp(block.timestamp + 1);
+        (, address wallet, uint256 key,) = newOperator("whale", D.DISCOVERY_NODE, 7_000_000 ether);
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = new bytes[](1);
+        sigs[0] = _sign(key, 1, ops, scores, deadline);
+        assertTrue(p.issuance.isAttester(wallet));
+        vm.expectRevert(abi.encodeWithSelector(Issuance.BelowQuorum.selector, 0, TOTAL_STAKE / 2));
         p.issuance.submitActivity(1, ops, scores, deadline, sigs);
     }
 
@@ -238,7 +286,7 @@ contract IssuanceTest is ProtocolFixture {
         assertTrue(p.issuance.isAttester(attesters[0]));
         // A discovery node slashed below its minimum stops attesting.
         vm.prank(address(p.timelock));
-        p.staking.slash(dn1, 1 ether, bytes32(0));
+        p.staking.slash(dn1, DN_STAKE - 100_000 ether, bytes32(0));
         address dn1Wallet =
             p.registry.getService(p.registry.serviceIdByEndpoint("https://dn1.audius.test")).delegateWallet;
         assertFalse(p.issuance.isAttester(dn1Wallet));
@@ -313,6 +361,7 @@ contract IssuanceTest is ProtocolFixture {
         // dn1's operator registers a second discovery node with another wallet.
         (address second, uint256 secondKey) = makeAddrAndKey("dn1-second-wallet");
         fund(dn1, 200_000 ether);
+        // Alone, dn1 holds a quarter of the stake; counted twice it would make the quorum.
         vm.prank(dn1);
         p.registry.register(D.DISCOVERY_NODE, "https://dn1-b.audius.test", 200_000 ether, second);
         _finishRoundOne();
@@ -342,6 +391,72 @@ contract IssuanceTest is ProtocolFixture {
         p.issuance.submitActivity(1, ops, scores, deadline, sigs);
     }
 
+    // ---- settlement before stake enters a pool (just-in-time delegation) ----
+
+    /// Just-in-time delegation: stake delegated after a round finished, just before its reward is claimed, must not
+    /// share that reward. The deposit settles the pool first, so the newcomer's shares are priced after it.
+    function test_JustInTimeDelegationGetsNoShareOfTheFinishedRound() public {
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        address jit = makeAddr("jit");
+        fund(jit, 5_000_000 ether);
+        uint256 expected = _expectedReward() * 1_000_000 ether / TOTAL_STAKE;
+        vm.expectEmit(address(p.issuance));
+        emit Issuance.RewardsClaimed(1, cn1, expected);
+        vm.prank(jit);
+        p.staking.delegateStake(cn1, 5_000_000 ether);
+        assertEq(p.issuance.lastClaimedRound(cn1), 1);
+        (, uint256 jitAssets) = p.staking.positionOf(cn1, jit);
+        assertApproxEqAbs(jitAssets, 5_000_000 ether, 1, "the newcomer owns its deposit, not the reward");
+        assertApproxEqAbs(p.staking.operatorStake(cn1), 1_000_000 ether + expected, 1, "the reward stayed with cn1");
+        vm.expectRevert(abi.encodeWithSelector(Issuance.AlreadyClaimed.selector, cn1, 1));
+        p.issuance.claimRewards(cn1);
+    }
+
+    /// While a finished round's split can still change, stake cannot enter a pool that earned in it.
+    function test_RevertWhen_DelegatingDuringTheAttestationWindow() public {
+        _finishRoundOne();
+        (, uint40 start,) = p.issuance.currentRound();
+        address fan = makeAddr("fan");
+        fund(fan, 1_000_000 ether);
+        vm.prank(fan);
+        vm.expectRevert(abi.encodeWithSelector(Issuance.AttestationWindowOpen.selector, start + D.ATTESTATION_WINDOW));
+        p.staking.delegateStake(cn1, 1_000_000 ether);
+        // A pool with nothing at stake in the round is not held up: a new operator registers.
+        newOperator("newcomer", D.CONTENT_NODE, 200_000 ether);
+    }
+
+    /// Stake back from a pending withdrawal sat the round out: cancelling settles the pool first.
+    function test_CancelledWithdrawalGetsNoShareOfTheRoundItSatOut() public {
+        address fan = makeAddr("fan");
+        fund(fan, 1_000_000 ether);
+        vm.prank(fan);
+        p.staking.delegateStake(cn1, 1_000_000 ether);
+        vm.prank(fan);
+        p.staking.requestWithdrawal(cn1, 1_000_000 ether);
+        vm.warp(block.timestamp + 1);
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        vm.prank(fan);
+        p.staking.cancelWithdrawal(cn1);
+        (, uint256 fanAssets) = p.staking.positionOf(cn1, fan);
+        assertApproxEqAbs(fanAssets, 1_000_000 ether, 1);
+        assertEq(p.issuance.lastClaimedRound(cn1), 1);
+    }
+
+    function test_SettleIsANoOpWhenNothingIsDue() public {
+        p.issuance.settleRewards(cn1); // no finished round
+        _finishRoundOne();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        p.issuance.settleRewards(makeAddr("nobody")); // no stake
+        assertEq(p.issuance.lastClaimedRound(makeAddr("nobody")), 0);
+        p.issuance.settleRewards(cn1);
+        assertEq(p.issuance.lastClaimedRound(cn1), 1);
+        uint256 supply = p.token.totalSupply();
+        p.issuance.settleRewards(cn1); // already paid
+        assertEq(p.token.totalSupply(), supply);
+    }
+
     // ---- parameters ----
 
     function test_Parameters() public {
@@ -349,7 +464,7 @@ contract IssuanceTest is ProtocolFixture {
         assertEq(duration, D.ROUND_DURATION);
         assertEq(bps, D.INFLATION_BPS_PER_YEAR);
         assertEq(window, D.ATTESTATION_WINDOW);
-        assertEq(quorum, ATTESTATION_QUORUM);
+        assertEq(quorum, D.ATTESTATION_QUORUM_BPS);
         vm.prank(address(p.timelock));
         p.issuance.setParameters(14 days, 500, 2 days, 3);
         (duration, bps, window, quorum) = p.issuance.parameters();
@@ -369,6 +484,8 @@ contract IssuanceTest is ProtocolFixture {
         p.issuance.setParameters(7 days, 10_001, 1 days, 1);
         vm.expectRevert(Issuance.InvalidParameters.selector);
         p.issuance.setParameters(7 days, 500, 1 days, 0);
+        vm.expectRevert(Issuance.InvalidParameters.selector);
+        p.issuance.setParameters(7 days, 500, 1 days, 10_001);
         vm.stopPrank();
     }
 }

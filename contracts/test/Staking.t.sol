@@ -22,7 +22,7 @@ contract StakingTest is StakingFixture {
     address internal op;
     address internal fan;
     address internal fan2;
-    address internal issuer = makeAddr("issuance");
+    address internal issuer;
     uint256 internal constant OP_STAKE = 1_000_000 ether;
 
     function setUp() public override {
@@ -31,8 +31,7 @@ contract StakingTest is StakingFixture {
         fan = funded("fan", 20_000_000 ether);
         fan2 = funded("fan2", 20_000_000 ether);
         registerContentNode(op, OP_STAKE);
-        vm.prank(gov);
-        staking.setIssuance(issuer);
+        issuer = address(deployIssuance());
     }
 
     function _delegate(address who, uint256 amount) internal {
@@ -53,19 +52,21 @@ contract StakingTest is StakingFixture {
 
     function test_RevertWhen_InitializedTwiceThroughProxy() public {
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        staking.initialize(fan, IERC20(address(token)), 8 days, 8 days, 0, 0);
+        staking.initialize(fan, IERC20(address(token)), 8 days, 8 days, 9 days, 1 days, 0);
     }
 
     function test_RevertWhen_ImplementationInitialized() public {
         Staking impl = new Staking();
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        impl.initialize(fan, IERC20(address(token)), 8 days, 8 days, 0, 0);
+        impl.initialize(fan, IERC20(address(token)), 8 days, 8 days, 9 days, 1 days, 0);
     }
 
     function test_RevertWhen_InitializedWithZeroToken() public {
         address impl = address(new Staking());
         vm.expectRevert(GovernedUUPS.ZeroAddress.selector);
-        new ERC1967Proxy(impl, abi.encodeCall(Staking.initialize, (gov, IERC20(address(0)), 8 days, 8 days, 0, 0)));
+        new ERC1967Proxy(
+            impl, abi.encodeCall(Staking.initialize, (gov, IERC20(address(0)), 8 days, 8 days, 9 days, 1 days, 0))
+        );
     }
 
     function test_UpgradeOnlyByGovernance() public {
@@ -80,7 +81,7 @@ contract StakingTest is StakingFixture {
         assertEq(staking.poolOf(op).assets, OP_STAKE);
         // And the upgraded proxy still cannot be re-initialized.
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        staking.initialize(fan, IERC20(address(token)), 8 days, 8 days, 0, 0);
+        staking.initialize(fan, IERC20(address(token)), 8 days, 8 days, 9 days, 1 days, 0);
     }
 
     function test_GovernanceHandover() public {
@@ -108,13 +109,16 @@ contract StakingTest is StakingFixture {
 
     function test_GovernanceSetters() public {
         vm.startPrank(gov);
-        staking.setLockups(9 days, 10 days, 1 days);
+        vm.expectEmit(address(staking));
+        emit Staking.LockupsSet(9 days, 10 days, 10 days, 3 days);
+        staking.setLockups(9 days, 10 days, 10 days, 3 days);
         staking.setGlobalMinDelegation(5 ether);
         vm.stopPrank();
         (uint40 unstake, uint40 removal, uint40 cooldown) = staking.lockups();
         assertEq(unstake, 9 days);
         assertEq(removal, 10 days);
-        assertEq(cooldown, 1 days);
+        assertEq(cooldown, 10 days);
+        assertEq(staking.executionWindow(), 3 days);
         assertEq(staking.globalMinDelegation(), 5 ether);
         assertEq(staking.minWithdrawalLockup(), 9 days);
     }
@@ -123,7 +127,7 @@ contract StakingTest is StakingFixture {
         vm.startPrank(fan);
         bytes memory notGov = abi.encodeWithSelector(GovernedUUPS.NotGovernance.selector, fan);
         vm.expectRevert(notGov);
-        staking.setLockups(9 days, 9 days, 0);
+        staking.setLockups(9 days, 9 days, 10 days, 1 days);
         vm.expectRevert(notGov);
         staking.setGlobalMinDelegation(1);
         vm.expectRevert(notGov);
@@ -154,13 +158,23 @@ contract StakingTest is StakingFixture {
         staking.setGovernor(window);
         assertEq(address(staking.governor()), address(window));
         vm.expectRevert(abi.encodeWithSelector(Staking.LockupTooShort.selector, 5 days, 5 days));
-        staking.setLockups(5 days, 8 days, 0);
+        staking.setLockups(5 days, 8 days, 9 days, 1 days);
         vm.expectRevert(abi.encodeWithSelector(Staking.LockupTooShort.selector, 4 days, 5 days));
-        staking.setLockups(8 days, 4 days, 0);
+        staking.setLockups(8 days, 4 days, 9 days, 1 days);
         // A governor whose window the current lockups do not exceed is refused.
         FixedWindow slow = new FixedWindow(30 days);
         vm.expectRevert(abi.encodeWithSelector(Staking.LockupTooShort.selector, D.UNSTAKE_LOCKUP, 30 days));
         staking.setGovernor(slow);
+        vm.stopPrank();
+    }
+
+    /// A cut change must not apply before delegators who object to it can leave, and a matured request must expire.
+    function test_RevertWhen_CooldownOrWindowInvalid() public {
+        vm.startPrank(gov);
+        vm.expectRevert(abi.encodeWithSelector(Staking.CooldownTooShort.selector, 8 days, 8 days));
+        staking.setLockups(8 days, 8 days, 8 days, 1 days);
+        vm.expectRevert(Staking.ZeroExecutionWindow.selector);
+        staking.setLockups(8 days, 8 days, 9 days, 0);
         vm.stopPrank();
     }
 
@@ -195,7 +209,9 @@ contract StakingTest is StakingFixture {
         Staking.Withdrawal memory w = staking.withdrawalOf(op, op);
         assertEq(w.shares, 300_000 ether);
         assertEq(w.unlockAt, block.timestamp + D.UNSTAKE_LOCKUP);
-        assertEq(staking.getVotes(op), OP_STAKE, "pending stake still votes until it leaves");
+        assertEq(staking.withdrawalValue(op, op), 300_000 ether);
+        assertEq(staking.getVotes(op), OP_STAKE - 300_000 ether, "stake on its way out no longer votes");
+        assertEq(staking.operatorStake(op), OP_STAKE, "but it is still the operator's (and slashable)");
 
         vm.expectRevert(abi.encodeWithSelector(Staking.StillLocked.selector, w.unlockAt));
         vm.prank(op);
@@ -325,7 +341,7 @@ contract StakingTest is StakingFixture {
         vm.prank(fan);
         staking.requestWithdrawal(op, 1_000 ether);
         vm.expectEmit(address(staking));
-        emit Staking.WithdrawalCancelled(op, fan, 1_000 ether);
+        emit Staking.WithdrawalCancelled(op, fan, 1_000 ether, 1_000 ether);
         vm.prank(fan);
         staking.cancelWithdrawal(op);
         (uint256 shares,) = staking.positionOf(op, fan);
@@ -338,6 +354,63 @@ contract StakingTest is StakingFixture {
         vm.prank(fan);
         staking.withdraw(op);
         assertEq(token.balanceOf(fan), before + 1_000 ether);
+    }
+
+    /// A matured request is not an exit option to hold until a slash is proposed: it expires after the execution
+    /// window, and can then only be cancelled (back to active stake) and requested again.
+    function test_MaturedWithdrawalExpires() public {
+        _delegate(fan, 1_000 ether);
+        vm.prank(fan);
+        staking.requestWithdrawal(op, 1_000 ether);
+        uint256 expiresAt = block.timestamp + D.UNSTAKE_LOCKUP + D.EXECUTION_WINDOW;
+        vm.warp(expiresAt);
+        vm.expectRevert(abi.encodeWithSelector(Staking.Expired.selector, expiresAt));
+        vm.prank(fan);
+        staking.withdraw(op);
+        vm.prank(fan);
+        staking.cancelWithdrawal(op);
+        (, uint256 assets) = staking.positionOf(op, fan);
+        assertEq(assets, 1_000 ether, "nothing lost");
+        assertEq(staking.getVotes(op), OP_STAKE + 1_000 ether);
+    }
+
+    /// Stake pending withdrawal earns neither rewards nor fees: they go to the stake that stays.
+    function test_PendingWithdrawalEarnsNothing() public {
+        _delegate(fan, 1_000_000 ether);
+        _delegate(fan2, 1_000_000 ether);
+        vm.prank(fan);
+        staking.requestWithdrawal(op, 1_000_000 ether);
+        _reward(200_000 ether);
+        address payer = funded("payer", 1_000 ether);
+        vm.prank(payer);
+        staking.depositFees(1_000 ether);
+        staking.creditFees(op);
+        assertEq(staking.withdrawalValue(op, fan), 1_000_000 ether, "the leaver's value is frozen");
+        (, uint256 fan2Assets) = staking.positionOf(op, fan2);
+        assertApproxEqAbs(fan2Assets, 1_100_500 ether, 2, "half of the reward and fees (no cut)");
+        vm.warp(block.timestamp + D.UNSTAKE_LOCKUP);
+        uint256 before = token.balanceOf(fan);
+        vm.prank(fan);
+        staking.withdraw(op);
+        assertEq(token.balanceOf(fan), before + 1_000_000 ether);
+    }
+
+    /// Stake pending withdrawal stays at risk: a slash takes its pro-rata part, whoever leaves first.
+    function test_SlashReachesPendingWithdrawalsProRata() public {
+        _delegate(fan, 1_000_000 ether);
+        vm.prank(fan);
+        staking.requestWithdrawal(op, 1_000_000 ether);
+        vm.prank(gov);
+        staking.slash(op, 500_000 ether, bytes32(0)); // a quarter of 2M
+        assertEq(staking.withdrawalValue(op, fan), 750_000 ether);
+        assertEq(staking.operatorStake(op), 750_000 ether);
+        assertEq(staking.poolOf(op).pendingAssets, 750_000 ether);
+        assertEq(staking.totalStaked(), 750_000 ether, "voting supply: active stake only");
+        // Voided, the request is cancelled back into the pool at its slashed value.
+        vm.prank(fan);
+        staking.cancelWithdrawal(op);
+        (, uint256 assets) = staking.positionOf(op, fan);
+        assertApproxEqAbs(assets, 750_000 ether, 1);
     }
 
     // ---- delegator removal ----
@@ -357,6 +430,8 @@ contract StakingTest is StakingFixture {
 
         vm.warp(effectiveAt);
         uint256 before = token.balanceOf(fan);
+        vm.expectEmit(address(staking));
+        emit Staking.Withdrawn(op, fan, 1_000 ether);
         vm.prank(op);
         staking.removeDelegator(fan);
         assertEq(token.balanceOf(fan), before + 1_000 ether, "active and pending shares are paid out");
@@ -375,6 +450,17 @@ contract StakingTest is StakingFixture {
         staking.slash(op, 1 ether, bytes32(0));
         vm.warp(block.timestamp + D.REMOVE_DELEGATOR_LOCKUP);
         vm.expectRevert(Staking.VoidedBySlash.selector);
+        vm.prank(op);
+        staking.removeDelegator(fan);
+    }
+
+    function test_MaturedRemovalExpires() public {
+        _delegate(fan, 1_000 ether);
+        vm.prank(op);
+        staking.requestRemoveDelegator(fan);
+        uint256 expiresAt = block.timestamp + D.REMOVE_DELEGATOR_LOCKUP + D.EXECUTION_WINDOW;
+        vm.warp(expiresAt);
+        vm.expectRevert(abi.encodeWithSelector(Staking.Expired.selector, expiresAt));
         vm.prank(op);
         staking.removeDelegator(fan);
     }
@@ -432,6 +518,16 @@ contract StakingTest is StakingFixture {
         assertEq(staking.poolOf(op).cutBps, 1_000);
         vm.expectRevert(Staking.NoCutChange.selector);
         staking.applyCutChange(op);
+    }
+
+    function test_MaturedCutChangeExpires() public {
+        vm.prank(op);
+        staking.requestCutChange(10_000);
+        uint256 expiresAt = block.timestamp + D.CUT_COOLDOWN + D.EXECUTION_WINDOW;
+        vm.warp(expiresAt);
+        vm.expectRevert(abi.encodeWithSelector(Staking.Expired.selector, expiresAt));
+        staking.applyCutChange(op);
+        assertEq(staking.poolOf(op).cutBps, 0);
     }
 
     function test_RevertWhen_CutInvalid() public {

@@ -10,18 +10,22 @@ import {AudioToken} from "../AudioToken.sol";
 import {Staking} from "../staking/Staking.sol";
 import {ServiceRegistry} from "../staking/ServiceRegistry.sol";
 import {ProtocolDefaults} from "../ProtocolDefaults.sol";
+import {IRewardSettlement} from "./IRewardSettlement.sol";
 
 /// @title Issuance: ongoing AUDIO inflation paid to active node operators
 /// @notice Time is cut into rounds. When a round ends (anyone starts the next one), its reward, a governable yearly
 /// inflation of the supply pro rata to the round's length, is split across operators by their pool stake at the
-/// round's start, weighted by an activity score that a quorum of staked discovery nodes attests by signature
-/// (no attestation: every operator weighs its stake). Each operator's share is claimable, by anyone for anyone,
-/// during the following round; it is minted to the staking contract and credited to the operator's pool, whose
-/// delegators share it through their pool shares, in O(1) whatever their number.
+/// round's start, weighted by an activity score that staked discovery nodes attest by signature (no attestation:
+/// every operator weighs its stake). Each operator's share is claimable, by anyone for anyone, during the
+/// following round; it is minted to the staking contract and credited to the operator's pool, whose delegators
+/// share it through their pool shares, in O(1) whatever their number. The staking contract settles a pool's
+/// share before stake enters it, so only stake that was at risk during the round shares its reward.
 /// @dev Attestations are EIP-712 signed over (round, operators, scores, deadline) with this contract and chain in
-/// the domain; the round is the nonce (one attestation per round), signers must be distinct discovery-node
-/// delegate wallets in bounds, and signatures are checked in ascending signer order so none counts twice.
-contract Issuance is GovernedUUPS, EIP712Upgradeable {
+/// the domain; the round is the nonce (one attestation per round). Signers must be discovery-node delegate
+/// wallets in bounds, are checked in ascending order, and count once per operator with that operator's stake at
+/// the round's start: together they must hold the quorum (basis points) of all stake at that time, so neither a
+/// cheap node nor stake added after the round began can attest.
+contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
     /// @notice A finished round, fixed at its first claim or attestation.
     struct RoundResult {
         uint128 reward;
@@ -44,7 +48,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         uint40 roundDuration;
         uint16 inflationBps;
         uint40 attestationWindow;
-        uint16 attestationQuorum;
+        uint16 attestationQuorumBps;
         mapping(uint256 round => RoundResult) results;
         mapping(uint256 round => mapping(address operator => uint16)) scores;
         mapping(address operator => uint32) lastClaimedRound;
@@ -64,7 +68,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
     event RoundFinalized(uint256 indexed round, uint256 reward, uint256 weightTotal, bool attested);
     event ActivityAttested(uint256 indexed round, uint256 operators, uint256 signers);
     event RewardsClaimed(uint256 indexed round, address indexed operator, uint256 amount);
-    event ParametersSet(uint40 roundDuration, uint16 inflationBps, uint40 attestationWindow, uint16 quorum);
+    event ParametersSet(uint40 roundDuration, uint16 inflationBps, uint40 attestationWindow, uint16 quorumBps);
 
     error RoundNotOver(uint40 endsAt);
     error NoFinishedRound();
@@ -78,7 +82,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
     error NotAscending();
     error InvalidScore(uint16 score);
     error NotAttester(address signer);
-    error BelowQuorum(uint256 signers, uint256 quorum);
+    error BelowQuorum(uint256 attestedStake, uint256 requiredStake);
     error InvalidParameters();
     error NoActivity();
     error OperatorSignedTwice(address operator);
@@ -92,7 +96,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         uint40 roundDuration_,
         uint16 inflationBps_,
         uint40 attestationWindow_,
-        uint16 attestationQuorum_
+        uint16 attestationQuorumBps_
     ) external initializer {
         if (address(token_) == address(0) || address(staking_) == address(0) || address(registry_) == address(0)) {
             revert ZeroAddress();
@@ -103,16 +107,16 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         $.token = token_;
         $.staking = staking_;
         $.registry = registry_;
-        _setParameters($, roundDuration_, inflationBps_, attestationWindow_, attestationQuorum_);
+        _setParameters($, roundDuration_, inflationBps_, attestationWindow_, attestationQuorumBps_);
     }
 
-    /// @notice Set round length (s), yearly inflation (bps), attestation window (s) and attester quorum (count).
-    /// Governance only; applies from the next round on.
-    function setParameters(uint40 roundDuration_, uint16 inflationBps_, uint40 attestationWindow_, uint16 quorum)
+    /// @notice Set round length (s), yearly inflation (bps), attestation window (s) and attester quorum (bps of
+    /// all stake at a round's start). Governance only; applies from the next round on.
+    function setParameters(uint40 roundDuration_, uint16 inflationBps_, uint40 attestationWindow_, uint16 quorumBps)
         external
         onlyGovernance
     {
-        _setParameters(_i(), roundDuration_, inflationBps_, attestationWindow_, quorum);
+        _setParameters(_i(), roundDuration_, inflationBps_, attestationWindow_, quorumBps);
     }
 
     /// @notice End the current round and start the next one. Anyone may call it once the round has lasted its
@@ -137,7 +141,8 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
     /// @param operators Operators with a non-zero score, in strictly ascending address order; others score 0.
     /// @param scores Each operator's score, 0 to FULL_SCORE.
     /// @param deadline The signatures' expiry (timestamp).
-    /// @param signatures EIP-712 signatures of distinct attesters, in strictly ascending signer order.
+    /// @param signatures EIP-712 signatures of attesters, in strictly ascending signer order, whose operators held
+    /// at least the quorum of all stake at the round's start.
     function submitActivity(
         uint256 round,
         address[] calldata operators,
@@ -150,7 +155,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         IssuanceStorage storage $ = _i();
         uint40 start = _finishedRoundStart($, round);
         if ($.results[round].finalized) revert AlreadyFinalized(round);
-        _verifyAttesters($, round, operators, scores, deadline, signatures);
+        _verifyAttesters($, round, start, operators, scores, deadline, signatures);
         uint256 weightTotal = _recordScores($, round, start, operators, scores);
         if (weightTotal == 0) revert NoActivity();
         emit ActivityAttested(round, operators.length, signatures.length);
@@ -166,25 +171,27 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         uint256 round = $.currentRound - 1;
         if ($.lastClaimedRound[operator] >= round) revert AlreadyClaimed(operator, round);
         if ($.staking.poolOf(operator).maxStake == 0) revert NotEligible(operator);
-
-        RoundResult memory result = $.results[round];
         uint40 start = $.previousStart;
-        if (!result.finalized) {
-            uint40 closesAt = $.currentStart + $.attestationWindow;
-            if (block.timestamp < closesAt) revert AttestationWindowOpen(closesAt);
-            result = _finalize($, round, start, $.staking.getPastTotalSupply(start) * FULL_SCORE, false);
-        }
-        // forge-lint: disable-next-line(unsafe-typecast) round < currentRound, a uint32
-        $.lastClaimedRound[operator] = uint32(round);
-        uint256 score = result.attested ? $.scores[round][operator] : FULL_SCORE;
-        uint256 weight = $.staking.getPastVotes(operator, start) * score;
-        if (weight == 0) revert NotEligible(operator);
-        amount = Math.mulDiv(result.reward, weight, result.weightTotal);
-        emit RewardsClaimed(round, operator, amount);
-        if (amount != 0) {
-            $.token.mint(address($.staking), amount);
-            $.staking.addRewards(operator, amount);
-        }
+        uint256 stake = $.staking.getPastVotes(operator, start);
+        if (stake == 0) revert NotEligible(operator);
+        amount = _claim($, operator, round, start, stake);
+        if (amount == 0) revert NotEligible(operator);
+    }
+
+    /// @notice Pay `operator`'s reward for the round that just finished if it is due and unpaid; nothing when
+    /// there is none (no finished round, already paid, no stake at the round's start, no services, zero score). The staking
+    /// contract calls it before stake enters the pool; anyone may. Reverts with `AttestationWindowOpen` while the
+    /// round's split can still change.
+    function settleRewards(address operator) external {
+        IssuanceStorage storage $ = _i();
+        uint32 current = $.currentRound;
+        if (current < 2) return;
+        uint256 round = current - 1;
+        if ($.lastClaimedRound[operator] >= round) return;
+        uint40 start = $.previousStart;
+        uint256 stake = $.staking.getPastVotes(operator, start);
+        if (stake == 0 || $.staking.poolOf(operator).maxStake == 0) return;
+        _claim($, operator, round, start, stake);
     }
 
     // ---- views ----
@@ -195,14 +202,14 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         return ($.currentRound, $.currentStart, $.previousStart);
     }
 
-    /// @notice Round length (s), yearly inflation (bps), attestation window (s), attester quorum.
+    /// @notice Round length (s), yearly inflation (bps), attestation window (s), attester quorum (bps of stake).
     function parameters()
         external
         view
-        returns (uint40 roundDuration, uint16 inflationBps, uint40 attestationWindow, uint16 quorum)
+        returns (uint40 roundDuration, uint16 inflationBps, uint40 attestationWindow, uint16 quorumBps)
     {
         IssuanceStorage storage $ = _i();
-        return ($.roundDuration, $.inflationBps, $.attestationWindow, $.attestationQuorum);
+        return ($.roundDuration, $.inflationBps, $.attestationWindow, $.attestationQuorumBps);
     }
 
     /// @notice A finished round's result (zero until finalized).
@@ -246,18 +253,49 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
 
     // ---- internals ----
 
+    /// @dev Pay `operator` its share of finished `round`, finalizing the round (neutral weights) once the
+    /// attestation window has closed without an attestation.
+    function _claim(IssuanceStorage storage $, address operator, uint256 round, uint40 start, uint256 stake)
+        private
+        returns (uint256 amount)
+    {
+        RoundResult memory result = $.results[round];
+        if (!result.finalized) {
+            uint40 closesAt = $.currentStart + $.attestationWindow;
+            if (block.timestamp < closesAt) revert AttestationWindowOpen(closesAt);
+            result = _finalize($, round, start, $.staking.getPastTotalSupply(start) * FULL_SCORE, false);
+        }
+        // forge-lint: disable-next-line(unsafe-typecast) round < currentRound, a uint32
+        $.lastClaimedRound[operator] = uint32(round);
+        uint256 score = result.attested ? $.scores[round][operator] : FULL_SCORE;
+        amount = Math.mulDiv(result.reward, stake * score, result.weightTotal);
+        if (amount == 0) return 0;
+        emit RewardsClaimed(round, operator, amount);
+        $.token.mint(address($.staking), amount);
+        $.staking.addRewards(operator, amount);
+    }
+
     function _verifyAttesters(
         IssuanceStorage storage $,
         uint256 round,
+        uint40 start,
         address[] calldata operators,
         uint16[] calldata scores,
         uint256 deadline,
         bytes[] calldata signatures
     ) private view {
-        if (signatures.length < $.attestationQuorum) {
-            revert BelowQuorum(signatures.length, $.attestationQuorum);
-        }
-        bytes32 digest = activityDigest(round, operators, scores, deadline);
+        uint256 attestedStake = _attestedStake($, activityDigest(round, operators, scores, deadline), start, signatures);
+        uint256 required =
+            Math.mulDiv($.staking.getPastTotalSupply(start), $.attestationQuorumBps, BPS, Math.Rounding.Ceil);
+        if (attestedStake == 0 || attestedStake < required) revert BelowQuorum(attestedStake, required);
+    }
+
+    /// @dev The stake at `start` of the distinct operators behind the signers of `digest`.
+    function _attestedStake(IssuanceStorage storage $, bytes32 digest, uint40 start, bytes[] calldata signatures)
+        private
+        view
+        returns (uint256 attestedStake)
+    {
         address previous = address(0);
         // An operator with several discovery nodes counts once: signers are deduplicated by operator.
         address[] memory owners = new address[](signatures.length);
@@ -270,6 +308,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
                 if (owners[j] == owner) revert OperatorSignedTwice(owner);
             }
             owners[i] = owner;
+            attestedStake += $.staking.getPastVotes(owner, start);
         }
     }
 
@@ -339,16 +378,19 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable {
         uint40 roundDuration_,
         uint16 inflationBps_,
         uint40 attestationWindow_,
-        uint16 quorum
+        uint16 quorumBps
     ) private {
-        if (roundDuration_ == 0 || attestationWindow_ >= roundDuration_ || inflationBps_ > BPS || quorum == 0) {
+        if (
+            roundDuration_ == 0 || attestationWindow_ >= roundDuration_ || inflationBps_ > BPS || quorumBps == 0
+                || quorumBps > BPS
+        ) {
             revert InvalidParameters();
         }
         $.roundDuration = roundDuration_;
         $.inflationBps = inflationBps_;
         $.attestationWindow = attestationWindow_;
-        $.attestationQuorum = quorum;
-        emit ParametersSet(roundDuration_, inflationBps_, attestationWindow_, quorum);
+        $.attestationQuorumBps = quorumBps;
+        emit ParametersSet(roundDuration_, inflationBps_, attestationWindow_, quorumBps);
     }
 
     function _i() private pure returns (IssuanceStorage storage $) {

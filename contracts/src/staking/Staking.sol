@@ -11,13 +11,17 @@ import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
 import {PackedCheckpoints} from "../utils/PackedCheckpoints.sol";
 import {IGovernanceWindow} from "../governance/IGovernanceWindow.sol";
 import {IWithdrawalLockup} from "../governance/IWithdrawalLockup.sol";
+import {IRewardSettlement} from "../issuance/IRewardSettlement.sol";
 
 /// @title Staking: custody of all staked AUDIO, one share pool per node operator
 /// @notice An operator's pool holds the operator's own stake and everything delegated to it. Ownership of a pool
 /// is kept in shares, so rewards, fees and slashes change the value of every share at once: no loop over
 /// delegators, no cap on their number, O(1) claims. Withdrawals go through a request and a lockup longer than a
-/// governance vote plus its execution delay, so stake cannot leave while a slash is being voted; a slash voids
-/// pending requests of the slashed pool.
+/// governance vote plus its execution delay, so stake cannot leave while a slash is being voted. Requested stake
+/// moves to the pool's pending bucket (its own shares): it stops earning and voting but still bears slashes, a
+/// slash voids pending requests of the slashed pool, and a matured request expires after the execution window.
+/// Before stake enters a pool (or its cut changes) the pool's finished round is settled, so a reward goes to the
+/// stake that was at risk for it.
 /// @dev Voting power (ERC-5805, timestamp clock) follows Audius: an operator votes with its whole pool (its own
 /// stake plus delegations), checkpointed on every change; total voting supply is total stake. Quorum is a
 /// fraction of total stake at the proposal snapshot, so stake added after the snapshot cannot vote.
@@ -27,9 +31,9 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
 
     /// @notice One operator's pool.
     struct Pool {
-        // AUDIO owned by the pool: operator stake, delegations, pending withdrawals, credited rewards and fees.
+        // AUDIO of the pool's active stake: operator stake, delegations, credited rewards and fees.
         uint112 assets;
-        // Shares outstanding, active and pending withdrawal.
+        // Active shares outstanding.
         uint112 shares;
         // Number of vote checkpoints (in this slot, which every change writes anyway).
         uint32 voteCheckpoints;
@@ -47,9 +51,12 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         // Pending operator-cut change.
         uint16 pendingCutBps;
         uint40 cutEffectiveAt;
+        // The pending bucket: stake requested for withdrawal, slashable but earning nothing, in its own shares.
+        uint104 pendingAssets;
+        uint104 pendingShares;
     }
 
-    /// @notice A pending withdrawal of shares from a pool.
+    /// @notice A pending withdrawal from a pool, in shares of the pool's pending bucket.
     struct Withdrawal {
         uint128 shares;
         uint40 unlockAt;
@@ -69,6 +76,7 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         address registry;
         address issuance;
         IGovernanceWindow governor;
+        uint40 executionWindow;
         uint40 unstakeLockup;
         uint40 removeDelegatorLockup;
         uint40 cutCooldown;
@@ -95,13 +103,15 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     event RegistrySet(address indexed registry);
     event IssuanceSet(address indexed issuance);
     event GovernorSet(address indexed governor);
-    event LockupsSet(uint40 unstakeLockup, uint40 removeDelegatorLockup, uint40 cutCooldown);
+    event LockupsSet(uint40 unstakeLockup, uint40 removeDelegatorLockup, uint40 cutCooldown, uint40 executionWindow);
     event GlobalMinDelegationSet(uint256 amount);
     event OperatorBoundsChanged(address indexed operator, uint256 minStake, uint256 maxStake);
     event Deposited(address indexed operator, address indexed account, uint256 assets, uint256 shares);
-    event WithdrawalRequested(address indexed operator, address indexed account, uint256 shares, uint40 unlockAt);
-    event WithdrawalCancelled(address indexed operator, address indexed account, uint256 shares);
-    event Withdrawn(address indexed operator, address indexed account, uint256 shares, uint256 assets);
+    event WithdrawalRequested(
+        address indexed operator, address indexed account, uint256 assets, uint256 pendingShares, uint40 unlockAt
+    );
+    event WithdrawalCancelled(address indexed operator, address indexed account, uint256 assets, uint256 shares);
+    event Withdrawn(address indexed operator, address indexed account, uint256 assets);
     event CutChangeRequested(address indexed operator, uint16 cutBps, uint40 effectiveAt);
     event CutChanged(address indexed operator, uint16 cutBps);
     event OperatorMinDelegationSet(address indexed operator, uint256 amount);
@@ -132,6 +142,9 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     error NoRemoval();
     error NotADelegator(address delegator);
     error LockupTooShort(uint256 lockup, uint256 governanceWindow);
+    error CooldownTooShort(uint256 cutCooldown, uint256 unstakeLockup);
+    error ZeroExecutionWindow();
+    error Expired(uint256 expiredAt);
     error NoStake();
     error VotesFollowStake();
     error FutureLookup(uint256 timepoint, uint48 clock);
@@ -146,7 +159,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
     /// @param token_ AUDIO.
     /// @param unstakeLockup_ Seconds between a withdrawal request and the withdrawal.
     /// @param removeDelegatorLockup_ Seconds between an operator's removal request and the removal.
-    /// @param cutCooldown_ Seconds before a new operator cut takes effect.
+    /// @param cutCooldown_ Seconds before a new operator cut takes effect; longer than the withdrawal lockup.
+    /// @param executionWindow_ Seconds a matured withdrawal, removal or cut change stays executable.
     /// @param minDelegation_ Global minimum delegation, in wei.
     function initialize(
         address governance_,
@@ -154,13 +168,14 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         uint40 unstakeLockup_,
         uint40 removeDelegatorLockup_,
         uint40 cutCooldown_,
+        uint40 executionWindow_,
         uint96 minDelegation_
     ) external initializer {
         if (address(token_) == address(0)) revert ZeroAddress();
         __Governed_init(governance_);
         StakingStorage storage $ = _s();
         $.token = token_;
-        _setLockups($, unstakeLockup_, removeDelegatorLockup_, cutCooldown_);
+        _setLockups($, unstakeLockup_, removeDelegatorLockup_, cutCooldown_, executionWindow_);
         $.minDelegation = minDelegation_;
         emit GlobalMinDelegationSet(minDelegation_);
     }
@@ -190,17 +205,20 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         StakingStorage storage $ = _s();
         $.governor = governor_;
         emit GovernorSet(address(governor_));
-        _setLockups($, $.unstakeLockup, $.removeDelegatorLockup, $.cutCooldown);
+        _setLockups($, $.unstakeLockup, $.removeDelegatorLockup, $.cutCooldown, $.executionWindow);
     }
 
-    /// @notice Set the lockups, in seconds. Governance only.
+    /// @notice Set the lockups and the execution window, in seconds. Governance only.
     /// @dev Both withdrawal lockups must exceed the governor's window (voting delay + voting period + timelock
-    /// delay) so that stake cannot leave while a slash proposal against it runs.
-    function setLockups(uint40 unstakeLockup_, uint40 removeDelegatorLockup_, uint40 cutCooldown_)
-        external
-        onlyGovernance
-    {
-        _setLockups(_s(), unstakeLockup_, removeDelegatorLockup_, cutCooldown_);
+    /// delay) so that stake cannot leave while a slash proposal against it runs; the cut cooldown must exceed the
+    /// withdrawal lockup so that delegators can leave before a new cut applies.
+    function setLockups(
+        uint40 unstakeLockup_,
+        uint40 removeDelegatorLockup_,
+        uint40 cutCooldown_,
+        uint40 executionWindow_
+    ) external onlyGovernance {
+        _setLockups(_s(), unstakeLockup_, removeDelegatorLockup_, cutCooldown_, executionWindow_);
     }
 
     /// @notice Set the global minimum delegation in wei. Governance only.
@@ -209,8 +227,9 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         emit GlobalMinDelegationSet(amount);
     }
 
-    /// @notice Slash an operator's pool: the loss falls pro rata on the operator and its delegators, the slashed
-    /// AUDIO is burned, and every pending withdrawal from the pool is voided. Governance only.
+    /// @notice Slash an operator's pool: the loss falls pro rata on the operator and its delegators, active and
+    /// pending withdrawal alike, the slashed AUDIO is burned, and every pending withdrawal and delegator removal of
+    /// the pool is voided. Governance only.
     /// @param operator The slashed operator.
     /// @param amount AUDIO to slash; more than the pool holds slashes the whole pool.
     /// @param evidenceHash Hash of the published evidence, recorded in the event.
@@ -220,9 +239,14 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         Pool storage pool = $.pools[operator];
         _creditFees($, operator, pool);
         uint256 assets = pool.assets;
+        uint256 pending = pool.pendingAssets;
+        uint256 total = assets + pending;
         // Capped rather than refused: a withdrawal landing just before the slash must not make it revert.
-        amount = Math.min(amount, assets);
-        _setAssets($, operator, pool, assets - amount);
+        amount = Math.min(amount, total);
+        uint256 activeLoss = total == 0 ? 0 : Math.mulDiv(amount, assets, total);
+        // forge-lint: disable-next-line(unsafe-typecast) at most `pending`, read from a uint104
+        pool.pendingAssets = uint104(pending - (amount - activeLoss));
+        _setAssets($, operator, pool, assets - activeLoss);
         unchecked {
             pool.slashEpoch += 1;
         }
@@ -288,7 +312,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         _requireOperatorBounds($, msg.sender, pool);
     }
 
-    /// @notice Request a change of your operator cut; it can be applied after the cut cooldown.
+    /// @notice Request a change of your operator cut; it can be applied after the cut cooldown (longer than the
+    /// withdrawal lockup, so delegators can leave first) and within the execution window that follows.
     /// @param cutBps New cut in basis points (at most 10,000).
     function requestCutChange(uint16 cutBps) external {
         if (cutBps > BPS) revert InvalidCut(cutBps);
@@ -301,12 +326,16 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         emit CutChangeRequested(msg.sender, cutBps, effectiveAt);
     }
 
-    /// @notice Apply a requested cut change after its cooldown. Anyone may call it.
+    /// @notice Apply a requested cut change after its cooldown, within the execution window. Anyone may call it.
+    /// The pool's finished round is settled first, under the old cut.
     function applyCutChange(address operator) external {
-        Pool storage pool = _s().pools[operator];
+        StakingStorage storage $ = _s();
+        Pool storage pool = $.pools[operator];
         uint40 effectiveAt = pool.cutEffectiveAt;
         if (effectiveAt == 0) revert NoCutChange();
         if (block.timestamp < effectiveAt) revert StillLocked(effectiveAt);
+        _requireNotExpired($, effectiveAt);
+        _settleRewards($, operator);
         uint16 cut = pool.pendingCutBps;
         pool.cutBps = cut;
         pool.cutEffectiveAt = 0;
@@ -320,7 +349,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         emit OperatorMinDelegationSet(msg.sender, amount);
     }
 
-    /// @notice Start removing a delegator from your pool; it can be completed after the removal lockup.
+    /// @notice Start removing a delegator from your pool; it can be completed after the removal lockup, within
+    /// the execution window that follows.
     function requestRemoveDelegator(address delegator) external {
         StakingStorage storage $ = _s();
         if (delegator == msg.sender) revert NotADelegator(delegator);
@@ -341,21 +371,33 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         emit DelegatorRemovalCancelled(msg.sender, delegator);
     }
 
-    /// @notice Complete a delegator removal: the delegator's whole position (active and pending) is paid out to
-    /// the delegator at the current share value.
+    /// @notice Complete a delegator removal within the execution window after its lockup: the pool's finished
+    /// round is settled, then the delegator's whole position (active and pending) is paid out to the delegator.
     function removeDelegator(address delegator) external {
         StakingStorage storage $ = _s();
         Removal memory removal = $.removals[msg.sender][delegator];
         uint40 effectiveAt = removal.effectiveAt;
         if (effectiveAt == 0) revert NoRemoval();
         if (block.timestamp < effectiveAt) revert StillLocked(effectiveAt);
-        if (removal.slashEpoch != $.pools[msg.sender].slashEpoch) revert VoidedBySlash();
+        _requireNotExpired($, effectiveAt);
+        Pool storage pool = $.pools[msg.sender];
+        if (removal.slashEpoch != pool.slashEpoch) revert VoidedBySlash();
+        _settleRewards($, msg.sender);
         delete $.removals[msg.sender][delegator];
-        uint256 shares = $.shares[msg.sender][delegator] + $.withdrawals[msg.sender][delegator].shares;
-        if (shares == 0) revert NotADelegator(delegator);
-        $.shares[msg.sender][delegator] = 0;
-        delete $.withdrawals[msg.sender][delegator];
-        _withdraw($, msg.sender, delegator, shares);
+        uint256 active = $.shares[msg.sender][delegator];
+        uint256 pending = $.withdrawals[msg.sender][delegator].shares;
+        if (active == 0 && pending == 0) revert NotADelegator(delegator);
+        uint256 amount = 0;
+        if (active != 0) {
+            $.shares[msg.sender][delegator] = 0;
+            _creditFees($, msg.sender, pool);
+            amount = _burnActive($, msg.sender, pool, active);
+        }
+        if (pending != 0) {
+            delete $.withdrawals[msg.sender][delegator];
+            amount += _redeemPending(pool, pending);
+        }
+        _payOut($, msg.sender, delegator, amount);
     }
 
     // =========================================================================================================
@@ -381,6 +423,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
 
     /// @notice Request a withdrawal of `amount` from a pool: yours as a delegator, or your own as its operator
     /// (the operator's remaining stake must still meet its services' minimum). One request per pool at a time.
+    /// The amount moves to the pool's pending bucket: it no longer earns or votes, but a slash still reaches it.
+    /// Claim the pool's finished round first (`Issuance.claimRewards`) to keep your share of it.
     /// @param operator The pool.
     /// @param amount AUDIO in wei; more than the position requests the whole position.
     function requestWithdrawal(address operator, uint256 amount) external {
@@ -406,32 +450,51 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
             if (remaining < min) revert BelowMinDelegation(remaining, min);
         }
         $.shares[operator][msg.sender] = remainingShares;
+        uint256 moved = _burnActive($, operator, pool, shares);
+        uint256 pendingShares = _issuePending(operator, pool, moved);
         uint40 unlockAt = uint40(block.timestamp) + $.unstakeLockup;
         $.withdrawals[operator][msg.sender] =
-        // forge-lint: disable-next-line(unsafe-typecast) at most `held`, which fits the pool's uint112 shares
-        Withdrawal({shares: uint128(shares), unlockAt: unlockAt, slashEpoch: pool.slashEpoch});
-        emit WithdrawalRequested(operator, msg.sender, shares, unlockAt);
+        // forge-lint: disable-next-line(unsafe-typecast) at most the pool's uint104 pending shares
+        Withdrawal({shares: uint128(pendingShares), unlockAt: unlockAt, slashEpoch: pool.slashEpoch});
+        emit WithdrawalRequested(operator, msg.sender, moved, pendingShares, unlockAt);
     }
 
-    /// @notice Cancel your pending withdrawal: its shares become active again (also after a slash voided it).
+    /// @notice Cancel your pending withdrawal: its current value (less any slash) becomes active stake again, also
+    /// after a slash voided the request. The pool's finished round is settled first: returning stake does not
+    /// share a round it sat out.
     function cancelWithdrawal(address operator) external {
         StakingStorage storage $ = _s();
-        uint256 shares = $.withdrawals[operator][msg.sender].shares;
-        if (shares == 0) revert NoWithdrawal();
+        uint256 pendingShares = $.withdrawals[operator][msg.sender].shares;
+        if (pendingShares == 0) revert NoWithdrawal();
+        _settleRewards($, operator);
         delete $.withdrawals[operator][msg.sender];
-        $.shares[operator][msg.sender] += shares;
-        emit WithdrawalCancelled(operator, msg.sender, shares);
+        Pool storage pool = $.pools[operator];
+        _creditFees($, operator, pool);
+        uint256 amount = _redeemPending(pool, pendingShares);
+        uint256 shares = 0;
+        if (amount != 0) {
+            uint256 assets = pool.assets;
+            uint256 totalShares = pool.shares;
+            shares = _sharesFor(operator, totalShares, amount, assets);
+            pool.shares = (totalShares + shares).toUint112();
+            $.shares[operator][msg.sender] += shares;
+            _setAssets($, operator, pool, assets + amount);
+        }
+        emit WithdrawalCancelled(operator, msg.sender, amount, shares);
     }
 
-    /// @notice Complete your withdrawal after its lockup: the shares are redeemed at the current share value.
+    /// @notice Complete your withdrawal after its lockup and within the execution window that follows (an expired
+    /// request can only be cancelled): the pending shares are paid out at the pending bucket's value.
     function withdraw(address operator) external {
         StakingStorage storage $ = _s();
         Withdrawal memory request = $.withdrawals[operator][msg.sender];
         if (request.shares == 0) revert NoWithdrawal();
         if (block.timestamp < request.unlockAt) revert StillLocked(request.unlockAt);
-        if (request.slashEpoch != $.pools[operator].slashEpoch) revert VoidedBySlash();
+        _requireNotExpired($, request.unlockAt);
+        Pool storage pool = $.pools[operator];
+        if (request.slashEpoch != pool.slashEpoch) revert VoidedBySlash();
         delete $.withdrawals[operator][msg.sender];
-        _withdraw($, operator, msg.sender, request.shares);
+        _payOut($, operator, msg.sender, _redeemPending(pool, request.shares));
     }
 
     // =========================================================================================================
@@ -449,7 +512,7 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         if (totalShares == 0) revert NoStake();
         uint256 assets = pool.assets;
         if (assets == 0) revert PoolWipedOut(operator);
-        uint256 delegatedShares = totalShares - $.shares[operator][operator] - $.withdrawals[operator][operator].shares;
+        uint256 delegatedShares = totalShares - $.shares[operator][operator];
         uint256 fee = Math.mulDiv(amount, uint256(pool.cutBps) * delegatedShares, totalShares * BPS);
         uint256 newAssets = assets + amount;
         // New operator shares worth exactly `fee`, taken from the delegators' shares alone: with D delegated
@@ -598,10 +661,12 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         assets = _toAssets($.pools[operator], shares);
     }
 
-    /// @notice An operator's own stake: the value of its active and pending shares in its pool.
+    /// @notice An operator's own stake: its active stake plus its pending withdrawal.
     function operatorStake(address operator) external view returns (uint256) {
         StakingStorage storage $ = _s();
-        return _toAssets($.pools[operator], $.shares[operator][operator] + $.withdrawals[operator][operator].shares);
+        Pool storage pool = $.pools[operator];
+        return _toAssets(pool, $.shares[operator][operator])
+            + _pendingToAssets(pool, $.withdrawals[operator][operator].shares);
     }
 
     /// @notice Whether an operator is within its bounds: its own active stake covers the minimums of its services
@@ -610,9 +675,20 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         return _withinBounds(_s(), operator);
     }
 
-    /// @notice The pending withdrawal of `account` from `operator`'s pool.
+    /// @notice The pending withdrawal of `account` from `operator`'s pool (its shares are pending-bucket shares).
     function withdrawalOf(address operator, address account) external view returns (Withdrawal memory) {
         return _s().withdrawals[operator][account];
+    }
+
+    /// @notice What the pending withdrawal of `account` from `operator`'s pool is worth now, in AUDIO.
+    function withdrawalValue(address operator, address account) external view returns (uint256) {
+        StakingStorage storage $ = _s();
+        return _pendingToAssets($.pools[operator], $.withdrawals[operator][account].shares);
+    }
+
+    /// @notice When matured requests expire: seconds after the lockup during which they can be executed.
+    function executionWindow() external view returns (uint40) {
+        return _s().executionWindow;
     }
 
     /// @notice A pending removal of `delegator` from `operator`'s pool (`effectiveAt` 0: none).
@@ -639,18 +715,14 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         private
     {
         if (amount == 0) revert ZeroAmount();
+        // New stake must not share the finished round it was not at risk for.
+        _settleRewards($, operator);
         Pool storage pool = $.pools[operator];
         _creditFees($, operator, pool);
-        uint256 totalShares = pool.shares;
         uint256 assets = pool.assets;
-        uint256 newShares;
-        if (totalShares == 0) {
-            newShares = amount;
-        } else {
-            if (assets == 0) revert PoolWipedOut(operator);
-            newShares = Math.mulDiv(amount, totalShares, assets);
-            if (newShares == 0) revert ZeroShares();
-        }
+        uint256 totalShares = pool.shares;
+        uint256 newShares = _sharesFor(operator, totalShares, amount, assets);
+        if (newShares == 0) revert ZeroShares();
         pool.shares = (totalShares + newShares).toUint112();
         $.shares[operator][account] += newShares;
         if (account != operator) $.principal[account] += amount;
@@ -659,23 +731,77 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         $.token.safeTransferFrom(payer, address(this), amount);
     }
 
-    function _withdraw(StakingStorage storage $, address operator, address account, uint256 shares) private {
-        Pool storage pool = $.pools[operator];
-        _creditFees($, operator, pool);
+    /// @dev Active shares worth `amount` at the pool's current value (rounded down, for the pool).
+    function _sharesFor(address operator, uint256 totalShares, uint256 amount, uint256 assets)
+        private
+        pure
+        returns (uint256)
+    {
+        if (totalShares == 0) return amount;
+        if (assets == 0) revert PoolWipedOut(operator);
+        return Math.mulDiv(amount, totalShares, assets);
+    }
+
+    /// @dev Take active shares out of the pool and return their value; the last shares out take whatever rounding
+    /// left, so nothing is stranded.
+    function _burnActive(StakingStorage storage $, address operator, Pool storage pool, uint256 shares)
+        private
+        returns (uint256 amount)
+    {
         uint256 totalShares = pool.shares;
         uint256 assets = pool.assets;
         uint256 remainingShares = totalShares - shares;
-        // The last shares out take whatever rounding left in the pool, so nothing is stranded.
-        uint256 amount = remainingShares == 0 ? assets : Math.mulDiv(shares, assets, totalShares);
+        amount = remainingShares == 0 ? assets : Math.mulDiv(shares, assets, totalShares);
         // forge-lint: disable-next-line(unsafe-typecast) less than the uint112 it was read from
         pool.shares = uint112(remainingShares);
+        _setAssets($, operator, pool, assets - amount);
+    }
+
+    /// @dev Put `amount` into the pending bucket and return the pending shares it buys (rounded down).
+    function _issuePending(address operator, Pool storage pool, uint256 amount) private returns (uint256 shares) {
+        uint256 pendingShares = pool.pendingShares;
+        uint256 pendingAssets = pool.pendingAssets;
+        if (pendingShares == 0) {
+            shares = amount;
+        } else {
+            if (pendingAssets == 0) revert PoolWipedOut(operator);
+            shares = Math.mulDiv(amount, pendingShares, pendingAssets);
+        }
+        if (shares == 0) revert ZeroShares();
+        pool.pendingShares = SafeCast.toUint104(pendingShares + shares);
+        pool.pendingAssets = SafeCast.toUint104(pendingAssets + amount);
+    }
+
+    /// @dev Take pending shares out of the bucket and return their value; the last out take the rounding left.
+    function _redeemPending(Pool storage pool, uint256 shares) private returns (uint256 amount) {
+        uint256 pendingShares = pool.pendingShares;
+        uint256 pendingAssets = pool.pendingAssets;
+        uint256 remainingShares = pendingShares - shares;
+        amount = remainingShares == 0 ? pendingAssets : Math.mulDiv(shares, pendingAssets, pendingShares);
+        // forge-lint: disable-next-line(unsafe-typecast) less than the uint104 it was read from
+        pool.pendingShares = uint104(remainingShares);
+        // forge-lint: disable-next-line(unsafe-typecast) less than the uint104 it was read from
+        pool.pendingAssets = uint104(pendingAssets - amount);
+    }
+
+    function _payOut(StakingStorage storage $, address operator, address account, uint256 amount) private {
         if (account != operator) {
             uint256 principal = $.principal[account];
             $.principal[account] = principal - Math.min(principal, amount);
         }
-        _setAssets($, operator, pool, assets - amount);
-        emit Withdrawn(operator, account, shares, amount);
+        emit Withdrawn(operator, account, amount);
         if (amount != 0) $.token.safeTransfer(account, amount);
+    }
+
+    /// @dev The issuance contract is trusted (set by governance); it calls back `addRewards` only.
+    function _settleRewards(StakingStorage storage $, address operator) private {
+        address issuance_ = $.issuance;
+        if (issuance_ != address(0)) IRewardSettlement(issuance_).settleRewards(operator);
+    }
+
+    function _requireNotExpired(StakingStorage storage $, uint256 maturedAt) private view {
+        uint256 expiresAt = maturedAt + $.executionWindow;
+        if (block.timestamp >= expiresAt) revert Expired(expiresAt);
     }
 
     function _creditFees(StakingStorage storage $, address operator, Pool storage pool) private {
@@ -727,21 +853,30 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         return totalShares == 0 ? 0 : Math.mulDiv(shares, pool.assets, totalShares);
     }
 
+    function _pendingToAssets(Pool storage pool, uint256 shares) private view returns (uint256) {
+        uint256 totalShares = pool.pendingShares;
+        return totalShares == 0 ? 0 : Math.mulDiv(shares, pool.pendingAssets, totalShares);
+    }
+
     function _setLockups(
         StakingStorage storage $,
         uint40 unstakeLockup_,
         uint40 removeDelegatorLockup_,
-        uint40 cutCooldown_
+        uint40 cutCooldown_,
+        uint40 executionWindow_
     ) private {
         uint256 governanceWindow = address($.governor) == address(0) ? 0 : $.governor.governanceWindow();
         if (unstakeLockup_ <= governanceWindow) revert LockupTooShort(unstakeLockup_, governanceWindow);
         if (removeDelegatorLockup_ <= governanceWindow) {
             revert LockupTooShort(removeDelegatorLockup_, governanceWindow);
         }
+        if (cutCooldown_ <= unstakeLockup_) revert CooldownTooShort(cutCooldown_, unstakeLockup_);
+        if (executionWindow_ == 0) revert ZeroExecutionWindow();
         $.unstakeLockup = unstakeLockup_;
         $.removeDelegatorLockup = removeDelegatorLockup_;
         $.cutCooldown = cutCooldown_;
-        emit LockupsSet(unstakeLockup_, removeDelegatorLockup_, cutCooldown_);
+        $.executionWindow = executionWindow_;
+        emit LockupsSet(unstakeLockup_, removeDelegatorLockup_, cutCooldown_, executionWindow_);
     }
 
     function _totalStake(StakingStorage storage $) private view returns (uint256) {

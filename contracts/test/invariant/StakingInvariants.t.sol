@@ -11,8 +11,7 @@ contract StakingInvariants is StakingFixture {
 
     function setUp() public override {
         super.setUp();
-        vm.prank(gov);
-        staking.setIssuance(makeAddr("issuance"));
+        deployIssuance();
         handler = new StakingHandler(token, staking, registry, gov, treasury);
         initialSupply = token.totalSupply();
         targetContract(address(handler));
@@ -32,27 +31,32 @@ contract StakingInvariants is StakingFixture {
         assertGt(handler.succeeded(), 0, "no handler call went through");
     }
 
-    /// Every AUDIO the contract holds is someone's: pool assets (stake, pending withdrawals, credited rewards and
-    /// fees) plus fees not yet credited. Nothing is created or lost by any call sequence.
+    /// Every AUDIO the contract holds is someone's: pool assets (stake, credited rewards and fees), pending
+    /// withdrawals, plus fees not yet credited. Nothing is created or lost by any call sequence.
     function _tokenConservation() internal view {
         uint256 assets;
         for (uint256 i = 0; i < handler.operatorCount(); ++i) {
-            assets += staking.poolOf(handler.operators(i)).assets;
+            Staking.Pool memory pool = staking.poolOf(handler.operators(i));
+            assets += pool.assets + pool.pendingAssets;
         }
         assertEq(token.balanceOf(address(staking)), assets + staking.unsettledFees());
     }
 
-    /// Pool shares are exactly the shares its members hold, active or pending withdrawal.
+    /// A pool's active and pending shares are exactly the shares its members hold of each.
     function _poolSharesSumToHoldings() internal view {
         for (uint256 i = 0; i < handler.operatorCount(); ++i) {
             address op = handler.operators(i);
-            uint256 held;
+            uint256 active;
+            uint256 pending;
             for (uint256 j = 0; j < handler.accountCount(); ++j) {
                 address account = handler.accounts(j);
-                (uint256 active,) = staking.positionOf(op, account);
-                held += active + staking.withdrawalOf(op, account).shares;
+                (uint256 shares,) = staking.positionOf(op, account);
+                active += shares;
+                pending += staking.withdrawalOf(op, account).shares;
             }
-            assertEq(staking.poolOf(op).shares, held);
+            Staking.Pool memory pool = staking.poolOf(op);
+            assertEq(pool.shares, active);
+            assertEq(pool.pendingShares, pending);
         }
     }
 
@@ -73,16 +77,21 @@ contract StakingInvariants is StakingFixture {
         assertEq(token.totalSupply(), initialSupply + handler.minted() - handler.burned());
     }
 
-    /// Members can always be paid: the value of all shares never exceeds the pool's assets.
+    /// Members can always be paid: the value of all shares never exceeds the pool's assets, active or pending.
     function _poolsAreSolvent() internal view {
         for (uint256 i = 0; i < handler.operatorCount(); ++i) {
             address op = handler.operators(i);
-            uint256 value;
+            uint256 active;
+            uint256 pending;
             for (uint256 j = 0; j < handler.accountCount(); ++j) {
-                (, uint256 active) = staking.positionOf(op, handler.accounts(j));
-                value += active;
+                address account = handler.accounts(j);
+                (, uint256 value) = staking.positionOf(op, account);
+                active += value;
+                pending += staking.withdrawalValue(op, account);
             }
-            assertLe(value, staking.poolOf(op).assets);
+            Staking.Pool memory pool = staking.poolOf(op);
+            assertLe(active, pool.assets);
+            assertLe(pending, pool.pendingAssets);
         }
     }
 }

@@ -10,13 +10,13 @@ import {ProtocolDefaults as D} from "../../src/ProtocolDefaults.sol";
 abstract contract ProtocolFixture is Test, ProtocolDeployment {
     Deployment internal p;
     address internal guardian = makeAddr("guardian");
-    uint16 internal constant ATTESTATION_QUORUM = 2;
     uint256 private walletNonce;
 
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         p = deployProtocol(
-            address(this), Config({treasury: address(this), guardian: guardian, attestationQuorum: ATTESTATION_QUORUM})
+            address(this),
+            Config({treasury: address(this), guardian: guardian, attestationQuorumBps: D.ATTESTATION_QUORUM_BPS})
         );
     }
 

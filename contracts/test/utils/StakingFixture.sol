@@ -6,6 +6,7 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {AudioToken} from "../../src/AudioToken.sol";
 import {Staking} from "../../src/staking/Staking.sol";
 import {ServiceRegistry} from "../../src/staking/ServiceRegistry.sol";
+import {Issuance} from "../../src/issuance/Issuance.sol";
 import {ProtocolDefaults as D} from "../../src/ProtocolDefaults.sol";
 
 /// @dev Token, staking and registry behind real ERC-1967 proxies, with `gov` as governance and the launch service
@@ -25,7 +26,15 @@ abstract contract StakingFixture is Test {
                     address(new Staking()),
                     abi.encodeCall(
                         Staking.initialize,
-                        (gov, token, D.UNSTAKE_LOCKUP, D.REMOVE_DELEGATOR_LOCKUP, D.CUT_COOLDOWN, D.MIN_DELEGATION)
+                        (
+                            gov,
+                            token,
+                            D.UNSTAKE_LOCKUP,
+                            D.REMOVE_DELEGATOR_LOCKUP,
+                            D.CUT_COOLDOWN,
+                            D.EXECUTION_WINDOW,
+                            D.MIN_DELEGATION
+                        )
                     )
                 )
             )
@@ -42,6 +51,33 @@ abstract contract StakingFixture is Test {
         registry.addServiceType(D.CONTENT_NODE, D.CONTENT_NODE_MIN_STAKE, D.CONTENT_NODE_MAX_STAKE);
         registry.addServiceType(D.DISCOVERY_NODE, D.DISCOVERY_NODE_MIN_STAKE, D.DISCOVERY_NODE_MAX_STAKE);
         vm.stopPrank();
+    }
+
+    /// @dev A real issuance contract wired to this staking contract (no round started: it settles nothing until
+    /// rounds run), for tests that credit rewards by acting as it.
+    function deployIssuance() internal returns (Issuance issuance) {
+        issuance = Issuance(
+            address(
+                new ERC1967Proxy(
+                    address(new Issuance()),
+                    abi.encodeCall(
+                        Issuance.initialize,
+                        (
+                            gov,
+                            token,
+                            staking,
+                            registry,
+                            D.ROUND_DURATION,
+                            D.INFLATION_BPS_PER_YEAR,
+                            D.ATTESTATION_WINDOW,
+                            D.ATTESTATION_QUORUM_BPS
+                        )
+                    )
+                )
+            )
+        );
+        vm.prank(gov);
+        staking.setIssuance(address(issuance));
     }
 
     /// @dev A funded account that has approved staking for everything.
