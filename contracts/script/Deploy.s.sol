@@ -9,7 +9,8 @@ import {ProtocolDefaults as D} from "../src/ProtocolDefaults.sol";
 /// block) for the Rust clients.
 /// Run: `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY`.
 /// @dev Env: TREASURY (initial AUDIO supply; default the deployer), GUARDIAN (veto; default none),
-/// ATTESTATION_QUORUM_BPS (share of all stake the attesters must hold; default ProtocolDefaults).
+/// ATTESTATION_QUORUM_BPS (share of all stake the attesters must hold; default ProtocolDefaults),
+/// DEPLOYMENT_FILE (where to write the deployment, under deployments/; default deployments/<chainId>.json).
 contract Deploy is Script, ProtocolDeployment {
     function run() external returns (Deployment memory d) {
         vm.startBroadcast();
@@ -37,6 +38,8 @@ contract Deploy is Script, ProtocolDeployment {
         vm.serializeAddress(json, "AudiusGovernor", address(d.governor));
         vm.serializeAddress(json, "Issuance", address(d.issuance));
         string memory out = vm.serializeAddress(json, "FeatureAccess", address(d.featureAccess));
-        vm.writeJson(out, string.concat(vm.projectRoot(), "/deployments/", vm.toString(block.chainid), ".json"));
+        string memory file =
+            vm.envOr("DEPLOYMENT_FILE", string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        vm.writeJson(out, string.concat(vm.projectRoot(), "/", file));
     }
 }

@@ -444,6 +444,50 @@ contract IssuanceTest is ProtocolFixture {
         assertEq(p.issuance.lastClaimedRound(cn1), 1);
     }
 
+    /// Review finding: an operator that left (no active stake) and registers again was refused while its pool
+    /// could not take the finished round's reward. The empty pool forfeits the round instead.
+    function test_EmptyPoolForfeitsTheRoundInsteadOfBlockingRegistration() public {
+        p.issuance.startRound();
+        vm.warp(block.timestamp + 1 hours);
+        vm.startPrank(cn1);
+        p.registry.deregister(1);
+        p.staking.requestWithdrawal(cn1, type(uint256).max);
+        vm.stopPrank();
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound();
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        fund(cn1, 200_000 ether);
+        uint256 supply = p.token.totalSupply();
+        vm.expectEmit(address(p.issuance));
+        emit Issuance.RewardsForfeited(1, cn1);
+        vm.prank(cn1);
+        p.registry.register(D.CONTENT_NODE, "https://cn1-again.audius.test", 200_000 ether, makeAddr("cn1-new"));
+        assertEq(p.issuance.lastClaimedRound(cn1), 1);
+        assertEq(p.token.totalSupply(), supply, "nothing minted for the empty pool");
+    }
+
+    /// Review finding: after a full slash, a voided request could not be cancelled while the round was unsettled.
+    function test_CancelAfterAFullSlashIsNotHeldUp() public {
+        address fan = makeAddr("fan");
+        fund(fan, 1_000_000 ether);
+        vm.prank(fan);
+        p.staking.delegateStake(cn1, 1_000_000 ether);
+        vm.warp(block.timestamp + 1);
+        p.issuance.startRound();
+        vm.warp(block.timestamp + 1 hours);
+        vm.prank(fan);
+        p.staking.requestWithdrawal(cn1, 500_000 ether);
+        vm.warp(block.timestamp + D.ROUND_DURATION);
+        p.issuance.startRound();
+        vm.prank(address(p.timelock));
+        p.staking.slash(cn1, type(uint256).max, bytes32(0));
+        vm.warp(block.timestamp + D.ATTESTATION_WINDOW);
+        vm.prank(fan);
+        p.staking.cancelWithdrawal(cn1);
+        assertEq(p.staking.withdrawalOf(cn1, fan).shares, 0);
+        assertEq(p.issuance.lastClaimedRound(cn1), 1, "forfeited");
+    }
+
     function test_SettleIsANoOpWhenNothingIsDue() public {
         p.issuance.settleRewards(cn1); // no finished round
         _finishRoundOne();

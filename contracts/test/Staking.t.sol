@@ -413,6 +413,20 @@ contract StakingTest is StakingFixture {
         assertApproxEqAbs(assets, 750_000 ether, 1);
     }
 
+    /// Review finding: a slash rounding the pending part up emptied a bucket holding one wei of pending shares, and
+    /// every later withdrawal request from the pool reverted. Both parts now round down.
+    function test_SlashRoundingNeverEmptiesAPendingBucket() public {
+        _delegate(fan, 1_000_000 ether);
+        vm.prank(op);
+        staking.requestWithdrawal(op, 1);
+        vm.prank(gov);
+        staking.slash(op, 10_000 ether, bytes32(0));
+        assertEq(staking.poolOf(op).pendingAssets, 1, "one wei pending: its share of 10k of 2M rounds to zero");
+        vm.prank(fan);
+        staking.requestWithdrawal(op, type(uint256).max);
+        assertGt(staking.withdrawalValue(op, fan), 0);
+    }
+
     // ---- delegator removal ----
 
     function test_OperatorRemovesDelegatorAfterLockup() public {

@@ -68,6 +68,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
     event RoundFinalized(uint256 indexed round, uint256 reward, uint256 weightTotal, bool attested);
     event ActivityAttested(uint256 indexed round, uint256 operators, uint256 signers);
     event RewardsClaimed(uint256 indexed round, address indexed operator, uint256 amount);
+    event RewardsForfeited(uint256 indexed round, address indexed operator);
     event ParametersSet(uint40 roundDuration, uint16 inflationBps, uint40 attestationWindow, uint16 quorumBps);
 
     error RoundNotOver(uint40 endsAt);
@@ -179,9 +180,10 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
     }
 
     /// @notice Pay `operator`'s reward for the round that just finished if it is due and unpaid; nothing when
-    /// there is none (no finished round, already paid, no stake at the round's start, no services, zero score). The staking
-    /// contract calls it before stake enters the pool; anyone may. Reverts with `AttestationWindowOpen` while the
-    /// round's split can still change.
+    /// there is none (no finished round, already paid, no stake at the round's start, no services, zero score).
+    /// A pool left with no active stake forfeits the round: nobody who was at risk for it is left to share it.
+    /// The staking contract calls it before stake enters the pool; anyone may. Reverts with
+    /// `AttestationWindowOpen` while the round's split can still change.
     function settleRewards(address operator) external {
         IssuanceStorage storage $ = _i();
         uint32 current = $.currentRound;
@@ -190,7 +192,15 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         if ($.lastClaimedRound[operator] >= round) return;
         uint40 start = $.previousStart;
         uint256 stake = $.staking.getPastVotes(operator, start);
-        if (stake == 0 || $.staking.poolOf(operator).maxStake == 0) return;
+        if (stake == 0) return;
+        Staking.Pool memory pool = $.staking.poolOf(operator);
+        if (pool.maxStake == 0) return;
+        if (pool.shares == 0 || pool.assets == 0) {
+            // forge-lint: disable-next-line(unsafe-typecast) round < currentRound, a uint32
+            $.lastClaimedRound[operator] = uint32(round);
+            emit RewardsForfeited(round, operator);
+            return;
+        }
         _claim($, operator, round, start, stake);
     }
 

@@ -243,9 +243,13 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup {
         uint256 total = assets + pending;
         // Capped rather than refused: a withdrawal landing just before the slash must not make it revert.
         amount = Math.min(amount, total);
+        // Both parts rounded down, so only a slash of everything empties a bucket whose shares are still held (an
+        // emptied bucket refuses new shares); the slash burns up to 2 wei less than asked.
         uint256 activeLoss = total == 0 ? 0 : Math.mulDiv(amount, assets, total);
+        uint256 pendingLoss = total == 0 ? 0 : Math.mulDiv(amount, pending, total);
+        amount = activeLoss + pendingLoss;
         // forge-lint: disable-next-line(unsafe-typecast) at most `pending`, read from a uint104
-        pool.pendingAssets = uint104(pending - (amount - activeLoss));
+        pool.pendingAssets = uint104(pending - pendingLoss);
         _setAssets($, operator, pool, assets - activeLoss);
         unchecked {
             pool.slashEpoch += 1;

@@ -8,3 +8,45 @@ alloy::sol!(
     AudioToken,
     "../../abi/AudioToken.json"
 );
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    Staking,
+    "../../abi/Staking.json"
+);
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    ServiceRegistry,
+    "../../abi/ServiceRegistry.json"
+);
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    Issuance,
+    "../../abi/Issuance.json"
+);
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    AudiusGovernor,
+    "../../abi/AudiusGovernor.json"
+);
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    FeatureAccess,
+    "../../abi/FeatureAccess.json"
+);
+
+alloy::sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    TimelockController,
+    "../../abi/TimelockController.json"
+);

@@ -1,16 +1,71 @@
-//! Ethereum side: contract bindings and deployment.
+//! Ethereum side: contract bindings, the deployment file, typed protocol calls and readable reverts.
 
 pub mod bindings;
+pub mod deployment;
+pub mod protocol;
+pub mod revert;
 
-use alloy::{primitives::Address, providers::Provider};
+use std::path::PathBuf;
 
-pub use bindings::AudioToken;
+use alloy::{
+    primitives::{Address, TxHash},
+    providers::Provider,
+};
+
+pub use bindings::{AudioToken, AudiusGovernor, FeatureAccess, Issuance, ServiceRegistry, Staking};
+pub use deployment::Deployment;
+pub use protocol::{OperatorStatus, Protocol, ServiceType};
+pub use revert::{describe_revert, format_audio};
 
 /// Errors from the Ethereum side of the SDK.
 #[derive(Debug, thiserror::Error)]
 pub enum EthError {
+    /// A contract refused the call; the message says why.
+    #[error("{0}")]
+    Reverted(String),
+    /// A call failed for a reason that is not one of the protocol's errors.
     #[error("contract call failed: {0}")]
-    Contract(#[from] alloy::contract::Error),
+    Contract(alloy::contract::Error),
+    /// The transaction was mined but failed.
+    #[error("transaction {0} failed")]
+    Failed(TxHash),
+    /// A transaction that should have emitted an event did not.
+    #[error("the transaction did not emit {0}")]
+    MissingEvent(&'static str),
+    /// Waiting for a transaction failed.
+    #[error(transparent)]
+    Pending(#[from] alloy::providers::PendingTransactionError),
+    /// The RPC endpoint failed.
+    #[error(transparent)]
+    Rpc(#[from] alloy::transports::TransportError),
+    /// The RPC endpoint is on another chain than the deployment.
+    #[error("the RPC endpoint is on chain {actual}, the deployment is for chain {expected}")]
+    WrongChain {
+        /// The deployment's chain.
+        expected: u64,
+        /// The endpoint's chain.
+        actual: u64,
+    },
+    /// The deployment file is missing or malformed.
+    #[error("deployment file {}: {reason}", path.display())]
+    DeploymentFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A service type the registry does not define.
+    #[error("unknown service type {0:?} (expected content-node or discovery-node)")]
+    UnknownServiceType(String),
+}
+
+impl From<alloy::contract::Error> for EthError {
+    fn from(error: alloy::contract::Error) -> Self {
+        match error.as_revert_data().and_then(|data| describe_revert(&data)) {
+            Some(reason) => EthError::Reverted(reason),
+            None => EthError::Contract(error),
+        }
+    }
 }
 
 /// Deploy AUDIO with its whole initial supply minted to `initial_holder` and owned by `governance`.

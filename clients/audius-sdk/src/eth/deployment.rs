@@ -1,0 +1,54 @@
+//! The deployment file `contracts/script/Deploy.s.sol` writes: where each contract lives on one chain.
+
+use std::path::{Path, PathBuf};
+
+use alloy::primitives::Address;
+use serde::{Deserialize, Serialize};
+
+use super::EthError;
+
+/// Addresses of a deployed protocol, as written to `contracts/deployments/<chainId>.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The chain the contracts live on.
+    #[serde(rename = "chainId")]
+    pub chain_id: u64,
+    /// The block the deployment started at (where indexers start reading).
+    pub block: u64,
+    /// AUDIO.
+    #[serde(rename = "AudioToken")]
+    pub audio_token: Address,
+    /// Stake custody, delegation, votes (proxy).
+    #[serde(rename = "Staking")]
+    pub staking: Address,
+    /// Service types and registered nodes (proxy).
+    #[serde(rename = "ServiceRegistry")]
+    pub service_registry: Address,
+    /// Rounds, attestations and reward claims (proxy).
+    #[serde(rename = "Issuance")]
+    pub issuance: Address,
+    /// Proposals and votes (proxy).
+    #[serde(rename = "AudiusGovernor")]
+    pub governor: Address,
+    /// Holder of every admin right; executes passed proposals.
+    #[serde(rename = "TimelockController")]
+    pub timelock: Address,
+    /// Stake tiers (proxy).
+    #[serde(rename = "FeatureAccess")]
+    pub feature_access: Address,
+}
+
+impl Deployment {
+    /// Read a deployment file.
+    pub fn load(path: &Path) -> Result<Self, EthError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| EthError::DeploymentFile { path: path.to_owned(), reason: source.to_string() })?;
+        serde_json::from_str(&text)
+            .map_err(|source| EthError::DeploymentFile { path: path.to_owned(), reason: source.to_string() })
+    }
+
+    /// Where the deployment script writes the deployment of `chain_id` in this repository.
+    pub fn default_path(chain_id: u64) -> PathBuf {
+        crate::local::repo_root().join("contracts/deployments").join(format!("{chain_id}.json"))
+    }
+}

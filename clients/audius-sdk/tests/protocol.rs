@@ -1,0 +1,122 @@
+//! The typed protocol calls against a real anvil with the whole protocol deployed by the project's deployment
+//! script: register → delegate → withdraw → round → claim, and reverts read as sentences.
+
+use alloy::{
+    node_bindings::{Anvil, AnvilInstance},
+    primitives::{utils::parse_ether, Address, U256},
+    providers::{ext::AnvilApi, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use audius_sdk::{
+    eth::{Deployment, EthError, Protocol, ServiceType},
+    local::{deploy_protocol, DeployOptions},
+};
+
+fn provider_for(anvil: &AnvilInstance, index: usize) -> impl Provider + Clone {
+    let signer: PrivateKeySigner = anvil.keys()[index].clone().into();
+    ProviderBuilder::new().wallet(signer).connect_http(anvil.endpoint_url())
+}
+
+async fn deployed(anvil: &AnvilInstance) -> Deployment {
+    let key = alloy::hex::encode_prefixed(anvil.keys()[0].to_bytes());
+    let url = anvil.endpoint();
+    let file = format!("local-sdk-test-{}.json", anvil.port());
+    tokio::task::spawn_blocking(move || deploy_protocol(&url, &key, &file, &DeployOptions::default()))
+        .await
+        .unwrap()
+        .expect("deploy")
+}
+
+async fn advance(provider: &impl Provider, seconds: u64) {
+    provider.anvil_increase_time(seconds).await.unwrap();
+    provider.anvil_mine(Some(1), None).await.unwrap();
+}
+
+#[tokio::test]
+async fn operator_and_delegator_lifecycle() {
+    let anvil = Anvil::new().path(audius_sdk::local::anvil_binary()).spawn();
+    let deployment = deployed(&anvil).await;
+    let [treasury, operator, fan] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
+    let admin = Protocol::connect(provider_for(&anvil, 0), deployment.clone()).await.unwrap();
+    let as_operator = Protocol::connect(provider_for(&anvil, 1), deployment.clone()).await.unwrap();
+    let as_fan = Protocol::connect(provider_for(&anvil, 2), deployment.clone()).await.unwrap();
+    assert_eq!(admin.token.balanceOf(treasury).call().await.unwrap(), parse_ether("1000000000").unwrap());
+    for account in [operator, fan] {
+        audius_sdk::eth::protocol::transact(admin.token.transfer(account, parse_ether("1000000").unwrap()))
+            .await
+            .unwrap();
+    }
+
+    // Bad input is refused with the contract's reason, in words.
+    let wallet = anvil.addresses()[3];
+    let low = as_operator
+        .register(operator, ServiceType::ContentNode, "https://cn1.test", parse_ether("100000").unwrap(), wallet)
+        .await
+        .unwrap_err();
+    assert!(matches!(low, EthError::Reverted(_)), "{low:?}");
+    assert_eq!(low.to_string(), "operator stake 100,000 AUDIO is below the 200,000 AUDIO its services require");
+
+    let stake = parse_ether("300000").unwrap();
+    let service_id =
+        as_operator.register(operator, ServiceType::ContentNode, "https://cn1.test", stake, wallet).await.unwrap();
+    assert_eq!(service_id, U256::from(1));
+    let taken = as_fan
+        .register(fan, ServiceType::ContentNode, "https://cn1.test", stake, anvil.addresses()[4])
+        .await
+        .unwrap_err();
+    assert_eq!(taken.to_string(), "that endpoint is already registered by service 1");
+
+    as_fan.delegate(fan, operator, parse_ether("50000").unwrap()).await.unwrap();
+    let status = admin.operator_status(operator).await.unwrap();
+    assert_eq!(status.own_stake, stake);
+    assert_eq!(status.votes, stake + parse_ether("50000").unwrap());
+    assert!(status.within_bounds);
+    assert_eq!(status.tier, 4, "platinum: 300,000 AUDIO staked");
+
+    // A withdrawal waits out its lockup.
+    let unlock_at = as_fan.request_withdrawal(operator, parse_ether("10000").unwrap()).await.unwrap();
+    let early = as_fan.withdraw(operator).await.unwrap_err();
+    assert_eq!(early.to_string(), format!("still locked until {unlock_at} (unix time)"));
+    let now = admin.token.provider().get_block_by_number(Default::default()).await.unwrap().unwrap().header.timestamp;
+    advance(admin.token.provider(), unlock_at - now).await;
+    assert_eq!(as_fan.withdraw(operator).await.unwrap(), parse_ether("10000").unwrap());
+
+    // A round passes; anyone claims the operator's reward, which lands in its pool.
+    admin.start_round().await.unwrap();
+    let (duration, _, window, _) = {
+        let p = admin.issuance.parameters().call().await.unwrap();
+        (p.roundDuration, p.inflationBps, p.attestationWindow, p.quorumBps)
+    };
+    advance(admin.token.provider(), duration.to::<u64>()).await;
+    admin.start_round().await.unwrap();
+    let not_yet = admin.claim_rewards(operator).await.unwrap_err();
+    assert!(not_yet.to_string().starts_with("the finished round's rewards are fixed at"), "{not_yet}");
+    advance(admin.token.provider(), window.to::<u64>()).await;
+    let reward = admin.claim_rewards(operator).await.unwrap();
+    assert!(reward > U256::ZERO);
+    let status = admin.operator_status(operator).await.unwrap();
+    assert_eq!(status.last_claimed_round, 1);
+    assert_eq!(status.votes, stake + parse_ether("40000").unwrap() + reward);
+    let again = admin.claim_rewards(operator).await.unwrap_err();
+    assert_eq!(again.to_string(), format!("{operator} was already paid for round 1"));
+}
+
+#[tokio::test]
+async fn wrong_chain_and_bad_deployment_file_are_refused() {
+    let anvil = Anvil::new().path(audius_sdk::local::anvil_binary()).spawn();
+    let deployment = Deployment {
+        chain_id: 1,
+        block: 0,
+        audio_token: Address::ZERO,
+        staking: Address::ZERO,
+        service_registry: Address::ZERO,
+        issuance: Address::ZERO,
+        governor: Address::ZERO,
+        timelock: Address::ZERO,
+        feature_access: Address::ZERO,
+    };
+    let error = Protocol::connect(provider_for(&anvil, 0), deployment).await.err().unwrap();
+    assert_eq!(error.to_string(), "the RPC endpoint is on chain 31337, the deployment is for chain 1");
+    let missing = Deployment::load(std::path::Path::new("/nonexistent/deployment.json")).unwrap_err();
+    assert!(matches!(missing, EthError::DeploymentFile { .. }));
+}
