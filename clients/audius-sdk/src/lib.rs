@@ -4,8 +4,14 @@
 //!   `abi/` (never hand-written), and helpers to deploy them.
 //! - [`solana`]: PDA derivation and instruction builders for the Solana programs, reusing the programs'
 //!   own Anchor-generated `accounts`/`instruction` types.
+//! - [`cid`]: content identifiers, as content nodes compute them and the content program stores them.
+//! - [`rendezvous`]: the stake-weighted ranking that picks which content nodes hold a CID.
 //! - [`local`]: where the project's pinned local tools (anvil) live, for local networks and tests.
 
+#![warn(missing_docs)]
+
+pub mod cid;
 pub mod eth;
 pub mod local;
+pub mod rendezvous;
 pub mod solana;

@@ -63,25 +63,27 @@ pub async fn demo(tip: u64) -> anyhow::Result<DemoReport> {
 }
 
 /// `audius demo`.
-pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<()> {
+pub async fn run(args: DemoArgs) -> anyhow::Result<crate::Output> {
     let report = demo(args.tip).await?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        let e = &report.ethereum;
-        let s = &report.solana;
-        println!("Ethereum (anvil, chain {})", e.chain_id);
-        println!("  deployed {} ({}) at {}", e.name, e.symbol, e.token);
-        println!("  total supply {} wei, treasury holds {} wei", e.total_supply, e.treasury_balance);
-        println!("Solana (native program in the real runtime)");
-        println!("  program {}", s.program);
-        println!(
-            "  fan tipped artist {} base units in {} tip(s); artist balance {}",
-            s.tipped, s.tip_count, s.artist_balance
-        );
-        println!("  tip total recorded at {}", s.tip_total_account);
-    }
-    Ok(())
+    let e = &report.ethereum;
+    let s = &report.solana;
+    let text = format!(
+        "Ethereum (anvil, chain {})\n  deployed {} ({}) at {}\n  total supply {} wei, treasury holds {} wei\n\
+         Solana (native program in the real runtime)\n  program {}\n  fan tipped artist {} base units in {} tip(s); \
+         artist balance {}\n  tip total recorded at {}\n",
+        e.chain_id,
+        e.name,
+        e.symbol,
+        e.token,
+        e.total_supply,
+        e.treasury_balance,
+        s.program,
+        s.tipped,
+        s.tip_count,
+        s.artist_balance,
+        s.tip_total_account
+    );
+    Ok(crate::Output::new(text, &report))
 }
 
 async fn ethereum_round_trip() -> anyhow::Result<EthereumReport> {

@@ -1,1 +1,9 @@
+//! One module per subcommand.
+
+pub mod artist;
+pub mod completions;
+pub mod delegate;
 pub mod demo;
+pub mod gov;
+pub mod operator;
+pub mod round;

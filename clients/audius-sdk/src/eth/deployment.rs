@@ -47,6 +47,21 @@ impl Deployment {
             .map_err(|source| EthError::DeploymentFile { path: path.to_owned(), reason: source.to_string() })
     }
 
+    /// A contract's address by its name in the deployment file (as in
+    /// [`CONTRACT_NAMES`](super::governance::CONTRACT_NAMES)).
+    pub fn address_of(&self, contract: &str) -> Option<Address> {
+        Some(match contract {
+            "AudioToken" => self.audio_token,
+            "Staking" => self.staking,
+            "ServiceRegistry" => self.service_registry,
+            "Issuance" => self.issuance,
+            "AudiusGovernor" => self.governor,
+            "TimelockController" => self.timelock,
+            "FeatureAccess" => self.feature_access,
+            _ => return None,
+        })
+    }
+
     /// Where the deployment script writes the deployment of `chain_id` in this repository.
     pub fn default_path(chain_id: u64) -> PathBuf {
         crate::local::repo_root().join("contracts/deployments").join(format!("{chain_id}.json"))

@@ -2,6 +2,7 @@
 
 pub mod bindings;
 pub mod deployment;
+pub mod governance;
 pub mod protocol;
 pub mod revert;
 
@@ -14,7 +15,8 @@ use alloy::{
 
 pub use bindings::{AudioToken, AudiusGovernor, FeatureAccess, Issuance, ServiceRegistry, Staking};
 pub use deployment::Deployment;
-pub use protocol::{OperatorStatus, Protocol, ServiceType};
+pub use governance::{Action, ActionError, ActionSpec, Proposal, ProposalState, SignedVote, Support};
+pub use protocol::{OperatorStatus, PoolSummary, Protocol, Service, ServiceType};
 pub use revert::{describe_revert, format_audio};
 
 /// Errors from the Ethereum side of the SDK.
@@ -54,6 +56,15 @@ pub enum EthError {
         /// What is wrong with it.
         reason: String,
     },
+    /// No proposal with this id since the deployment.
+    #[error("no proposal {0} on this deployment (see `audius gov list`)")]
+    UnknownProposal(alloy::primitives::U256),
+    /// A proposal action is invalid.
+    #[error(transparent)]
+    Action(#[from] governance::ActionError),
+    /// Signing failed.
+    #[error("signing failed: {0}")]
+    Signing(String),
     /// A service type the registry does not define.
     #[error("unknown service type {0:?} (expected content-node or discovery-node)")]
     UnknownServiceType(String),

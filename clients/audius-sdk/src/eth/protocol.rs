@@ -41,6 +41,19 @@ impl ServiceType {
     }
 }
 
+impl ServiceType {
+    /// The type of a registry id, if it is one this SDK knows.
+    pub fn from_id(id: FixedBytes<32>) -> Option<Self> {
+        [ServiceType::ContentNode, ServiceType::DiscoveryNode].into_iter().find(|t| t.id() == id)
+    }
+}
+
+impl std::fmt::Display for ServiceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl std::str::FromStr for ServiceType {
     type Err = EthError;
 
@@ -51,6 +64,42 @@ impl std::str::FromStr for ServiceType {
             other => Err(EthError::UnknownServiceType(other.to_owned())),
         }
     }
+}
+
+/// A registered node.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Service {
+    /// The registry's id.
+    pub id: u64,
+    /// Its type's name (`content-node`, `discovery-node`, or whatever governance added).
+    pub service_type: String,
+    /// Where it answers.
+    pub endpoint: String,
+    /// The operator whose stake backs it.
+    pub owner: Address,
+    /// The key the node itself signs with.
+    pub delegate_wallet: Address,
+}
+
+/// An operator's pool as a delegator sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PoolSummary {
+    /// The operator.
+    pub operator: Address,
+    /// Its nodes.
+    pub services: Vec<Service>,
+    /// Active stake in the pool (operator's and delegators'), wei.
+    pub active_stake: U256,
+    /// The operator's own stake (active and pending withdrawal), wei.
+    pub operator_stake: U256,
+    /// Stake waiting to be withdrawn, wei.
+    pub pending_withdrawals: U256,
+    /// The operator's cut of delegators' rewards, basis points.
+    pub cut_bps: u16,
+    /// Smallest delegation the pool takes, wei.
+    pub min_delegation: U256,
+    /// Whether the operator's stake is within its services' bounds (rewards need it).
+    pub within_bounds: bool,
 }
 
 /// An operator's position in the protocol, read in one go.
@@ -72,6 +121,10 @@ pub struct OperatorStatus {
     pub last_claimed_round: u32,
     /// Feature-access tier (0 none, 1 bronze … 4 platinum).
     pub tier: u8,
+    /// The current issuance round.
+    pub current_round: u32,
+    /// The operator's nodes.
+    pub services: Vec<Service>,
 }
 
 /// The protocol's contracts on one chain, reached through `provider` (whose wallet signs transactions).
@@ -204,7 +257,99 @@ impl<P: Provider + Clone> Protocol<P> {
             votes: self.staking.getVotes(operator).call().await?,
             last_claimed_round: self.issuance.lastClaimedRound(operator).call().await?,
             tier: self.feature_access.tierOf(operator).call().await?,
+            current_round: self.issuance.currentRound().call().await?.round,
+            services: self.services_of(operator).await?,
         })
+    }
+
+    /// Every registered node, in registration order.
+    pub async fn services(&self) -> Result<Vec<Service>, EthError> {
+        let count = self.registry.serviceCount().call().await?.to::<u64>();
+        let mut services = Vec::new();
+        for id in 1..=count {
+            let service = self.registry.getService(U256::from(id)).call().await?;
+            if service.owner == Address::ZERO {
+                continue; // deregistered
+            }
+            services.push(Service {
+                id,
+                service_type: ServiceType::from_id(service.serviceType)
+                    .map(|t| t.name().to_owned())
+                    .unwrap_or_else(|| super::revert::bytes32_text(&service.serviceType.0)),
+                endpoint: service.endpoint,
+                owner: service.owner,
+                delegate_wallet: service.delegateWallet,
+            });
+        }
+        Ok(services)
+    }
+
+    /// `operator`'s registered nodes.
+    pub async fn services_of(&self, operator: Address) -> Result<Vec<Service>, EthError> {
+        Ok(self.services().await?.into_iter().filter(|s| s.owner == operator).collect())
+    }
+
+    /// Every operator with a registered node, with its pool.
+    pub async fn pools(&self) -> Result<Vec<PoolSummary>, EthError> {
+        let services = self.services().await?;
+        let mut operators: Vec<Address> = services.iter().map(|s| s.owner).collect();
+        operators.dedup();
+        operators.sort();
+        operators.dedup();
+        let mut pools = Vec::with_capacity(operators.len());
+        for operator in operators {
+            let pool = self.staking.poolOf(operator).call().await?;
+            let global_min = self.staking.globalMinDelegation().call().await?;
+            pools.push(PoolSummary {
+                operator,
+                services: services.iter().filter(|s| s.owner == operator).cloned().collect(),
+                active_stake: U256::from(pool.assets.to::<u128>()),
+                operator_stake: self.staking.operatorStake(operator).call().await?,
+                pending_withdrawals: U256::from(pool.pendingAssets.to::<u128>()),
+                cut_bps: pool.cutBps,
+                min_delegation: global_min.max(U256::from(pool.minDelegation.to::<u128>())),
+                within_bounds: self.staking.isWithinBounds(operator).call().await?,
+            });
+        }
+        Ok(pools)
+    }
+
+    /// `account`'s active stake in `operator`'s pool (wei).
+    pub async fn stake_in(&self, operator: Address, account: Address) -> Result<U256, EthError> {
+        Ok(self.staking.positionOf(operator, account).call().await?.assets)
+    }
+
+    /// Move a node to a new endpoint (its operator signs).
+    pub async fn update_endpoint(&self, service_id: u64, endpoint: &str) -> Result<TransactionReceipt, EthError> {
+        transact(self.registry.updateEndpoint(U256::from(service_id), endpoint.to_owned())).await
+    }
+
+    /// Change the key a node signs with (its operator signs).
+    pub async fn update_delegate_wallet(
+        &self,
+        service_id: u64,
+        wallet: Address,
+    ) -> Result<TransactionReceipt, EthError> {
+        transact(self.registry.updateDelegateWallet(U256::from(service_id), wallet)).await
+    }
+
+    /// Remove a node; the operator's stake bounds drop with it (its operator signs).
+    pub async fn deregister(&self, service_id: u64) -> Result<TransactionReceipt, EthError> {
+        transact(self.registry.deregister(U256::from(service_id))).await
+    }
+
+    /// Ask to change the operator's cut of delegators' rewards; returns when it may be applied (unix seconds).
+    pub async fn request_cut_change(&self, cut_bps: u16) -> Result<u64, EthError> {
+        let receipt = transact(self.staking.requestCutChange(cut_bps)).await?;
+        receipt
+            .decoded_log::<Staking::CutChangeRequested>()
+            .map(|log| log.data.effectiveAt.to::<u64>())
+            .ok_or(EthError::MissingEvent("CutChangeRequested"))
+    }
+
+    /// Apply `operator`'s requested cut change once its cooldown has passed (anyone may).
+    pub async fn apply_cut_change(&self, operator: Address) -> Result<TransactionReceipt, EthError> {
+        transact(self.staking.applyCutChange(operator)).await
     }
 }
 

@@ -5,9 +5,12 @@ use alloy::{
     sol_types::SolInterface,
 };
 
+use super::governance::ProposalState;
+
 use super::bindings::{
     AudioToken::AudioTokenErrors, AudiusGovernor::AudiusGovernorErrors, FeatureAccess::FeatureAccessErrors,
     Issuance::IssuanceErrors, ServiceRegistry::ServiceRegistryErrors, Staking::StakingErrors,
+    TimelockController::TimelockControllerErrors,
 };
 
 /// `amount` wei of AUDIO as "1,234.5 AUDIO".
@@ -41,7 +44,10 @@ pub fn describe_revert(data: &[u8]) -> Option<String> {
         return Some(describe_issuance(error));
     }
     if let Ok(error) = AudiusGovernorErrors::abi_decode(data) {
-        return Some(format!("governor: {}", variant(&error)));
+        return Some(describe_governor(error));
+    }
+    if let Ok(error) = TimelockControllerErrors::abi_decode(data) {
+        return Some(describe_timelock(error));
     }
     if let Ok(error) = AudioTokenErrors::abi_decode(data) {
         return Some(describe_token(error));
@@ -121,6 +127,48 @@ fn describe_issuance(error: IssuanceErrors) -> String {
     }
 }
 
+fn describe_governor(error: AudiusGovernorErrors) -> String {
+    use AudiusGovernorErrors as E;
+    match error {
+        E::GovernorUnexpectedProposalState(e) => {
+            let expected: Vec<String> = (0u8..8)
+                .filter(|bit| e.expectedStates.0[31 - usize::from(bit / 8)] & (1 << (bit % 8)) != 0)
+                .map(|code| ProposalState::from_code(code).to_string())
+                .collect();
+            format!(
+                "proposal {} is {}; this needs it {}",
+                e.proposalId,
+                ProposalState::from_code(e.current),
+                expected.join(" or ")
+            )
+        }
+        E::GovernorAlreadyCastVote(e) => format!("{} has already voted on this proposal", e.voter),
+        E::GovernorInsufficientProposerVotes(e) => format!(
+            "{} has {} of votes; proposing needs {} (stake more or ask an operator to propose)",
+            e.proposer,
+            format_audio(e.votes),
+            format_audio(e.threshold)
+        ),
+        E::GovernorInvalidSignature(e) => format!("the vote signature is not {}'s (or was already used)", e.voter),
+        E::GovernorNonexistentProposal(e) => format!("there is no proposal {}", e.proposalId),
+        E::GovernorUnableToCancel(e) => format!(
+            "{} may not cancel proposal {}: only the guardian may, or its proposer before voting starts",
+            e.account, e.proposalId
+        ),
+        other => format!("governor: {}", variant(&other)),
+    }
+}
+
+fn describe_timelock(error: TimelockControllerErrors) -> String {
+    use TimelockControllerErrors as E;
+    match error {
+        E::TimelockUnexpectedOperationState(_) => {
+            "the timelock has not released this operation yet (its delay has not passed, or it is not queued)".into()
+        }
+        other => format!("timelock: {}", variant(&other)),
+    }
+}
+
 fn describe_token(error: AudioTokenErrors) -> String {
     use AudioTokenErrors as E;
     match error {
@@ -183,6 +231,17 @@ mod tests {
     fn unlisted_errors_keep_their_name_and_fields() {
         let data = Issuance::InvalidScore { score: 10_001 }.abi_encode();
         assert_eq!(describe_revert(&data).unwrap(), "issuance: InvalidScore { score: 10001 }");
+    }
+
+    #[test]
+    fn governor_states_read_as_words() {
+        let data = crate::eth::AudiusGovernor::GovernorUnexpectedProposalState {
+            proposalId: U256::from(7),
+            current: 0,
+            expectedStates: U256::from(0b10u64 | 0b10000u64).into(),
+        }
+        .abi_encode();
+        assert_eq!(describe_revert(&data).unwrap(), "proposal 7 is pending; this needs it active or succeeded");
     }
 
     #[test]

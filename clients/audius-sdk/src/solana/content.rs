@@ -130,9 +130,13 @@ pub fn grant_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey)
 /// A node's Ethereum registration, as attesters sign it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeRegistration {
+    /// The registry's service id.
     pub sp_id: u64,
+    /// The operator's Ethereum address.
     pub owner_wallet: [u8; 20],
+    /// The address the node signs with.
     pub delegate_wallet: [u8; 20],
+    /// Where the node answers.
     pub endpoint: String,
 }
 
@@ -202,6 +206,69 @@ pub fn create_track(
             program: PROGRAM_ID,
         },
         instruction::CreateTrack { content_cid, metadata_cid },
+    )
+}
+
+/// `update_profile`: point the profile at new metadata; `signer` is the profile authority or an app with
+/// `app_grant`.
+pub fn update_profile(
+    signer: &Pubkey,
+    profile: &Pubkey,
+    app_grant: Option<Pubkey>,
+    metadata_cid: [u8; CID_LEN],
+) -> Instruction {
+    ix(
+        accounts::UpdateProfile {
+            signer: *signer,
+            content: content_write(),
+            profile: *profile,
+            app_grant,
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::UpdateProfile { metadata_cid },
+    )
+}
+
+/// `update_track`: point a track at new metadata; `replicas` are the track's replica nodes (as recorded).
+pub fn update_track(
+    signer: &Pubkey,
+    profile: &Pubkey,
+    track_id: u64,
+    app_grant: Option<Pubkey>,
+    replicas: [u64; REPLICATION_FACTOR],
+    metadata_cid: [u8; CID_LEN],
+) -> Instruction {
+    ix(
+        accounts::UpdateTrack {
+            signer: *signer,
+            content: content_write(),
+            profile: *profile,
+            app_grant,
+            track: track_address(profile, track_id),
+            replica_0: node_address(replicas[0]),
+            replica_1: node_address(replicas[1]),
+            replica_2: node_address(replicas[2]),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::UpdateTrack { metadata_cid },
+    )
+}
+
+/// `delete_track`: mark a track deleted (its record and ledger history stay).
+pub fn delete_track(signer: &Pubkey, profile: &Pubkey, track_id: u64, app_grant: Option<Pubkey>) -> Instruction {
+    ix(
+        accounts::DeleteTrack {
+            signer: *signer,
+            content: content_write(),
+            profile: *profile,
+            app_grant,
+            track: track_address(profile, track_id),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::DeleteTrack {},
     )
 }
 

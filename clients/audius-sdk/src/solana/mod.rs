@@ -1,14 +1,19 @@
 //! Solana side: PDA derivation and instruction builders for the Audius programs.
 
 pub mod content;
+#[cfg(feature = "rpc")]
+pub mod rpc;
 #[cfg(feature = "tips")]
 pub mod tips;
 
 /// A program's error as its IDL names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedError {
+    /// The custom error code.
     pub code: u32,
+    /// The error's name in the program.
     pub name: String,
+    /// Its message.
     pub msg: String,
 }
 

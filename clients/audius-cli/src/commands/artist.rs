@@ -1,0 +1,213 @@
+//! `audius artist`: profiles bound to Ethereum addresses, and their tracks, on Solana.
+
+use alloy::primitives::Address;
+use anchor_lang::prelude::Pubkey;
+use audius_sdk::{
+    cid::{ContentId, CID_LEN},
+    solana::content::{self, Profile, Track},
+};
+use clap::Subcommand;
+use serde_json::json;
+use solana_signer::Signer;
+
+use crate::{context::Context, error::CliError, units::parse_address, Output};
+
+/// Artist subcommands.
+#[derive(Subcommand)]
+pub enum ArtistCommand {
+    /// Create the profile of the Ethereum key, bound to the Solana keypair by a proof the Ethereum key signs.
+    CreateProfile {
+        /// CID of the profile metadata.
+        #[arg(long)]
+        metadata_cid: Option<ContentId>,
+    },
+    /// Point the profile at new metadata.
+    UpdateProfile {
+        /// CID of the new profile metadata.
+        #[arg(long)]
+        metadata_cid: ContentId,
+    },
+    /// A profile [default: the Ethereum key's].
+    Show {
+        /// The artist's Ethereum address.
+        #[arg(value_parser = parse_address)]
+        artist: Option<Address>,
+    },
+    /// A profile's tracks [default: the Ethereum key's].
+    Tracks {
+        /// The artist's Ethereum address.
+        #[arg(value_parser = parse_address)]
+        artist: Option<Address>,
+    },
+    /// One track.
+    Track {
+        /// The track id.
+        id: u64,
+        /// The artist's Ethereum address [default: the Ethereum key's].
+        #[arg(long, value_parser = parse_address)]
+        artist: Option<Address>,
+    },
+    /// Mark one of the profile's tracks deleted (its record and ledger history stay).
+    DeleteTrack {
+        /// The track id.
+        id: u64,
+    },
+}
+
+/// Run an artist subcommand.
+pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Output> {
+    let solana = context.solana();
+    match command {
+        ArtistCommand::CreateProfile { metadata_cid } => {
+            let eth_key = context.eth_signer()?;
+            let authority = context.solana_keypair()?;
+            let eth_address = eth_key.address();
+            if solana.profile(&eth_address.0 .0).await?.is_some() {
+                return Err(CliError::input(format!("{eth_address} already has a profile (see `audius artist show`)")));
+            }
+            context.confirm(&format!("create the profile of {eth_address} with authority {}", authority.pubkey()))?;
+            let metadata = metadata_cid.map_or([0; CID_LEN], ContentId::to_bytes);
+            let (address, signature) = solana.create_profile(&authority, &eth_key, metadata).await?;
+            let events = solana.ledger_events(&signature).await?;
+            let seq = events.first().map(|event| event.entry.seq);
+            Ok(Output::new(
+                format!("profile {address} created for {eth_address} (ledger entry {})", seq.unwrap_or_default()),
+                json!({ "profile": address.to_string(), "eth_address": eth_address,
+                        "authority": authority.pubkey().to_string(), "transaction": signature.to_string(),
+                        "ledger_seq": seq }),
+            ))
+        }
+        ArtistCommand::UpdateProfile { metadata_cid } => {
+            let eth_address = context.eth_signer()?.address();
+            let authority = context.solana_keypair()?;
+            let profile = require_profile(context, eth_address).await?;
+            check_authority(&profile, &authority.pubkey())?;
+            context.confirm(&format!("point the profile of {eth_address} at {metadata_cid}"))?;
+            let address = content::profile_address(&eth_address.0 .0);
+            let instruction = content::update_profile(&authority.pubkey(), &address, None, metadata_cid.to_bytes());
+            let signature = solana.send(&[instruction], &authority, &[]).await?;
+            Ok(Output::new(
+                format!("profile of {eth_address} now points at {metadata_cid}"),
+                json!({ "profile": address.to_string(), "metadata_cid": metadata_cid,
+                        "transaction": signature.to_string() }),
+            ))
+        }
+        ArtistCommand::Show { artist } => {
+            let eth_address = artist_or_key(context, artist)?;
+            let profile = require_profile(context, eth_address).await?;
+            let view = profile_json(&profile);
+            let text = format!(
+                "profile {}\n  ethereum {eth_address}\n  authority {}\n  metadata {}\n  tracks {}\n",
+                content::profile_address(&eth_address.0 .0),
+                profile.authority,
+                view["metadata_cid"].as_str().unwrap_or("none"),
+                profile.track_count
+            );
+            Ok(Output::new(text, view))
+        }
+        ArtistCommand::Tracks { artist } => {
+            let eth_address = artist_or_key(context, artist)?;
+            require_profile(context, eth_address).await?;
+            let tracks = solana.tracks(&content::profile_address(&eth_address.0 .0)).await?;
+            let mut text = String::new();
+            if tracks.is_empty() {
+                text.push_str("no tracks\n");
+            }
+            for track in &tracks {
+                text.push_str(&format!(
+                    "{} {}{}\n",
+                    track.track_id,
+                    cid_text(&track.content_cid),
+                    if track.deleted { " (deleted)" } else { "" }
+                ));
+            }
+            Ok(Output::new(text, tracks.iter().map(track_json).collect::<Vec<_>>()))
+        }
+        ArtistCommand::Track { id, artist } => {
+            let eth_address = artist_or_key(context, artist)?;
+            let track = solana.track(&content::profile_address(&eth_address.0 .0), id).await?;
+            let view = track_json(&track);
+            let text = format!(
+                "track {id} of {eth_address}{}\n  content {}\n  metadata {}\n  replicas {:?}\n",
+                if track.deleted { " (deleted)" } else { "" },
+                cid_text(&track.content_cid),
+                cid_text(&track.metadata_cid),
+                track.replicas
+            );
+            Ok(Output::new(text, view))
+        }
+        ArtistCommand::DeleteTrack { id } => {
+            let eth_address = context.eth_signer()?.address();
+            let authority = context.solana_keypair()?;
+            let profile = require_profile(context, eth_address).await?;
+            check_authority(&profile, &authority.pubkey())?;
+            let address = content::profile_address(&eth_address.0 .0);
+            let track = solana.track(&address, id).await?;
+            if track.deleted {
+                return Err(CliError::input(format!("track {id} is already deleted")));
+            }
+            context.confirm(&format!("delete track {id} of {eth_address}"))?;
+            let signature =
+                solana.send(&[content::delete_track(&authority.pubkey(), &address, id, None)], &authority, &[]).await?;
+            Ok(Output::new(
+                format!("track {id} deleted"),
+                json!({ "track_id": id, "transaction": signature.to_string() }),
+            ))
+        }
+    }
+}
+
+fn artist_or_key(context: &Context, artist: Option<Address>) -> anyhow::Result<Address> {
+    match artist {
+        Some(address) => Ok(address),
+        None => Ok(context.eth_signer()?.address()),
+    }
+}
+
+async fn require_profile(context: &Context, eth_address: Address) -> anyhow::Result<Profile> {
+    context.solana().profile(&eth_address.0 .0).await?.ok_or_else(|| {
+        CliError::input(format!("{eth_address} has no profile (create one with `audius artist create-profile`)"))
+    })
+}
+
+fn check_authority(profile: &Profile, signer: &Pubkey) -> anyhow::Result<()> {
+    if profile.authority != *signer {
+        return Err(CliError::input(format!(
+            "the Solana keypair {signer} is not this profile's authority ({}); pass --solana-keypair",
+            profile.authority
+        )));
+    }
+    Ok(())
+}
+
+fn cid_text(bytes: &[u8; CID_LEN]) -> String {
+    if bytes.iter().all(|&b| b == 0) {
+        return "none".into();
+    }
+    ContentId::from_bytes(*bytes).map_or_else(|_| "(unreadable CID)".into(), |cid| cid.to_string())
+}
+
+fn profile_json(profile: &Profile) -> serde_json::Value {
+    json!({
+        "profile": content::profile_address(&profile.eth_address).to_string(),
+        "eth_address": Address::from(profile.eth_address),
+        "authority": profile.authority.to_string(),
+        "metadata_cid": (profile.metadata_cid != [0; CID_LEN]).then(|| cid_text(&profile.metadata_cid)),
+        "track_count": profile.track_count,
+        "created_at": profile.created_at,
+        "updated_at": profile.updated_at,
+    })
+}
+
+fn track_json(track: &Track) -> serde_json::Value {
+    json!({
+        "track_id": track.track_id,
+        "profile": track.profile.to_string(),
+        "content_cid": cid_text(&track.content_cid),
+        "metadata_cid": cid_text(&track.metadata_cid),
+        "replicas": track.replicas,
+        "deleted": track.deleted,
+        "created_at": track.created_at,
+        "updated_at": track.updated_at,
+    })
+}

@@ -1,0 +1,144 @@
+//! `audius delegate`: put stake behind operators, take it back, claim rewards and compare pools.
+
+use alloy::primitives::{Address, U256};
+use audius_sdk::eth::format_audio;
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::{
+    commands::operator::chain_now,
+    context::Context,
+    units::{parse_address, parse_audio, when},
+    Output,
+};
+
+/// Delegator subcommands.
+#[derive(Subcommand)]
+pub enum DelegateCommand {
+    /// Delegate AUDIO from the wallet to an operator's pool.
+    Stake {
+        /// The operator.
+        #[arg(value_parser = parse_address)]
+        operator: Address,
+        /// AUDIO to delegate.
+        #[arg(value_parser = parse_audio)]
+        amount: U256,
+    },
+    /// Ask to take delegated AUDIO out of a pool; it leaves after the lockup (see `undelegate`).
+    RequestUndelegate {
+        /// The operator.
+        #[arg(value_parser = parse_address)]
+        operator: Address,
+        /// AUDIO to take out.
+        #[arg(value_parser = parse_audio)]
+        amount: U256,
+    },
+    /// Complete an undelegation whose lockup has ended.
+    Undelegate {
+        /// The operator.
+        #[arg(value_parser = parse_address)]
+        operator: Address,
+    },
+    /// Cancel a pending undelegation; the stake returns to the pool.
+    Cancel {
+        /// The operator.
+        #[arg(value_parser = parse_address)]
+        operator: Address,
+    },
+    /// Claim an operator pool's reward for the finished round (anyone may; it credits the whole pool).
+    Claim {
+        /// The operator.
+        #[arg(value_parser = parse_address)]
+        operator: Address,
+    },
+    /// The operators' pools: nodes, stake, cut, minimum delegation.
+    Pools,
+}
+
+/// Run a delegator subcommand.
+pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<Output> {
+    match command {
+        DelegateCommand::Stake { operator, amount } => {
+            let (eth, delegator) = context.eth_writer().await?;
+            context.confirm(&format!("delegate {} from {delegator} to {operator}", format_audio(amount)))?;
+            eth.delegate(delegator, operator, amount).await?;
+            let stake = eth.stake_in(operator, delegator).await?;
+            Ok(Output::new(
+                format!(
+                    "delegated {} to {operator}; your stake there is {}",
+                    format_audio(amount),
+                    format_audio(stake)
+                ),
+                json!({ "operator": operator, "delegator": delegator, "amount": amount.to_string(),
+                        "stake": stake.to_string() }),
+            ))
+        }
+        DelegateCommand::RequestUndelegate { operator, amount } => {
+            let (eth, delegator) = context.eth_writer().await?;
+            context.confirm(&format!("request to take {} out of {operator}'s pool", format_audio(amount)))?;
+            let unlock_at = eth.request_withdrawal(operator, amount).await?;
+            let now = chain_now(&eth).await?;
+            Ok(Output::new(
+                format!(
+                    "undelegation of {} requested; the lockup ends {} (then run `audius delegate undelegate {operator}`)",
+                    format_audio(amount),
+                    when(unlock_at, now)
+                ),
+                json!({ "operator": operator, "delegator": delegator, "amount": amount.to_string(),
+                        "unlock_at": unlock_at }),
+            ))
+        }
+        DelegateCommand::Undelegate { operator } => {
+            let (eth, delegator) = context.eth_writer().await?;
+            context.confirm(&format!("complete the undelegation from {operator}"))?;
+            let paid = eth.withdraw(operator).await?;
+            Ok(Output::new(
+                format!("{} returned to {delegator}", format_audio(paid)),
+                json!({ "operator": operator, "delegator": delegator, "withdrawn": paid.to_string() }),
+            ))
+        }
+        DelegateCommand::Cancel { operator } => {
+            let (eth, delegator) = context.eth_writer().await?;
+            context.confirm(&format!("cancel the pending undelegation from {operator}"))?;
+            eth.cancel_withdrawal(operator).await?;
+            Ok(Output::new(
+                "pending undelegation cancelled",
+                json!({ "operator": operator, "delegator": delegator, "cancelled": true }),
+            ))
+        }
+        DelegateCommand::Claim { operator } => {
+            let (eth, _) = context.eth_writer().await?;
+            context.confirm(&format!("claim the finished round's reward for {operator}"))?;
+            let amount = eth.claim_rewards(operator).await?;
+            let round = eth.issuance.lastClaimedRound(operator).call().await?;
+            Ok(Output::new(
+                format!("{} credited to {operator}'s pool for round {round}", format_audio(amount)),
+                json!({ "operator": operator, "round": round, "reward": amount.to_string() }),
+            ))
+        }
+        DelegateCommand::Pools => {
+            let eth = context.eth_reader().await?;
+            let pools = eth.pools().await?;
+            let mut text = String::new();
+            if pools.is_empty() {
+                text.push_str("no operators have registered nodes\n");
+            }
+            for pool in &pools {
+                let nodes: Vec<String> =
+                    pool.services.iter().map(|s| format!("{} {} ({})", s.id, s.service_type, s.endpoint)).collect();
+                text.push_str(&format!(
+                    "{}\n  nodes: {}\n  active stake {} (operator {}), pending {}\n  cut {} bps, min delegation {}{}\n",
+                    pool.operator,
+                    nodes.join(", "),
+                    format_audio(pool.active_stake),
+                    format_audio(pool.operator_stake),
+                    format_audio(pool.pending_withdrawals),
+                    pool.cut_bps,
+                    format_audio(pool.min_delegation),
+                    if pool.within_bounds { "" } else { ", OUT OF BOUNDS (earns nothing)" }
+                ));
+            }
+            Ok(Output::new(text, pools))
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `audius gov`: proposals (built from contract names and function signatures), votes, the timelock and the
+//! guardian's veto.
+
+use std::path::PathBuf;
+
+use alloy::primitives::U256;
+use audius_sdk::eth::{
+    format_audio, governance::describe_call, ActionSpec, Proposal, ProposalState, SignedVote, Support,
+};
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::{commands::operator::chain_now, context::Context, error::CliError, units::when, Output};
+
+/// Governance subcommands.
+#[derive(Subcommand)]
+pub enum GovCommand {
+    /// Propose one or more calls, executed together if the proposal passes.
+    Propose {
+        /// What the proposal is for; the first line is its title.
+        #[arg(long)]
+        description: String,
+        /// A call: "Contract.function(types) arg …", e.g. "Staking.setGlobalMinDelegation(uint96) 100ether" (ether: ×10¹⁸, as AUDIO).
+        #[arg(long = "action", value_name = "CALL")]
+        actions: Vec<String>,
+        /// A JSON file of calls: [{"contract": …, "function": …, "args": […], "value": "0"}].
+        #[arg(long, value_name = "PATH")]
+        actions_file: Option<PathBuf>,
+    },
+    /// Vote on an active proposal with your stake.
+    Vote {
+        /// The proposal id.
+        id: U256,
+        /// for, against or abstain.
+        support: Support,
+        /// Why (recorded on chain).
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Only sign the vote and print it (for `submit-vote` by anyone); nothing is sent.
+        #[arg(long, conflicts_with = "reason")]
+        sign_only: bool,
+    },
+    /// Submit a vote someone signed with `vote --sign-only` (you pay the gas; their stake counts).
+    SubmitVote {
+        /// The signed vote (JSON, as `vote --sign-only --json` prints it).
+        file: PathBuf,
+    },
+    /// Queue a passed proposal in the timelock.
+    Queue {
+        /// The proposal id.
+        id: U256,
+    },
+    /// Execute a queued proposal whose timelock has passed.
+    Execute {
+        /// The proposal id.
+        id: U256,
+    },
+    /// Cancel a proposal (the guardian, at any stage before execution; the proposer, before voting starts).
+    Veto {
+        /// The proposal id.
+        id: U256,
+    },
+    /// Every proposal since the deployment.
+    List,
+    /// One proposal: its calls, state, tallies, quorum and countdowns.
+    Show {
+        /// The proposal id.
+        id: U256,
+    },
+}
+
+/// Run a governance subcommand.
+pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Output> {
+    match command {
+        GovCommand::Propose { description, actions, actions_file } => {
+            let mut specs = actions.iter().map(|line| ActionSpec::parse_line(line)).collect::<Result<Vec<_>, _>>()?;
+            if let Some(path) = actions_file {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|error| CliError::input(format!("actions file {}: {error}", path.display())))?;
+                specs.extend(ActionSpec::parse_file(&text)?);
+            }
+            if specs.is_empty() {
+                return Err(CliError::input("a proposal needs at least one --action or an --actions-file"));
+            }
+            if description.trim().is_empty() {
+                return Err(CliError::input("a proposal needs a --description"));
+            }
+            let (eth, proposer) = context.eth_writer().await?;
+            let encoded = specs.iter().map(|spec| spec.encode(&eth.deployment)).collect::<Result<Vec<_>, _>>()?;
+            let calls: Vec<String> = encoded.iter().map(|a| format!("{}.{}", a.contract, a.function)).collect();
+            context.confirm(&format!("propose {} as {proposer}", calls.join(", ")))?;
+            let id = eth.propose(&encoded, &description).await?;
+            let proposal = eth.proposal(id).await?;
+            let now = chain_now(&eth).await?;
+            Ok(Output::new(
+                format!("proposal {id} created; voting opens {}", when(proposal.snapshot, now)),
+                json!({ "id": id.to_string(), "proposer": proposer, "actions": encoded,
+                        "voting_starts": proposal.snapshot, "voting_ends": proposal.deadline }),
+            ))
+        }
+        GovCommand::Vote { id, support, reason, sign_only } => {
+            let (eth, voter) = context.eth_writer().await?;
+            if sign_only {
+                let vote = eth.sign_vote(&context.eth_signer()?, id, support).await?;
+                return Ok(Output::new(serde_json::to_string_pretty(&vote)?, vote));
+            }
+            context.confirm(&format!("vote {} on proposal {id} as {voter}", support_name(support)))?;
+            eth.vote(id, support, &reason).await?;
+            tally(&eth.proposal(id).await?, &format!("voted {} on proposal {id}", support_name(support)))
+        }
+        GovCommand::SubmitVote { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| CliError::input(format!("signed vote {}: {error}", file.display())))?;
+            let vote: SignedVote = serde_json::from_str(&text)
+                .map_err(|error| CliError::input(format!("{} is not a signed vote: {error}", file.display())))?;
+            let (eth, _) = context.eth_writer().await?;
+            context.confirm(&format!("submit {}'s vote on proposal {}", vote.voter, vote.proposal_id))?;
+            eth.submit_signed_vote(&vote).await?;
+            tally(
+                &eth.proposal(vote.proposal_id).await?,
+                &format!(
+                    "submitted {}'s vote {} on proposal {}",
+                    vote.voter,
+                    support_name(vote.support),
+                    vote.proposal_id
+                ),
+            )
+        }
+        GovCommand::Queue { id } => {
+            let (eth, _) = context.eth_writer().await?;
+            context.confirm(&format!("queue proposal {id}"))?;
+            let eta = eth.queue(id).await?;
+            let now = chain_now(&eth).await?;
+            Ok(Output::new(
+                format!("proposal {id} queued; it can be executed {}", when(eta, now)),
+                json!({ "id": id.to_string(), "eta": eta }),
+            ))
+        }
+        GovCommand::Execute { id } => {
+            let (eth, _) = context.eth_writer().await?;
+            context.confirm(&format!("execute proposal {id}"))?;
+            let receipt = eth.execute(id).await?;
+            Ok(Output::new(
+                format!("proposal {id} executed in {}", receipt.transaction_hash),
+                json!({ "id": id.to_string(), "transaction": receipt.transaction_hash }),
+            ))
+        }
+        GovCommand::Veto { id } => {
+            let (eth, _) = context.eth_writer().await?;
+            context.confirm(&format!("veto proposal {id}"))?;
+            eth.veto(id).await?;
+            Ok(Output::new(format!("proposal {id} cancelled"), json!({ "id": id.to_string(), "state": "canceled" })))
+        }
+        GovCommand::List => {
+            let eth = context.eth_reader().await?;
+            let proposals = eth.proposals().await?;
+            let mut text = String::new();
+            if proposals.is_empty() {
+                text.push_str("no proposals yet\n");
+            }
+            for proposal in &proposals {
+                text.push_str(&format!("{} [{}] {}\n", proposal.id, proposal.state, title(proposal)));
+            }
+            Ok(Output::new(text, proposals))
+        }
+        GovCommand::Show { id } => {
+            let eth = context.eth_reader().await?;
+            let proposal = eth.proposal(id).await?;
+            let now = chain_now(&eth).await?;
+            let mut text = format!(
+                "proposal {id}: {}\n  state: {}\n  proposer: {}\n",
+                title(&proposal),
+                proposal.state,
+                proposal.proposer
+            );
+            for (target, calldata) in proposal.targets.iter().zip(&proposal.calldatas) {
+                text.push_str(&format!("  call {}\n", describe_call(&eth.deployment, *target, calldata)));
+            }
+            text.push_str(&format!(
+                "  for {}, against {}, abstain {}; quorum {} ({})\n",
+                format_audio(proposal.for_votes),
+                format_audio(proposal.against_votes),
+                format_audio(proposal.abstain_votes),
+                format_audio(proposal.quorum),
+                if proposal.for_votes + proposal.abstain_votes >= proposal.quorum { "reached" } else { "not reached" }
+            ));
+            text.push_str(&format!(
+                "  voting opens {}\n  voting closes {}\n",
+                when(proposal.snapshot, now),
+                when(proposal.deadline, now)
+            ));
+            if proposal.state == ProposalState::Queued {
+                text.push_str(&format!("  executable {}\n", when(proposal.eta, now)));
+            }
+            Ok(Output::new(text, proposal))
+        }
+    }
+}
+
+fn support_name(support: Support) -> &'static str {
+    match support {
+        Support::For => "for",
+        Support::Against => "against",
+        Support::Abstain => "abstain",
+    }
+}
+
+fn title(proposal: &Proposal) -> &str {
+    proposal.description.lines().next().unwrap_or_default()
+}
+
+fn tally(proposal: &Proposal, headline: &str) -> anyhow::Result<Output> {
+    Ok(Output::new(
+        format!(
+            "{headline}\n  for {}, against {}, abstain {}; quorum {}",
+            format_audio(proposal.for_votes),
+            format_audio(proposal.against_votes),
+            format_audio(proposal.abstain_votes),
+            format_audio(proposal.quorum)
+        ),
+        json!({ "id": proposal.id.to_string(), "state": proposal.state, "for": proposal.for_votes.to_string(),
+                "against": proposal.against_votes.to_string(), "abstain": proposal.abstain_votes.to_string(),
+                "quorum": proposal.quorum.to_string() }),
+    ))
+}

@@ -1,0 +1,130 @@
+//! What commands need from the settings: the Ethereum protocol (read-only or with the signer's wallet), the Solana
+//! content client and keypair, and confirmation before sending.
+
+use std::io::{IsTerminal, Write};
+
+use alloy::{
+    primitives::Address,
+    providers::{DynProvider, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use audius_sdk::{
+    eth::{Deployment, Protocol},
+    solana::rpc::ContentClient,
+};
+use solana_keypair::Keypair;
+
+use crate::{
+    error::CliError,
+    settings::{GlobalArgs, Settings},
+};
+
+/// The protocol on Ethereum through a provider whose wallet (if any) signs.
+pub type Eth = Protocol<DynProvider>;
+
+/// Settings plus the connections built from them on demand.
+pub struct Context {
+    /// The merged settings.
+    pub settings: Settings,
+}
+
+impl Context {
+    /// Resolve the settings; connections are opened when a command asks.
+    pub fn new(args: GlobalArgs) -> anyhow::Result<Self> {
+        Ok(Self { settings: Settings::resolve(args)? })
+    }
+
+    fn eth_url(&self) -> anyhow::Result<alloy::transports::http::reqwest::Url> {
+        self.settings
+            .eth_rpc
+            .parse()
+            .map_err(|_| CliError::config(format!("--eth-rpc {:?} is not a URL", self.settings.eth_rpc)))
+    }
+
+    async fn deployment(&self, provider: &DynProvider) -> anyhow::Result<Deployment> {
+        let path = match &self.settings.deployment {
+            Some(path) => path.clone(),
+            None => Deployment::default_path(provider.get_chain_id().await.map_err(audius_sdk::eth::EthError::from)?),
+        };
+        Ok(Deployment::load(&path)?)
+    }
+
+    /// The protocol, for reading.
+    pub async fn eth_reader(&self) -> anyhow::Result<Eth> {
+        let provider = ProviderBuilder::new().connect_http(self.eth_url()?).erased();
+        let deployment = self.deployment(&provider).await?;
+        Ok(Protocol::connect(provider, deployment).await?)
+    }
+
+    /// The protocol with the configured Ethereum key signing, and that key's address.
+    pub async fn eth_writer(&self) -> anyhow::Result<(Eth, Address)> {
+        let signer = self.eth_signer()?;
+        let address = signer.address();
+        let provider = ProviderBuilder::new().wallet(signer).connect_http(self.eth_url()?).erased();
+        let deployment = self.deployment(&provider).await?;
+        Ok((Protocol::connect(provider, deployment).await?, address))
+    }
+
+    /// The configured Ethereum key: the keystore if one is set, else the private key in the environment.
+    pub fn eth_signer(&self) -> anyhow::Result<PrivateKeySigner> {
+        if let Some(path) = &self.settings.eth_keystore {
+            let password = match std::env::var("AUDIUS_ETH_KEYSTORE_PASSWORD") {
+                Ok(password) => password,
+                Err(_) if std::io::stdin().is_terminal() => prompt_password(path)?,
+                Err(_) => {
+                    return Err(CliError::config(format!(
+                        "keystore {} needs a password: set AUDIUS_ETH_KEYSTORE_PASSWORD",
+                        path.display()
+                    )))
+                }
+            };
+            return PrivateKeySigner::decrypt_keystore(path, password)
+                .map_err(|error| CliError::config(format!("keystore {}: {error}", path.display())));
+        }
+        let var = &self.settings.eth_private_key_env;
+        let key = std::env::var(var).map_err(|_| {
+            CliError::config(format!("no Ethereum key: set {var} to a private key, or pass --eth-keystore"))
+        })?;
+        key.trim().parse().map_err(|_| CliError::config(format!("{var} does not hold a valid secp256k1 private key")))
+    }
+
+    /// The content program on the configured Solana RPC.
+    pub fn solana(&self) -> ContentClient {
+        ContentClient::new(self.settings.solana_rpc.clone())
+    }
+
+    /// The configured Solana keypair.
+    pub fn solana_keypair(&self) -> anyhow::Result<Keypair> {
+        let path = &self.settings.solana_keypair;
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            CliError::config(format!("Solana keypair {}: {error} (pass --solana-keypair)", path.display()))
+        })?;
+        let bytes: Vec<u8> = serde_json::from_str(&text)
+            .map_err(|_| CliError::config(format!("{} is not a solana-keygen keypair file", path.display())))?;
+        Keypair::try_from(bytes.as_slice())
+            .map_err(|_| CliError::config(format!("{} is not a solana-keygen keypair file", path.display())))
+    }
+
+    /// Ask before sending `what`, unless `--yes`; refuse when nobody can be asked.
+    pub fn confirm(&self, what: &str) -> anyhow::Result<()> {
+        if self.settings.yes {
+            return Ok(());
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::input(format!("about to {what}: pass --yes to confirm when not at a terminal")));
+        }
+        eprint!("{what}? [y/N] ");
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        match answer.trim() {
+            "y" | "Y" | "yes" => Ok(()),
+            _ => Err(CliError::not_confirmed()),
+        }
+    }
+}
+
+fn prompt_password(path: &std::path::Path) -> anyhow::Result<String> {
+    rpassword::prompt_password(format!("password for {}: ", path.display()))
+        .map_err(|error| CliError::config(format!("reading the keystore password: {error}")))
+}

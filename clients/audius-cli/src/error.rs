@@ -1,0 +1,99 @@
+//! Exit codes scripts can rely on, and the classification of every failure into one of them.
+
+use audius_sdk::{
+    cid::CidError,
+    eth::{ActionError, EthError},
+    local::LocalError,
+    solana::rpc::SolanaError,
+};
+
+/// What the process exit status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Something failed that has no better code.
+    Failure = 1,
+    /// The input was invalid (usage, malformed value, unknown name, missing file); nothing was sent.
+    Input = 2,
+    /// A contract or program refused the request.
+    Refused = 3,
+    /// A chain or node could not be reached, or is not the expected chain.
+    Network = 4,
+    /// The configuration or a key is missing or unusable.
+    Config = 5,
+    /// The user did not confirm.
+    NotConfirmed = 6,
+}
+
+/// A failure the command line classified itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    /// The exit code it maps to.
+    pub code: ExitCode,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl CliError {
+    /// Invalid input: nothing was sent.
+    pub fn input(message: impl Into<String>) -> anyhow::Error {
+        CliError { code: ExitCode::Input, message: message.into() }.into()
+    }
+
+    /// Missing or unusable configuration or keys.
+    pub fn config(message: impl Into<String>) -> anyhow::Error {
+        CliError { code: ExitCode::Config, message: message.into() }.into()
+    }
+
+    /// The user declined.
+    pub fn not_confirmed() -> anyhow::Error {
+        CliError { code: ExitCode::NotConfirmed, message: "not confirmed; nothing was sent".into() }.into()
+    }
+}
+
+/// The exit code of a failure: the first error in its chain that says.
+pub fn exit_code(error: &anyhow::Error) -> ExitCode {
+    for cause in error.chain() {
+        if let Some(error) = cause.downcast_ref::<CliError>() {
+            return error.code;
+        }
+        if let Some(error) = cause.downcast_ref::<EthError>() {
+            return eth_code(error);
+        }
+        if let Some(error) = cause.downcast_ref::<SolanaError>() {
+            return match error {
+                SolanaError::Program(_) => ExitCode::Refused,
+                SolanaError::Rpc(_) | SolanaError::NoMetadata(_) => ExitCode::Network,
+                SolanaError::NotFound { .. } => ExitCode::Input,
+                SolanaError::Decode { .. } | SolanaError::Chain(_) => ExitCode::Failure,
+            };
+        }
+        if let Some(error) = cause.downcast_ref::<LocalError>() {
+            return match error {
+                LocalError::Spawn { .. } => ExitCode::Config,
+                _ => ExitCode::Failure,
+            };
+        }
+        if cause.downcast_ref::<ActionError>().is_some() || cause.downcast_ref::<CidError>().is_some() {
+            return ExitCode::Input;
+        }
+        if cause.downcast_ref::<clap::Error>().is_some() {
+            return ExitCode::Input;
+        }
+    }
+    ExitCode::Failure
+}
+
+fn eth_code(error: &EthError) -> ExitCode {
+    match error {
+        EthError::Reverted(_) | EthError::Failed(_) => ExitCode::Refused,
+        EthError::Rpc(_) | EthError::Pending(_) | EthError::WrongChain { .. } => ExitCode::Network,
+        // A node that answered with revert data refused; one that did not answer is unreachable.
+        EthError::Contract(inner) if inner.as_revert_data().is_some() => ExitCode::Refused,
+        EthError::Contract(alloy::contract::Error::TransportError(_)) => ExitCode::Network,
+        EthError::Contract(_) => ExitCode::Refused,
+        EthError::DeploymentFile { .. } => ExitCode::Config,
+        EthError::UnknownProposal(_) | EthError::Action(_) | EthError::UnknownServiceType(_) => ExitCode::Input,
+        EthError::MissingEvent(_) | EthError::Signing(_) => ExitCode::Failure,
+    }
+}

@@ -1,0 +1,142 @@
+//! `audius artist` against the local Solana node with the content program: a profile bound to an Ethereum key,
+//! its tracks listed, shown and deleted, and bad input refused.
+
+mod common;
+
+use alloy::signers::local::PrivateKeySigner;
+use audius_sdk::{
+    cid::ContentId,
+    solana::{content, rpc::ContentClient},
+};
+use audius_solana_local::{LocalNode, NodeConfig};
+use common::Audius;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const CLUSTER: [u8; 32] = [7; 32];
+
+fn keypair_file(dir: &std::path::Path, name: &str, keypair: &Keypair) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_and_tracks() {
+    let authority = Keypair::new();
+    let intruder = Keypair::new();
+    let node =
+        LocalNode::start(NodeConfig { fund: vec![authority.pubkey(), intruder.pubkey()], ..NodeConfig::default() })
+            .expect("local Solana node");
+    let solana = ContentClient::new(node.rpc_url.clone());
+
+    // The program's configuration and three content nodes (what the bridge does on a real network).
+    let attester = PrivateKeySigner::random();
+    solana
+        .send(&[content::initialize(&authority.pubkey(), CLUSTER, vec![attester.address().0 .0], 1)], &authority, &[])
+        .await
+        .unwrap();
+    for sp_id in 1..=3u64 {
+        let nonce = solana.config().await.unwrap().attestation_nonce;
+        let registration = content::NodeRegistration {
+            sp_id,
+            owner_wallet: [sp_id as u8; 20],
+            delegate_wallet: [sp_id as u8; 20],
+            endpoint: format!("http://127.0.0.1:{}", 4000 + sp_id),
+        };
+        let digest = content::admit_node_digest(&CLUSTER, &registration, nonce, i64::MAX);
+        let signature = content::sign_digest(&attester, &digest);
+        solana
+            .send(&[content::admit_node(&authority.pubkey(), registration, i64::MAX, vec![signature])], &authority, &[])
+            .await
+            .unwrap();
+    }
+
+    let home = tempfile::tempdir().unwrap();
+    let artist_key = PrivateKeySigner::random();
+    let artist_address = artist_key.address().to_string();
+    let artist = Audius::new(home.path().into())
+        .with("AUDIUS_SOLANA_RPC", &node.rpc_url)
+        .with("AUDIUS_ETH_PRIVATE_KEY", alloy::hex::encode_prefixed(artist_key.to_bytes()))
+        .with("AUDIUS_SOLANA_KEYPAIR", keypair_file(home.path(), "artist.json", &authority));
+
+    let missing = artist.run(&["artist", "show"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(missing.stderr.contains("has no profile"), "{missing:?}");
+
+    let metadata = ContentId::of(b"{\"name\": \"Ada\"}");
+    let created = artist.ok(&["artist", "create-profile", "--metadata-cid", &metadata.to_string()]);
+    let profile_address = content::profile_address(&artist_key.address().0 .0);
+    assert_eq!(created["profile"], profile_address.to_string().as_str());
+    let seq = created["ledger_seq"].as_u64().expect("the ledger entry is reported");
+    assert_eq!(seq, solana.ledger().await.unwrap().seq);
+    let shown = artist.ok(&["artist", "show"]);
+    assert_eq!(shown["metadata_cid"], metadata.to_string().as_str());
+    assert_eq!(shown["authority"], authority.pubkey().to_string().as_str());
+    let again = artist.run(&["--yes", "artist", "create-profile"]);
+    assert_eq!(again.code, 2, "{again:?}");
+    assert!(again.stderr.contains("already has a profile"), "{again:?}");
+
+    let new_metadata = ContentId::of(b"{\"name\": \"Ada L.\"}");
+    artist.ok(&["artist", "update-profile", "--metadata-cid", &new_metadata.to_string()]);
+    assert_eq!(artist.ok(&["artist", "show", &artist_address])["metadata_cid"], new_metadata.to_string().as_str());
+    let not_authority = artist
+        .clone()
+        .with("AUDIUS_SOLANA_KEYPAIR", keypair_file(home.path(), "intruder.json", &intruder))
+        .run(&["--yes", "artist", "update-profile", "--metadata-cid", &metadata.to_string()]);
+    assert_eq!(not_authority.code, 2, "{not_authority:?}");
+    assert!(not_authority.stderr.contains("is not this profile's authority"), "{not_authority:?}");
+    let bad_cid = artist.run(&[
+        "--yes",
+        "artist",
+        "update-profile",
+        "--metadata-cid",
+        "QmWATWQ7fVPP2EFGu71UkfnqhYXDYH566qy47CnJDgvs8u",
+    ]);
+    assert_eq!(bad_cid.code, 2, "{bad_cid:?}");
+
+    // Two tracks, as a content node records them after an upload.
+    let songs = [ContentId::of(b"song one"), ContentId::of(b"song two")];
+    for (id, song) in songs.iter().enumerate() {
+        let instruction = content::create_track(
+            &authority.pubkey(),
+            &profile_address,
+            id as u64,
+            None,
+            song.to_bytes(),
+            metadata.to_bytes(),
+            [1, 2, 3],
+        );
+        let signature = solana.send(&[instruction], &authority, &[]).await.unwrap();
+        let events = solana.ledger_events(&signature).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].entry.kind, content::EntryKind::TrackCreated);
+    }
+    let tracks = artist.ok(&["artist", "tracks"]);
+    assert_eq!(tracks.as_array().unwrap().len(), 2);
+    assert_eq!(tracks[1]["content_cid"], songs[1].to_string().as_str());
+    assert_eq!(tracks[1]["replicas"], serde_json::json!([1, 2, 3]));
+    let text = artist.run(&["artist", "track", "0"]);
+    assert!(text.stdout.contains(&format!("content {}", songs[0])), "{text:?}");
+
+    artist.ok(&["artist", "delete-track", "0"]);
+    assert_eq!(artist.ok(&["artist", "track", "0", "--artist", &artist_address])["deleted"], true);
+    let twice = artist.run(&["--yes", "artist", "delete-track", "0"]);
+    assert_eq!(twice.code, 2, "{twice:?}");
+    let absent = artist.run(&["--yes", "artist", "delete-track", "9"]);
+    assert_eq!(absent.code, 2, "{absent:?}");
+    assert!(absent.stderr.contains("does not exist"), "{absent:?}");
+
+    // The program itself refuses a writer that is not the authority (checked on chain, not only here).
+    let forged = content::delete_track(&intruder.pubkey(), &profile_address, 1, None);
+    let refused = solana.send(&[forged], &intruder, &[]).await.unwrap_err();
+    assert!(refused.to_string().starts_with("the content program refused"), "{refused}");
+    assert!(
+        matches!(refused, audius_sdk::solana::rpc::SolanaError::Program(ref e) if e.name == "NotAuthorized"),
+        "{refused}"
+    );
+
+    // An unreachable Solana node is a network failure.
+    let down = artist.clone().with("AUDIUS_SOLANA_RPC", "http://127.0.0.1:9").run(&["artist", "show"]);
+    assert_eq!(down.code, 4, "{down:?}");
+}

@@ -1,0 +1,107 @@
+//! `audius gov` against a real anvil with the protocol deployed: a parameter change proposed, voted (directly and
+//! by a signature someone else submits), queued and executed, then seen in effect; a guardian's veto.
+
+mod common;
+
+use alloy::primitives::utils::parse_ether;
+use common::Chain;
+
+#[tokio::test]
+async fn propose_vote_queue_execute_then_veto() {
+    let guardian_index = 4;
+    let chain = Chain::start(Some(guardian_index)).await;
+    let home = tempfile::tempdir().unwrap();
+    chain.fund(1, "1000000").await;
+    chain.fund(3, "1000000").await;
+    let alice = chain.audius(home.path().into(), 1);
+    let bob = chain.audius(home.path().into(), 3);
+    let guardian = chain.audius(home.path().into(), guardian_index);
+    for (who, endpoint) in [(&alice, "https://cn1.test"), (&bob, "https://cn2.test")] {
+        who.ok(&["operator", "register", "--type", "content-node", "--endpoint", endpoint, "--stake", "300000"]);
+    }
+    chain.advance(1).await; // votes are read at a past timepoint
+
+    let proposed = alice.ok(&[
+        "gov",
+        "propose",
+        "--description",
+        "Raise the minimum delegation\n\nTo 100 AUDIO.",
+        "--action",
+        "Staking.setGlobalMinDelegation(uint96) 100ether",
+    ]);
+    let id = proposed["id"].as_str().unwrap().to_owned();
+    assert_eq!(proposed["actions"][0]["function"], "setGlobalMinDelegation(uint96)");
+    let shown = alice.ok(&["gov", "show", &id]);
+    assert_eq!(shown["state"], "pending");
+    let text = alice.run(&["gov", "show", &id]);
+    assert!(text.stdout.contains("call Staking.setGlobalMinDelegation(uint96) 100000000000000000000"), "{text:?}");
+    let early = bob.run(&["--yes", "gov", "vote", &id, "for"]);
+    assert_eq!(early.code, 3, "voting before it opens is refused: {early:?}");
+
+    let delay = chain.admin.governor.votingDelay().call().await.unwrap().to::<u64>();
+    let period = chain.admin.governor.votingPeriod().call().await.unwrap().to::<u64>();
+    chain.advance(delay + 1).await;
+    let voted = alice.ok(&["gov", "vote", &id, "for", "--reason", "cheaper spam"]);
+    assert_eq!(voted["for"].as_str().unwrap(), parse_ether("300000").unwrap().to_string());
+    let twice = alice.run(&["--yes", "gov", "vote", &id, "against"]);
+    assert_eq!(twice.code, 3, "{twice:?}");
+
+    // Bob signs; Alice's wallet submits it; Bob's stake counts.
+    let signed = bob.ok(&["gov", "vote", &id, "for", "--sign-only"]);
+    assert_eq!(signed["voter"].as_str().unwrap().parse::<alloy::primitives::Address>().unwrap(), chain.address(3));
+    let vote_file = home.path().join("vote.json");
+    std::fs::write(&vote_file, signed.to_string()).unwrap();
+    let before = chain.nonce(3).await;
+    let submitted = alice.ok(&["gov", "submit-vote", vote_file.to_str().unwrap()]);
+    assert_eq!(submitted["for"].as_str().unwrap(), parse_ether("600000").unwrap().to_string());
+    assert_eq!(chain.nonce(3).await, before, "the voter sent nothing");
+    let replay = alice.run(&["--yes", "gov", "submit-vote", vote_file.to_str().unwrap()]);
+    assert_eq!(replay.code, 3, "a signed vote counts once: {replay:?}");
+
+    let not_yet = alice.run(&["--yes", "gov", "queue", &id]);
+    assert_eq!(not_yet.code, 3, "{not_yet:?}");
+    chain.advance(period).await;
+    assert_eq!(alice.ok(&["gov", "show", &id])["state"], "succeeded");
+    let eta = alice.ok(&["gov", "queue", &id])["eta"].as_u64().unwrap();
+    let locked = alice.run(&["--yes", "gov", "execute", &id]);
+    assert_eq!(locked.code, 3, "{locked:?}");
+    let now = chain.admin.governor.clock().call().await.unwrap().to::<u64>();
+    chain.advance(eta - now).await;
+    alice.ok(&["gov", "execute", &id]);
+    assert_eq!(alice.ok(&["gov", "show", &id])["state"], "executed");
+    let min = chain.admin.staking.globalMinDelegation().call().await.unwrap();
+    assert_eq!(min, parse_ether("100").unwrap(), "the change took effect");
+    let refused = chain.audius(home.path().into(), 1);
+    chain.fund(6, "1000").await;
+    let small = refused.with("AUDIUS_ETH_PRIVATE_KEY", chain.key(6)).run(&[
+        "--yes",
+        "delegate",
+        "stake",
+        &chain.address(1).to_string(),
+        "50",
+    ]);
+    assert_eq!(small.code, 3, "a delegation below the new minimum is refused: {small:?}");
+
+    // A second proposal, vetoed by the guardian while voting runs; nobody else may.
+    let second = alice.ok(&[
+        "gov",
+        "propose",
+        "--description",
+        "Drain",
+        "--action",
+        &format!("AudioToken.transfer(address,uint256) {} 1", chain.address(3)),
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    chain.advance(delay + 1).await;
+    let stranger = bob.run(&["--yes", "gov", "veto", &second]);
+    assert_eq!(stranger.code, 3, "{stranger:?}");
+    guardian.ok(&["gov", "veto", &second]);
+    assert_eq!(alice.ok(&["gov", "show", &second])["state"], "canceled");
+    let listed = bob.ok(&["gov", "list"]);
+    let states: Vec<&str> = listed.as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["executed", "canceled"]);
+    let text = bob.run(&["gov", "list"]);
+    assert!(text.stdout.contains("[executed] Raise the minimum delegation"), "{text:?}");
+}

@@ -1,0 +1,157 @@
+//! Bad input gets a clear message and the documented exit code, and nothing is sent.
+
+mod common;
+
+use common::Chain;
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let chain = Chain::start(None).await;
+    let home = tempfile::tempdir().unwrap();
+    chain.fund(1, "1000000").await;
+    let operator = chain.audius(home.path().into(), 1);
+    let before = chain.nonce(1).await;
+    let register = |service_type: &str, endpoint: &str, stake: &str| {
+        operator.run(&[
+            "--yes",
+            "operator",
+            "register",
+            "--type",
+            service_type,
+            "--endpoint",
+            endpoint,
+            "--stake",
+            stake,
+        ])
+    };
+
+    // Malformed values: usage errors from argument parsing.
+    let address = operator.run(&["--yes", "delegate", "stake", "0x1234", "10"]);
+    assert_eq!(address.code, 2, "{address:?}");
+    assert!(address.stderr.contains("\"0x1234\" is not an Ethereum address"), "{address:?}");
+    let checksum = operator.run(&["--yes", "delegate", "stake", "0x70997970C51812dc3A010C7d01b50e0d17dc79c8", "10"]);
+    assert_eq!(checksum.code, 2);
+    assert!(checksum.stderr.contains("wrong checksum"), "{checksum:?}");
+    let amount = operator.run(&["--yes", "operator", "increase-stake", "lots"]);
+    assert_eq!(amount.code, 2);
+    assert!(amount.stderr.contains("is not an AUDIO amount"), "{amount:?}");
+    let service_type = register("storage", "https://x.test", "1");
+    assert_eq!(service_type.code, 2);
+    assert!(service_type.stderr.contains("unknown service type"), "{service_type:?}");
+
+    // Checked against the chain before sending.
+    let low = register("content-node", "https://x.test", "100000");
+    assert_eq!(low.code, 2, "{low:?}");
+    assert_eq!(low.stderr.trim(), "error: stake 100,000 AUDIO is below the minimum 200,000 AUDIO for content-node");
+    let poor = register("content-node", "https://x.test", "2000000");
+    assert_eq!(poor.code, 2);
+    assert!(poor.stderr.contains("less than the 2,000,000 AUDIO to stake"), "{poor:?}");
+    let endpoint = register("content-node", "ftp:/x", "300000");
+    assert_eq!(endpoint.code, 2, "{endpoint:?}");
+
+    // Proposals: unknown contract or function, bad arguments, missing file.
+    for (action, message) in [
+        ("Staking.mint(uint256) 5", "Staking has no function mint(uint256)"),
+        ("Treasury.pay(uint256) 5", "unknown contract \"Treasury\""),
+        ("Staking.setGlobalMinDelegation(uint96) -3", "argument 1 of setGlobalMinDelegation(uint96)"),
+        ("Staking.setGlobalMinDelegation(uint96)", "takes 1 argument(s), 0 given"),
+    ] {
+        let run = operator.run(&["--yes", "gov", "propose", "--description", "x", "--action", action]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(message), "{message}: {run:?}");
+    }
+    let missing =
+        operator.run(&["--yes", "gov", "propose", "--description", "x", "--actions-file", "/nonexistent.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("actions file /nonexistent.json"), "{missing:?}");
+    let unknown = operator.run(&["gov", "show", "12345"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("no proposal 12345"), "{unknown:?}");
+
+    // A contract's refusal, in words, with its own code; JSON errors for scripts.
+    let no_pool = operator.run(&["--yes", "--json", "delegate", "claim", &chain.address(7).to_string()]);
+    assert_eq!(no_pool.code, 3, "{no_pool:?}");
+    assert_eq!(no_pool.json()["exit_code"], 3);
+    assert!(!no_pool.json()["error"].as_str().unwrap().contains("contract call failed"), "in words: {no_pool:?}");
+
+    // No confirmation possible without a terminal.
+    let unconfirmed = operator.run(&["operator", "increase-stake", "10"]);
+    assert_eq!(unconfirmed.code, 2);
+    assert!(unconfirmed.stderr.contains("pass --yes"), "{unconfirmed:?}");
+
+    assert_eq!(chain.nonce(1).await, before, "nothing was sent");
+
+    // Configuration and network problems.
+    let no_key = operator.clone().with("AUDIUS_ETH_PRIVATE_KEY", "").run(&["--yes", "operator", "increase-stake", "1"]);
+    assert_eq!(no_key.code, 5, "{no_key:?}");
+    let unset = common::Audius::new(home.path().into()).with("AUDIUS_ETH_RPC", chain.anvil.endpoint()).run(&[
+        "--yes",
+        "operator",
+        "increase-stake",
+        "1",
+    ]);
+    assert_eq!(unset.code, 5);
+    assert!(unset.stderr.contains("set AUDIUS_ETH_PRIVATE_KEY"), "{unset:?}");
+    let bad_config = home.path().join("bad.toml");
+    std::fs::write(&bad_config, "eth_rcp = 1").unwrap();
+    let config = operator.run(&["--config", bad_config.to_str().unwrap(), "operator", "status"]);
+    assert_eq!(config.code, 5, "{config:?}");
+    let deployment = operator.clone().with("AUDIUS_DEPLOYMENT", "/nonexistent.json").run(&["operator", "status"]);
+    assert_eq!(deployment.code, 5, "{deployment:?}");
+    let down = operator.clone().with("AUDIUS_ETH_RPC", "http://127.0.0.1:9").run(&["operator", "status"]);
+    assert_eq!(down.code, 4, "{down:?}");
+
+    // A config file supplies what flags do not.
+    let good_config = home.path().join("good.toml");
+    std::fs::write(
+        &good_config,
+        format!("eth_rpc = \"{}\"\ndeployment = \"{}\"\n", chain.anvil.endpoint(), chain.deployment_file.display()),
+    )
+    .unwrap();
+    let from_file = common::Audius::new(home.path().into()).run(&[
+        "--json",
+        "--config",
+        good_config.to_str().unwrap(),
+        "delegate",
+        "pools",
+    ]);
+    assert_eq!(from_file.ok(), serde_json::json!([]));
+}
+
+#[test]
+fn completions_and_help() {
+    let home = tempfile::tempdir().unwrap();
+    let audius = common::Audius::new(home.path().into());
+    let bash = audius.run(&["completions", "bash"]);
+    assert_eq!(bash.code, 0);
+    assert!(bash.stdout.contains("complete -F _audius") && bash.stdout.contains("request-undelegate"), "{bash:?}");
+    let help = audius.run(&["--help"]);
+    assert!(help.stdout.contains("Exit codes: 0 done"), "{help:?}");
+    let usage = audius.run(&["operator", "frobnicate"]);
+    assert_eq!(usage.code, 2);
+}
+
+#[tokio::test]
+async fn an_ethereum_keystore_signs_and_a_wrong_password_is_a_config_error() {
+    let chain = Chain::start(None).await;
+    let home = tempfile::tempdir().unwrap();
+    let cast = audius_sdk::local::repo_root().join("contracts/node_modules/.bin/cast");
+    let created = std::process::Command::new(cast)
+        .args(["wallet", "new"])
+        .arg(home.path())
+        .args(["--unsafe-password", "correct horse"])
+        .output()
+        .expect("cast runs (scripts/setup.sh installs it)");
+    let stdout = String::from_utf8(created.stdout).unwrap();
+    let keystore = stdout.split("keystore file: ").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
+    let address = stdout.split("Address:").nth(1).unwrap().trim().lines().next().unwrap().to_owned();
+
+    let audius = chain.audius(home.path().into(), 1).with("AUDIUS_ETH_KEYSTORE", &keystore);
+    let status = audius.clone().with("AUDIUS_ETH_KEYSTORE_PASSWORD", "correct horse").ok(&["operator", "status"]);
+    assert_eq!(status["operator"].as_str().unwrap(), address.to_lowercase(), "the keystore's key, not the env key");
+    let wrong = audius.clone().with("AUDIUS_ETH_KEYSTORE_PASSWORD", "battery").run(&["operator", "status"]);
+    assert_eq!(wrong.code, 5, "{wrong:?}");
+    let none = audius.run(&["operator", "status"]);
+    assert_eq!(none.code, 5, "{none:?}");
+    assert!(none.stderr.contains("set AUDIUS_ETH_KEYSTORE_PASSWORD"), "{none:?}");
+}

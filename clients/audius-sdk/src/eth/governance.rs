@@ -1,0 +1,573 @@
+//! Governance: proposals built from contract names and function signatures (checked against the contracts' ABIs
+//! before anything is sent), votes (directly or by EIP-712 signature, for a relayer to submit), queue, execute,
+//! the guardian's veto, and a proposal's state, tallies and timeline.
+
+use alloy::{
+    dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier},
+    json_abi::{Function, JsonAbi},
+    primitives::{keccak256, Address, Bytes, B256, U256},
+    providers::Provider,
+    rpc::types::TransactionReceipt,
+    signers::Signer,
+    sol,
+    sol_types::{Eip712Domain, SolStruct},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{bindings::AudiusGovernor, deployment::Deployment, protocol::transact, EthError, Protocol};
+
+/// The contracts a proposal may call, by the names the deployment file uses.
+pub const CONTRACT_NAMES: [&str; 7] =
+    ["AudioToken", "Staking", "ServiceRegistry", "Issuance", "AudiusGovernor", "FeatureAccess", "TimelockController"];
+
+fn contract_abi(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "AudioToken" => include_str!("../../../../abi/AudioToken.json"),
+        "Staking" => include_str!("../../../../abi/Staking.json"),
+        "ServiceRegistry" => include_str!("../../../../abi/ServiceRegistry.json"),
+        "Issuance" => include_str!("../../../../abi/Issuance.json"),
+        "AudiusGovernor" => include_str!("../../../../abi/AudiusGovernor.json"),
+        "FeatureAccess" => include_str!("../../../../abi/FeatureAccess.json"),
+        "TimelockController" => include_str!("../../../../abi/TimelockController.json"),
+        _ => return None,
+    })
+}
+
+fn contract_json_abi(name: &str) -> Option<JsonAbi> {
+    let artifact: serde_json::Value = serde_json::from_str(contract_abi(name)?).expect("committed ABI is JSON");
+    Some(serde_json::from_value(artifact["abi"].clone()).expect("committed ABI parses"))
+}
+
+/// A proposal's call in words, `Staking.setGlobalMinDelegation(uint96) 100000000000000000000`, decoded with the
+/// ABI of the protocol contract it targets; the raw target and calldata when it targets anything else.
+pub fn describe_call(deployment: &Deployment, target: Address, calldata: &[u8]) -> String {
+    let raw = || format!("{target} {}", Bytes::copy_from_slice(calldata));
+    let Some(name) = CONTRACT_NAMES.iter().find(|name| deployment.address_of(name) == Some(target)) else {
+        return raw();
+    };
+    let abi = contract_json_abi(name).expect("every contract name has an ABI");
+    let Some(function) =
+        calldata.get(..4).and_then(|selector| abi.functions().find(|f| f.selector().as_slice() == selector))
+    else {
+        return raw();
+    };
+    match function.abi_decode_input(&calldata[4..]) {
+        Ok(values) => {
+            let args: Vec<String> = values.iter().map(value_text).collect();
+            format!("{name}.{} {}", function.signature(), args.join(" ")).trim_end().to_owned()
+        }
+        Err(_) => raw(),
+    }
+}
+
+fn value_text(value: &DynSolValue) -> String {
+    match value {
+        DynSolValue::Uint(v, _) => v.to_string(),
+        DynSolValue::Int(v, _) => v.to_string(),
+        DynSolValue::Address(a) => a.to_string(),
+        DynSolValue::Bool(b) => b.to_string(),
+        DynSolValue::String(s) => format!("{s:?}"),
+        DynSolValue::Bytes(b) => Bytes::copy_from_slice(b).to_string(),
+        DynSolValue::FixedBytes(word, size) => Bytes::copy_from_slice(&word[..*size]).to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Why a proposal action could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActionError {
+    /// No such contract in the protocol.
+    #[error("unknown contract {0:?} (expected one of {names})", names = CONTRACT_NAMES.join(", "))]
+    UnknownContract(String),
+    /// The signature does not parse.
+    #[error("{0:?} is not a function signature like setMinDelegation(uint96)")]
+    BadSignature(String),
+    /// The contract has no such function.
+    #[error("{contract} has no function {signature}")]
+    UnknownFunction {
+        /// The contract.
+        contract: String,
+        /// The signature asked for.
+        signature: String,
+    },
+    /// Wrong number of arguments.
+    #[error("{signature} takes {expected} argument(s), {given} given")]
+    ArgumentCount {
+        /// The function.
+        signature: String,
+        /// Its parameter count.
+        expected: usize,
+        /// Arguments given.
+        given: usize,
+    },
+    /// An argument does not parse as its parameter's type.
+    #[error("argument {index} of {signature}: {value:?} is not a valid {ty}")]
+    BadArgument {
+        /// The function.
+        signature: String,
+        /// 1-based position.
+        index: usize,
+        /// What was given.
+        value: String,
+        /// The parameter type.
+        ty: String,
+    },
+    /// The action file is not valid.
+    #[error("action file: {0}")]
+    File(String),
+}
+
+/// One call a proposal makes when executed, as written by people: contract name, function signature, arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionSpec {
+    /// A contract name from [`CONTRACT_NAMES`].
+    pub contract: String,
+    /// The function signature, e.g. `setMinDelegation(uint96)`.
+    pub function: String,
+    /// The arguments, as text in Solidity's notation (`123`, `0xabc…`, `true`, `[1,2]`, `(1,0x…)`).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// ETH sent with the call, in wei (default 0).
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// One call a proposal makes, encoded: the form the governor takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    /// The contract's name.
+    pub contract: String,
+    /// The function signature.
+    pub function: String,
+    /// The contract's address.
+    pub target: Address,
+    /// ETH sent with the call, in wei.
+    pub value: U256,
+    /// ABI-encoded call.
+    pub calldata: Bytes,
+}
+
+impl ActionSpec {
+    /// Parse `"Contract.function(types) arg1 arg2 …"`, the one-line form the command line takes. Arguments are
+    /// separated by whitespace; use an action file for arguments that contain spaces.
+    pub fn parse_line(line: &str) -> Result<Self, ActionError> {
+        let mut words = line.split_whitespace();
+        let call = words.next().ok_or_else(|| ActionError::BadSignature(line.to_owned()))?;
+        let (contract, function) = call.split_once('.').ok_or_else(|| ActionError::BadSignature(call.to_owned()))?;
+        Ok(Self {
+            contract: contract.to_owned(),
+            function: function.to_owned(),
+            args: words.map(str::to_owned).collect(),
+            value: None,
+        })
+    }
+
+    /// Read a JSON array of actions: `[{"contract": "Staking", "function": "setMinDelegation(uint96)",
+    /// "args": ["1000"]}]`.
+    pub fn parse_file(text: &str) -> Result<Vec<Self>, ActionError> {
+        serde_json::from_str(text).map_err(|error| ActionError::File(error.to_string()))
+    }
+
+    /// Check the action against the contract's ABI and encode it for `deployment`.
+    pub fn encode(&self, deployment: &Deployment) -> Result<Action, ActionError> {
+        let abi =
+            contract_json_abi(&self.contract).ok_or_else(|| ActionError::UnknownContract(self.contract.clone()))?;
+        let function = Function::parse(&self.function).map_err(|_| ActionError::BadSignature(self.function.clone()))?;
+        let signature = function.signature();
+        let known = abi.functions().find(|f| f.signature() == signature).ok_or_else(|| {
+            ActionError::UnknownFunction { contract: self.contract.clone(), signature: signature.clone() }
+        })?;
+        if self.args.len() != known.inputs.len() {
+            return Err(ActionError::ArgumentCount { signature, expected: known.inputs.len(), given: self.args.len() });
+        }
+        let mut values = Vec::with_capacity(self.args.len());
+        for (index, (arg, param)) in self.args.iter().zip(&known.inputs).enumerate() {
+            let bad = || ActionError::BadArgument {
+                signature: signature.clone(),
+                index: index + 1,
+                value: arg.clone(),
+                ty: param.ty.clone(),
+            };
+            let ty: DynSolType = param.resolve().map_err(|_| bad())?;
+            values.push(ty.coerce_str(arg).map_err(|_| bad())?);
+        }
+        let calldata = known.abi_encode_input(&values).map_err(|_| ActionError::BadSignature(signature.clone()))?;
+        let value = match &self.value {
+            Some(text) => text.parse::<U256>().map_err(|_| ActionError::BadArgument {
+                signature: signature.clone(),
+                index: 0,
+                value: text.clone(),
+                ty: "wei amount".into(),
+            })?,
+            None => U256::ZERO,
+        };
+        Ok(Action {
+            contract: self.contract.clone(),
+            function: signature,
+            target: deployment.address_of(&self.contract).expect("every contract name has an address"),
+            value,
+            calldata: calldata.into(),
+        })
+    }
+}
+
+/// The action that slashes `amount` wei of `operator`'s pool, citing evidence by its hash.
+pub fn slash_action(
+    deployment: &Deployment,
+    operator: Address,
+    amount: U256,
+    evidence_hash: B256,
+) -> Result<Action, ActionError> {
+    ActionSpec {
+        contract: "Staking".into(),
+        function: "slash(address,uint256,bytes32)".into(),
+        args: vec![operator.to_string(), amount.to_string(), evidence_hash.to_string()],
+        value: None,
+    }
+    .encode(deployment)
+}
+
+/// How a vote counts (OpenZeppelin's counting: against 0, for 1, abstain 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Support {
+    /// Against the proposal.
+    Against = 0,
+    /// For the proposal.
+    For = 1,
+    /// Counts toward quorum only.
+    Abstain = 2,
+}
+
+impl std::str::FromStr for Support {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "for" => Ok(Support::For),
+            "against" => Ok(Support::Against),
+            "abstain" => Ok(Support::Abstain),
+            other => Err(format!("{other:?} is not a vote (expected for, against or abstain)")),
+        }
+    }
+}
+
+/// A proposal's lifecycle state, as the governor reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProposalState {
+    /// Voting has not started.
+    Pending,
+    /// Voting is open.
+    Active,
+    /// Cancelled by its proposer or vetoed by the guardian.
+    Canceled,
+    /// Voting ended without quorum or majority.
+    Defeated,
+    /// Passed, waiting to be queued.
+    Succeeded,
+    /// In the timelock.
+    Queued,
+    /// Passed but not executed in time.
+    Expired,
+    /// Done.
+    Executed,
+}
+
+impl ProposalState {
+    /// The state of the governor's numeric code.
+    pub fn from_code(code: u8) -> Self {
+        match code {
+            0 => Self::Pending,
+            1 => Self::Active,
+            2 => Self::Canceled,
+            3 => Self::Defeated,
+            4 => Self::Succeeded,
+            5 => Self::Queued,
+            6 => Self::Expired,
+            _ => Self::Executed,
+        }
+    }
+}
+
+impl std::fmt::Display for ProposalState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_value(self).expect("serializes");
+        f.write_str(text.as_str().expect("a string"))
+    }
+}
+
+/// Everything about a proposal: what it does, where it stands, its tallies and its timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    /// The governor's id.
+    pub id: U256,
+    /// Who proposed it.
+    pub proposer: Address,
+    /// Its description (the first line is its title).
+    pub description: String,
+    /// Contracts called on execution.
+    pub targets: Vec<Address>,
+    /// ETH sent with each call.
+    pub values: Vec<U256>,
+    /// Encoded calls.
+    pub calldatas: Vec<Bytes>,
+    /// Current state.
+    pub state: ProposalState,
+    /// Voting power is read at this time (unix seconds); voting opens after it.
+    pub snapshot: u64,
+    /// Voting closes at this time.
+    pub deadline: u64,
+    /// When a queued proposal may be executed (0: not queued).
+    pub eta: u64,
+    /// Votes for (wei of staked AUDIO).
+    pub for_votes: U256,
+    /// Votes against.
+    pub against_votes: U256,
+    /// Abstentions.
+    pub abstain_votes: U256,
+    /// For + abstain needed to pass.
+    pub quorum: U256,
+}
+
+impl Proposal {
+    /// The arguments the governor's queue, execute and cancel take: the calls and the description's hash.
+    fn into_call(self) -> (Vec<Address>, Vec<U256>, Vec<Bytes>, B256) {
+        let description_hash = keccak256(self.description.as_bytes());
+        (self.targets, self.values, self.calldatas, description_hash)
+    }
+}
+
+sol! {
+    /// OpenZeppelin Governor's EIP-712 ballot.
+    struct Ballot {
+        uint256 proposalId;
+        uint8 support;
+        address voter;
+        uint256 nonce;
+    }
+}
+
+/// A vote signed by its voter for someone else to submit (`castVoteBySig`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedVote {
+    /// The proposal.
+    pub proposal_id: U256,
+    /// The vote.
+    pub support: Support,
+    /// The voter (whose stake counts).
+    pub voter: Address,
+    /// The voter's governor nonce the signature consumes (a signature counts once).
+    pub nonce: U256,
+    /// The 65-byte signature.
+    pub signature: Bytes,
+}
+
+impl<P: Provider + Clone> Protocol<P> {
+    /// Submit a proposal; returns its id.
+    pub async fn propose(&self, actions: &[Action], description: &str) -> Result<U256, EthError> {
+        let (targets, values, calldatas) = split(actions);
+        let receipt = transact(self.governor.propose(targets, values, calldatas, description.to_owned())).await?;
+        receipt
+            .decoded_log::<AudiusGovernor::ProposalCreated>()
+            .map(|log| log.data.proposalId)
+            .ok_or(EthError::MissingEvent("ProposalCreated"))
+    }
+
+    /// Vote on a proposal with the signer's stake, with an optional reason.
+    pub async fn vote(&self, id: U256, support: Support, reason: &str) -> Result<TransactionReceipt, EthError> {
+        transact(self.governor.castVoteWithReason(id, support as u8, reason.to_owned())).await
+    }
+
+    /// Sign a vote with `voter`'s key without sending anything; anyone may submit it with
+    /// [`submit_signed_vote`](Self::submit_signed_vote).
+    pub async fn sign_vote<S: Signer + Sync>(
+        &self,
+        voter: &S,
+        id: U256,
+        support: Support,
+    ) -> Result<SignedVote, EthError> {
+        let nonce = self.governor.nonces(voter.address()).call().await?;
+        let domain = self.governor_domain().await?;
+        let ballot = Ballot { proposalId: id, support: support as u8, voter: voter.address(), nonce };
+        let signature = voter
+            .sign_hash(&ballot.eip712_signing_hash(&domain))
+            .await
+            .map_err(|error| EthError::Signing(error.to_string()))?;
+        Ok(SignedVote {
+            proposal_id: id,
+            support,
+            voter: voter.address(),
+            nonce,
+            signature: signature.as_bytes().to_vec().into(),
+        })
+    }
+
+    /// Submit a vote someone signed (the signer of this provider pays the gas; the voter's stake counts).
+    pub async fn submit_signed_vote(&self, vote: &SignedVote) -> Result<TransactionReceipt, EthError> {
+        transact(self.governor.castVoteBySig(vote.proposal_id, vote.support as u8, vote.voter, vote.signature.clone()))
+            .await
+    }
+
+    /// Queue a passed proposal in the timelock; returns when it may be executed (unix seconds).
+    pub async fn queue(&self, id: U256) -> Result<u64, EthError> {
+        let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
+        transact(self.governor.queue(targets, values, calldatas, description_hash)).await?;
+        Ok(self.governor.proposalEta(id).call().await?.to::<u64>())
+    }
+
+    /// Execute a queued proposal whose timelock has passed.
+    pub async fn execute(&self, id: U256) -> Result<TransactionReceipt, EthError> {
+        let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
+        transact(self.governor.execute(targets, values, calldatas, description_hash)).await
+    }
+
+    /// Cancel a proposal: the guardian's veto at any stage before execution (or the proposer's withdrawal while
+    /// it is pending).
+    pub async fn veto(&self, id: U256) -> Result<TransactionReceipt, EthError> {
+        let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
+        transact(self.governor.cancel(targets, values, calldatas, description_hash)).await
+    }
+
+    /// Every proposal since the deployment, oldest first.
+    pub async fn proposals(&self) -> Result<Vec<Proposal>, EthError> {
+        let created = self.governor.ProposalCreated_filter().from_block(self.deployment.block).query().await?;
+        let mut proposals = Vec::with_capacity(created.len());
+        for (event, _) in created {
+            proposals.push(self.proposal_from(event).await?);
+        }
+        Ok(proposals)
+    }
+
+    /// One proposal by id.
+    pub async fn proposal(&self, id: U256) -> Result<Proposal, EthError> {
+        let created = self.governor.ProposalCreated_filter().from_block(self.deployment.block).query().await?;
+        let event = created
+            .into_iter()
+            .map(|(event, _)| event)
+            .find(|event| event.proposalId == id)
+            .ok_or(EthError::UnknownProposal(id))?;
+        self.proposal_from(event).await
+    }
+
+    async fn proposal_from(&self, event: AudiusGovernor::ProposalCreated) -> Result<Proposal, EthError> {
+        let id = event.proposalId;
+        let votes = self.governor.proposalVotes(id).call().await?;
+        let snapshot = self.governor.proposalSnapshot(id).call().await?.to::<u64>();
+        let now = self.governor.clock().call().await?.to::<u64>();
+        // The governor answers quorum only for past timepoints; before the snapshot, today's is the estimate.
+        let quorum_at = if snapshot < now { snapshot } else { now.saturating_sub(1) };
+        Ok(Proposal {
+            id,
+            proposer: event.proposer,
+            description: event.description,
+            targets: event.targets,
+            values: event.values,
+            calldatas: event.calldatas,
+            state: ProposalState::from_code(self.governor.state(id).call().await?),
+            snapshot,
+            deadline: self.governor.proposalDeadline(id).call().await?.to::<u64>(),
+            eta: self.governor.proposalEta(id).call().await?.to::<u64>(),
+            for_votes: votes.forVotes,
+            against_votes: votes.againstVotes,
+            abstain_votes: votes.abstainVotes,
+            quorum: self.governor.quorum(U256::from(quorum_at)).call().await?,
+        })
+    }
+
+    async fn governor_domain(&self) -> Result<Eip712Domain, EthError> {
+        let domain = self.governor.eip712Domain().call().await?;
+        Ok(Eip712Domain::new(
+            Some(domain.name.into()),
+            Some(domain.version.into()),
+            Some(domain.chainId),
+            Some(domain.verifyingContract),
+            None,
+        ))
+    }
+}
+
+fn split(actions: &[Action]) -> (Vec<Address>, Vec<U256>, Vec<Bytes>) {
+    (
+        actions.iter().map(|a| a.target).collect(),
+        actions.iter().map(|a| a.value).collect(),
+        actions.iter().map(|a| a.calldata.clone()).collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment() -> Deployment {
+        serde_json::from_value(serde_json::json!({
+            "chainId": 31337, "block": 1,
+            "AudioToken": Address::repeat_byte(1), "Staking": Address::repeat_byte(2),
+            "ServiceRegistry": Address::repeat_byte(3), "Issuance": Address::repeat_byte(4),
+            "AudiusGovernor": Address::repeat_byte(5), "TimelockController": Address::repeat_byte(6),
+            "FeatureAccess": Address::repeat_byte(7),
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn encodes_a_known_function_against_its_contract() {
+        let action = ActionSpec::parse_line("Staking.setGlobalMinDelegation(uint96) 1000").unwrap();
+        let encoded = action.encode(&deployment()).unwrap();
+        assert_eq!(encoded.target, Address::repeat_byte(2));
+        let expected = crate::eth::Staking::setGlobalMinDelegationCall { amount: alloy::primitives::Uint::from(1000) };
+        assert_eq!(encoded.calldata, Bytes::from(alloy::sol_types::SolCall::abi_encode(&expected)));
+    }
+
+    #[test]
+    fn refuses_what_the_contracts_do_not_have() {
+        let d = deployment();
+        let encode = |line: &str| ActionSpec::parse_line(line).unwrap().encode(&d).unwrap_err();
+        assert_eq!(encode("Nope.f()"), ActionError::UnknownContract("Nope".into()));
+        assert!(matches!(encode("Staking.mintMoney(uint256) 1"), ActionError::UnknownFunction { .. }));
+        assert!(matches!(encode("Staking.setGlobalMinDelegation(uint256) 1"), ActionError::UnknownFunction { .. }));
+        assert!(matches!(encode("Staking.setGlobalMinDelegation(uint96)"), ActionError::ArgumentCount { .. }));
+        assert!(matches!(
+            encode("Staking.setGlobalMinDelegation(uint96) lots"),
+            ActionError::BadArgument { index: 1, .. }
+        ));
+        assert!(matches!(
+            encode("Staking.slash(address,uint256,bytes32) 0x12 1 0x00"),
+            ActionError::BadArgument { .. }
+        ));
+        assert!(matches!(encode("Staking.set(("), ActionError::BadSignature(_)));
+        assert!(matches!(ActionSpec::parse_line("nodot"), Err(ActionError::BadSignature(_))));
+    }
+
+    #[test]
+    fn reads_an_action_file() {
+        let specs = ActionSpec::parse_file(
+            r#"[{"contract": "Issuance", "function": "setParameters(uint40,uint16,uint40,uint16)",
+                 "args": ["604800", "700", "21600", "5000"]}]"#,
+        )
+        .unwrap();
+        assert_eq!(specs.len(), 1);
+        assert!(specs[0].encode(&deployment()).is_ok());
+        assert!(matches!(ActionSpec::parse_file("{"), Err(ActionError::File(_))));
+    }
+
+    #[test]
+    fn calls_read_back_in_words() {
+        let d = deployment();
+        let evidence = B256::repeat_byte(1);
+        let action = slash_action(&d, Address::repeat_byte(9), U256::from(5), evidence).unwrap();
+        assert_eq!(
+            describe_call(&d, action.target, &action.calldata),
+            format!("Staking.slash(address,uint256,bytes32) {} 5 {evidence}", Address::repeat_byte(9))
+        );
+        let elsewhere = Address::repeat_byte(0xaa);
+        assert_eq!(describe_call(&d, elsewhere, &[1, 2]), format!("{elsewhere} 0x0102"));
+    }
+
+    #[test]
+    fn slash_is_a_staking_call() {
+        let action = slash_action(&deployment(), Address::repeat_byte(9), U256::from(5), B256::repeat_byte(1)).unwrap();
+        assert_eq!(action.function, "slash(address,uint256,bytes32)");
+        assert_eq!(action.target, Address::repeat_byte(2));
+    }
+}

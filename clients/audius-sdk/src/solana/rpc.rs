@@ -1,0 +1,308 @@
+//! The content program over JSON-RPC: send writes, fetch and decode its records, read ledger entries from
+//! transactions and check them against the ledger's hash chain. Works against any RPC URL (the local node, devnet,
+//! mainnet).
+
+use alloy::signers::local::PrivateKeySigner;
+use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize};
+use audius_content::{constants::CID_LEN, events::LedgerAppended};
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::{client_error::Error as ClientError, config::RpcTransactionConfig};
+use solana_signer::Signer;
+use solana_transaction::{Signature, Transaction};
+use solana_transaction_status_client_types::{
+    option_serializer::OptionSerializer, UiInstruction, UiTransactionEncoding,
+};
+
+use super::{
+    content::{self, Config, Ledger, Profile, Track},
+    NamedError,
+};
+
+/// Errors from talking to the content program.
+#[derive(Debug, thiserror::Error)]
+pub enum SolanaError {
+    /// The program refused the transaction.
+    #[error("the content program refused: {} ({})", .0.msg, .0.name)]
+    Program(NamedError),
+    /// The RPC node or the runtime failed the request.
+    #[error("Solana RPC: {0}")]
+    Rpc(Box<ClientError>),
+    /// The account does not exist.
+    #[error("{what} {address} does not exist")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// Where.
+        address: Pubkey,
+    },
+    /// An account exists but is not what it should be.
+    #[error("{address} is not a {what} account: {reason}")]
+    Decode {
+        /// What it should be.
+        what: &'static str,
+        /// Where.
+        address: Pubkey,
+        /// Why it does not decode.
+        reason: String,
+    },
+    /// A transaction could not be read back.
+    #[error("transaction {0} has no readable metadata")]
+    NoMetadata(Signature),
+    /// Ledger entries do not follow the hash chain.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+}
+
+impl From<ClientError> for SolanaError {
+    fn from(error: ClientError) -> Self {
+        let custom = match error.get_transaction_error() {
+            Some(solana_transaction_error::TransactionError::InstructionError(
+                _,
+                solana_instruction_error::InstructionError::Custom(code),
+            )) => content::content_error(code),
+            _ => None,
+        };
+        match custom {
+            Some(named) => SolanaError::Program(named),
+            None => SolanaError::Rpc(Box::new(error)),
+        }
+    }
+}
+
+/// Where a run of ledger entries breaks the hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    /// An entry's sequence number is not the next one.
+    #[error("ledger gap: expected entry {expected}, found {found}")]
+    Gap {
+        /// The next sequence number.
+        expected: u64,
+        /// What came.
+        found: u64,
+    },
+    /// An entry's recomputed head differs from the head it was emitted with.
+    #[error("ledger entry {seq} does not chain: its head is not sha256(previous head ‖ entry)")]
+    Forged {
+        /// The entry.
+        seq: u64,
+    },
+}
+
+/// Check that `events` continue the chain from `(seq, head)` (the last verified entry; `(0, [0; 32])` at the
+/// start) and return the new `(seq, head)`.
+pub fn verify_chain(
+    mut seq: u64,
+    mut head: [u8; 32],
+    events: &[LedgerAppended],
+) -> Result<(u64, [u8; 32]), ChainError> {
+    for event in events {
+        let expected = seq + 1;
+        if event.entry.seq != expected {
+            return Err(ChainError::Gap { expected, found: event.entry.seq });
+        }
+        let next = event.entry.chain(&head).map_err(|_| ChainError::Forged { seq: expected })?;
+        if next != event.head {
+            return Err(ChainError::Forged { seq: expected });
+        }
+        (seq, head) = (expected, next);
+    }
+    Ok((seq, head))
+}
+
+/// The content program behind one RPC endpoint.
+pub struct ContentClient {
+    rpc: RpcClient,
+}
+
+impl ContentClient {
+    /// A client of the RPC node at `url`, reading at `confirmed` commitment.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { rpc: RpcClient::new_with_commitment(url.into(), CommitmentConfig::confirmed()) }
+    }
+
+    /// The underlying RPC client.
+    pub fn rpc(&self) -> &RpcClient {
+        &self.rpc
+    }
+
+    /// Sign `instructions` with `payer` (and `signers`), send them in one transaction and wait for confirmation.
+    pub async fn send(
+        &self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<Signature, SolanaError> {
+        let blockhash = self.rpc.get_latest_blockhash().await?;
+        let mut all: Vec<&Keypair> = vec![payer];
+        all.extend_from_slice(signers);
+        let transaction = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
+        Ok(self.rpc.send_and_confirm_transaction(&transaction).await?)
+    }
+
+    async fn fetch<T: AccountDeserialize>(
+        &self,
+        what: &'static str,
+        address: &Pubkey,
+    ) -> Result<Option<T>, SolanaError> {
+        let account = self.rpc.get_account_with_commitment(address, self.rpc.commitment()).await?.value;
+        let Some(account) = account else { return Ok(None) };
+        if account.owner != content::PROGRAM_ID {
+            return Err(SolanaError::Decode {
+                what,
+                address: *address,
+                reason: format!("owned by {}, not the content program", account.owner),
+            });
+        }
+        T::try_deserialize(&mut account.data.as_slice()).map(Some).map_err(|error| SolanaError::Decode {
+            what,
+            address: *address,
+            reason: error.to_string(),
+        })
+    }
+
+    async fn require<T: AccountDeserialize>(&self, what: &'static str, address: &Pubkey) -> Result<T, SolanaError> {
+        self.fetch(what, address).await?.ok_or(SolanaError::NotFound { what, address: *address })
+    }
+
+    /// The program's configuration (cluster id, attesters, admin).
+    pub async fn config(&self) -> Result<Config, SolanaError> {
+        self.require("configuration", &content::config_address()).await
+    }
+
+    /// The ledger's sequence number and hash-chain head.
+    pub async fn ledger(&self) -> Result<Ledger, SolanaError> {
+        self.require("ledger", &content::ledger_address()).await
+    }
+
+    /// The profile of an Ethereum address, if it has one.
+    pub async fn profile(&self, eth_address: &[u8; 20]) -> Result<Option<Profile>, SolanaError> {
+        self.fetch("profile", &content::profile_address(eth_address)).await
+    }
+
+    /// One track of a profile.
+    pub async fn track(&self, profile: &Pubkey, track_id: u64) -> Result<Track, SolanaError> {
+        self.require("track", &content::track_address(profile, track_id)).await
+    }
+
+    /// Every track of a profile (deleted ones included, marked), in id order.
+    pub async fn tracks(&self, profile: &Pubkey) -> Result<Vec<Track>, SolanaError> {
+        let record: Profile = self.require("profile", profile).await?;
+        let addresses: Vec<Pubkey> = (0..record.track_count).map(|id| content::track_address(profile, id)).collect();
+        let mut tracks = Vec::with_capacity(addresses.len());
+        // getMultipleAccounts takes at most 100 addresses.
+        for chunk in addresses.chunks(100) {
+            for (address, account) in chunk.iter().zip(self.rpc.get_multiple_accounts(chunk).await?) {
+                let account = account.ok_or(SolanaError::NotFound { what: "track", address: *address })?;
+                tracks.push(Track::try_deserialize(&mut account.data.as_slice()).map_err(|error| {
+                    SolanaError::Decode { what: "track", address: *address, reason: error.to_string() }
+                })?);
+            }
+        }
+        Ok(tracks)
+    }
+
+    /// The ledger entries a confirmed transaction appended, read from its inner instructions (the program's
+    /// `emit_cpi!` self-invocations): the path that works on the local node and on real clusters alike.
+    pub async fn ledger_events(&self, signature: &Signature) -> Result<Vec<LedgerAppended>, SolanaError> {
+        let config = RpcTransactionConfig {
+            encoding: Some(UiTransactionEncoding::Base64),
+            commitment: Some(CommitmentConfig::confirmed()),
+            max_supported_transaction_version: Some(0),
+        };
+        let transaction = self.rpc.get_transaction_with_config(signature, config).await?;
+        let meta = transaction.transaction.meta.ok_or(SolanaError::NoMetadata(*signature))?;
+        let OptionSerializer::Some(inner) = meta.inner_instructions else { return Ok(Vec::new()) };
+        let account_keys = transaction
+            .transaction
+            .transaction
+            .decode()
+            .ok_or(SolanaError::NoMetadata(*signature))?
+            .message
+            .static_account_keys()
+            .to_vec();
+        Ok(inner
+            .iter()
+            .flat_map(|set| set.instructions.iter())
+            .filter_map(|ix| match ix {
+                UiInstruction::Compiled(compiled)
+                    if account_keys.get(usize::from(compiled.program_id_index)) == Some(&content::PROGRAM_ID) =>
+                {
+                    content::decode_ledger_event(&bs58_decode(&compiled.data)?)
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Create the profile of `eth_key`'s address, bound to `authority` by a proof signed with the Ethereum key;
+    /// `authority` signs and pays. Returns the profile's address and the transaction.
+    pub async fn create_profile(
+        &self,
+        authority: &Keypair,
+        eth_key: &PrivateKeySigner,
+        metadata_cid: [u8; CID_LEN],
+    ) -> Result<(Pubkey, Signature), SolanaError> {
+        let config = self.config().await?;
+        let eth_address = eth_key.address().0 .0;
+        let nonce = self.profile(&eth_address).await?.map_or(0, |p| p.nonce);
+        let proof = content::sign_profile_binding(eth_key, &config.cluster, &authority.pubkey(), nonce);
+        let instruction = content::create_profile(&authority.pubkey(), eth_address, metadata_cid, proof);
+        let signature = self.send(&[instruction], authority, &[]).await?;
+        Ok((content::profile_address(&eth_address), signature))
+    }
+}
+
+fn bs58_decode(text: &str) -> Option<Vec<u8>> {
+    bs58::decode(text).into_vec().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::prelude::Pubkey;
+    use audius_content::state::{EntryKind, LedgerEntry};
+
+    use super::*;
+
+    /// A chain of `count` entries as the program emits them.
+    fn emitted(count: u64) -> Vec<LedgerAppended> {
+        let mut head = [0u8; 32];
+        (1..=count)
+            .map(|seq| {
+                let entry = LedgerEntry {
+                    seq,
+                    kind: EntryKind::TrackCreated,
+                    subject: Pubkey::new_unique(),
+                    actor: Pubkey::new_unique(),
+                    data_hash: [seq as u8; 32],
+                    slot: seq * 10,
+                    timestamp: 1_700_000_000 + seq as i64,
+                };
+                head = entry.chain(&head).unwrap();
+                LedgerAppended { entry, head }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_in_pieces() {
+        let events = emitted(5);
+        let (seq, head) = verify_chain(0, [0; 32], &events[..2]).unwrap();
+        assert_eq!(verify_chain(seq, head, &events[2..]).unwrap(), (5, events[4].head));
+    }
+
+    #[test]
+    fn gaps_reorders_and_forgeries_are_caught() {
+        let mut skipped = emitted(4);
+        skipped.remove(1);
+        assert_eq!(verify_chain(0, [0; 32], &skipped), Err(ChainError::Gap { expected: 2, found: 3 }));
+        let mut reordered = emitted(2);
+        reordered.swap(0, 1);
+        assert_eq!(verify_chain(0, [0; 32], &reordered), Err(ChainError::Gap { expected: 1, found: 2 }));
+        let mut forged = emitted(4);
+        forged[2].entry.data_hash = [0xee; 32];
+        assert_eq!(verify_chain(0, [0; 32], &forged), Err(ChainError::Forged { seq: 3 }));
+        assert_eq!(verify_chain(0, [1; 32], &emitted(4)), Err(ChainError::Forged { seq: 1 }), "wrong starting head");
+    }
+}
