@@ -45,6 +45,11 @@ impl CliError {
         CliError { code: ExitCode::Config, message: message.into() }.into()
     }
 
+    /// A node or chain could not be reached.
+    pub fn network(message: impl Into<String>) -> anyhow::Error {
+        CliError { code: ExitCode::Network, message: message.into() }.into()
+    }
+
     /// The user declined.
     pub fn not_confirmed() -> anyhow::Error {
         CliError { code: ExitCode::NotConfirmed, message: "not confirmed; nothing was sent".into() }.into()

@@ -6,6 +6,7 @@
 //!   own Anchor-generated `accounts`/`instruction` types.
 //! - [`cid`]: content identifiers, as content nodes compute them and the content program stores them.
 //! - [`rendezvous`]: the stake-weighted ranking that picks which content nodes hold a CID.
+//! - [`upload`]: the signed messages of the upload path (artist → content node, node → node).
 //! - [`local`]: where the project's pinned local tools (anvil) live, for local networks and tests.
 
 #![warn(missing_docs)]
@@ -15,3 +16,4 @@ pub mod eth;
 pub mod local;
 pub mod rendezvous;
 pub mod solana;
+pub mod upload;

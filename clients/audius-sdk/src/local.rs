@@ -7,9 +7,14 @@ use std::{
     process::Command,
 };
 
-use alloy::primitives::Address;
+use alloy::{
+    node_bindings::{Anvil, AnvilInstance},
+    primitives::{utils::parse_ether, Address},
+    providers::{ext::AnvilApi, DynProvider, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
 
-use crate::eth::Deployment;
+use crate::eth::{protocol::transact, Deployment, EthError, Protocol};
 
 /// The repository root, as compiled into this crate.
 pub fn repo_root() -> PathBuf {
@@ -107,4 +112,95 @@ pub fn deploy_protocol(
         )));
     }
     Ok(Deployment::load(&contracts.join(file))?)
+}
+
+/// A throw-away Ethereum chain for tests and local networks: the project's anvil with the whole protocol deployed
+/// by the deployment script, and the treasury's handle on it. Dropping it stops anvil and removes its deployment
+/// file.
+pub struct LocalChain {
+    /// The running anvil.
+    pub anvil: AnvilInstance,
+    /// Where the contracts are.
+    pub deployment: Deployment,
+    /// The deployment file (under `contracts/deployments/`).
+    pub deployment_file: PathBuf,
+    /// The protocol with anvil's account 0 (the deployer and treasury) signing.
+    pub admin: Protocol<DynProvider>,
+}
+
+impl LocalChain {
+    /// Start anvil and deploy; account `guardian` (if any) may veto proposals.
+    pub async fn start(guardian: Option<usize>) -> Result<Self, LocalError> {
+        let anvil = Anvil::new()
+            .path(anvil_binary())
+            .try_spawn()
+            .map_err(|error| LocalError::Deploy(format!("starting anvil: {error}")))?;
+        let options = DeployOptions { guardian: guardian.map(|i| anvil.addresses()[i]), ..DeployOptions::default() };
+        let key = alloy::hex::encode_prefixed(anvil.keys()[0].to_bytes());
+        let url = anvil.endpoint();
+        let file_name = format!("local-{}.json", anvil.port());
+        let deployment = {
+            let file_name = file_name.clone();
+            tokio::task::spawn_blocking(move || deploy_protocol(&url, &key, &file_name, &options))
+                .await
+                .map_err(|error| LocalError::Deploy(error.to_string()))??
+        };
+        let admin = Protocol::connect(provider(&anvil, 0), deployment.clone()).await?;
+        Ok(Self {
+            deployment_file: repo_root().join("contracts/deployments").join(file_name),
+            anvil,
+            deployment,
+            admin,
+        })
+    }
+
+    /// Account `index`'s private key, `0x`-hex.
+    pub fn key(&self, index: usize) -> String {
+        alloy::hex::encode_prefixed(self.anvil.keys()[index].to_bytes())
+    }
+
+    /// Account `index`'s signer.
+    pub fn signer(&self, index: usize) -> PrivateKeySigner {
+        self.anvil.keys()[index].clone().into()
+    }
+
+    /// Account `index`'s address.
+    pub fn address(&self, index: usize) -> Address {
+        self.anvil.addresses()[index]
+    }
+
+    /// The protocol with account `index` signing.
+    pub async fn protocol(&self, index: usize) -> Result<Protocol<DynProvider>, EthError> {
+        Protocol::connect(provider(&self.anvil, index), self.deployment.clone()).await
+    }
+
+    /// Give account `index` `audio` whole AUDIO from the treasury.
+    pub async fn fund(&self, index: usize, audio: &str) -> Result<(), EthError> {
+        let amount = parse_ether(audio).map_err(|error| EthError::Signing(error.to_string()))?;
+        transact(self.admin.token.transfer(self.address(index), amount)).await.map(drop)
+    }
+
+    /// Move the chain's clock on by `seconds` and mine a block.
+    pub async fn advance(&self, seconds: u64) -> Result<(), EthError> {
+        let provider = self.admin.token.provider();
+        provider.anvil_increase_time(seconds).await?;
+        provider.anvil_mine(Some(1), None).await?;
+        Ok(())
+    }
+
+    /// Transactions account `index` has sent.
+    pub async fn nonce(&self, index: usize) -> Result<u64, EthError> {
+        Ok(self.admin.token.provider().get_transaction_count(self.address(index)).await?)
+    }
+}
+
+impl Drop for LocalChain {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.deployment_file);
+    }
+}
+
+fn provider(anvil: &AnvilInstance, index: usize) -> DynProvider {
+    let signer: PrivateKeySigner = anvil.keys()[index].clone().into();
+    ProviderBuilder::new().wallet(signer).connect_http(anvil.endpoint_url()).erased()
 }

@@ -7,10 +7,10 @@
 //! The score is weighted rendezvous hashing (Schindelhauer & Schomaker): `score = stake / -ln(h)` with `h` the hash
 //! mapped into (0, 1). A node wins a CID with probability proportional to its stake, and when a node joins or leaves
 //! only the CIDs it wins or held move, never the others.
-//!
-//! [`REPLICATION_FACTOR`]: audius_content::constants::REPLICATION_FACTOR
 
 use sha2::{Digest, Sha256};
+
+pub use audius_content::constants::REPLICATION_FACTOR;
 
 use crate::cid::ContentId;
 

@@ -27,6 +27,17 @@ pub enum ArtistCommand {
         #[arg(long)]
         metadata_cid: ContentId,
     },
+    /// Upload an audio file: it is stored on three content nodes, then recorded as a track of the profile.
+    Upload {
+        /// The audio file.
+        file: std::path::PathBuf,
+        /// CID of the track's metadata.
+        #[arg(long)]
+        metadata_cid: Option<ContentId>,
+        /// MIME type [default: from the file's extension].
+        #[arg(long)]
+        content_type: Option<String>,
+    },
     /// A profile [default: the Ethereum key's].
     Show {
         /// The artist's Ethereum address.
@@ -91,6 +102,9 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
                 json!({ "profile": address.to_string(), "metadata_cid": metadata_cid,
                         "transaction": signature.to_string() }),
             ))
+        }
+        ArtistCommand::Upload { file, metadata_cid, content_type } => {
+            crate::commands::upload::run(context, &file, metadata_cid, content_type).await
         }
         ArtistCommand::Show { artist } => {
             let eth_address = artist_or_key(context, artist)?;
@@ -164,13 +178,15 @@ fn artist_or_key(context: &Context, artist: Option<Address>) -> anyhow::Result<A
     }
 }
 
-async fn require_profile(context: &Context, eth_address: Address) -> anyhow::Result<Profile> {
+/// The profile of `eth_address`, or an input error saying how to create it.
+pub async fn require_profile(context: &Context, eth_address: Address) -> anyhow::Result<Profile> {
     context.solana().profile(&eth_address.0 .0).await?.ok_or_else(|| {
         CliError::input(format!("{eth_address} has no profile (create one with `audius artist create-profile`)"))
     })
 }
 
-fn check_authority(profile: &Profile, signer: &Pubkey) -> anyhow::Result<()> {
+/// Refuse when `signer` is not the profile's authority.
+pub fn check_authority(profile: &Profile, signer: &Pubkey) -> anyhow::Result<()> {
     if profile.authority != *signer {
         return Err(CliError::input(format!(
             "the Solana keypair {signer} is not this profile's authority ({}); pass --solana-keypair",

@@ -7,3 +7,4 @@ pub mod demo;
 pub mod gov;
 pub mod operator;
 pub mod round;
+pub mod upload;

@@ -4,16 +4,7 @@
 
 use std::{path::PathBuf, process::Command};
 
-use alloy::{
-    node_bindings::{Anvil, AnvilInstance},
-    primitives::{utils::parse_ether, Address},
-    providers::{ext::AnvilApi, DynProvider, Provider, ProviderBuilder},
-    signers::local::PrivateKeySigner,
-};
-use audius_sdk::{
-    eth::{protocol::transact, Deployment, Protocol},
-    local::{deploy_protocol, DeployOptions},
-};
+use audius_sdk::local::LocalChain;
 
 /// What one run of the binary did.
 #[derive(Debug)]
@@ -78,39 +69,21 @@ impl Audius {
     }
 }
 
-/// anvil with the whole protocol deployed by the project's deployment script.
-pub struct Chain {
-    pub anvil: AnvilInstance,
-    pub deployment: Deployment,
-    pub deployment_file: PathBuf,
-    pub admin: Protocol<DynProvider>,
+/// A local chain with the protocol deployed, and the binary pointed at it.
+pub struct Chain(pub LocalChain);
+
+impl std::ops::Deref for Chain {
+    type Target = LocalChain;
+
+    fn deref(&self) -> &LocalChain {
+        &self.0
+    }
 }
 
 impl Chain {
     /// A fresh chain; account `guardian` (if any) may veto proposals.
     pub async fn start(guardian: Option<usize>) -> Self {
-        let anvil = Anvil::new().path(audius_sdk::local::anvil_binary()).spawn();
-        let options = DeployOptions { guardian: guardian.map(|i| anvil.addresses()[i]), ..DeployOptions::default() };
-        let key = alloy::hex::encode_prefixed(anvil.keys()[0].to_bytes());
-        let url = anvil.endpoint();
-        let file = format!("local-cli-test-{}.json", anvil.port());
-        let deployment = tokio::task::spawn_blocking(move || deploy_protocol(&url, &key, &file, &options))
-            .await
-            .unwrap()
-            .expect("deploy");
-        let deployment_file = audius_sdk::local::repo_root()
-            .join("contracts/deployments")
-            .join(format!("local-cli-test-{}.json", anvil.port()));
-        let admin = Protocol::connect(self_provider(&anvil, 0), deployment.clone()).await.unwrap();
-        Self { anvil, deployment, deployment_file, admin }
-    }
-
-    pub fn key(&self, index: usize) -> String {
-        alloy::hex::encode_prefixed(self.anvil.keys()[index].to_bytes())
-    }
-
-    pub fn address(&self, index: usize) -> Address {
-        self.anvil.addresses()[index]
+        Self(LocalChain::start(guardian).await.expect("local chain"))
     }
 
     /// The binary pointed at this chain, signing with account `index`.
@@ -123,28 +96,16 @@ impl Chain {
 
     /// Give account `index` some AUDIO from the treasury.
     pub async fn fund(&self, index: usize, audio: &str) {
-        transact(self.admin.token.transfer(self.address(index), parse_ether(audio).unwrap())).await.unwrap();
+        self.0.fund(index, audio).await.expect("funding");
     }
 
     /// Move the chain's clock on.
     pub async fn advance(&self, seconds: u64) {
-        let provider = self.admin.token.provider();
-        provider.anvil_increase_time(seconds).await.unwrap();
-        provider.anvil_mine(Some(1), None).await.unwrap();
+        self.0.advance(seconds).await.expect("advancing time");
     }
 
+    /// Transactions account `index` has sent.
     pub async fn nonce(&self, index: usize) -> u64 {
-        self.admin.token.provider().get_transaction_count(self.address(index)).await.unwrap()
-    }
-}
-
-fn self_provider(anvil: &AnvilInstance, index: usize) -> DynProvider {
-    let signer: PrivateKeySigner = anvil.keys()[index].clone().into();
-    ProviderBuilder::new().wallet(signer).connect_http(anvil.endpoint_url()).erased()
-}
-
-impl Drop for Chain {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.deployment_file);
+        self.0.nonce(index).await.expect("nonce")
     }
 }

@@ -1,0 +1,204 @@
+//! `audius artist upload`: the artist's side of the upload flow. The file's CID is computed here; the content
+//! nodes are ranked for it by stake-weighted rendezvous over the registry; the best one that answers receives the
+//! file under a grant signed by the artist's Ethereum key and places it on two more nodes; then the track is
+//! recorded on Solana with the artist's key, naming the three replicas.
+
+use std::{io::Read, path::Path, time::Duration};
+
+use audius_sdk::{
+    cid::{CidHasher, ContentId, CID_LEN},
+    rendezvous::{self, Candidate},
+    solana::content,
+    upload::{upload_file, UploadError, UploadGrant},
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use solana_signer::Signer;
+
+use crate::{
+    commands::artist::{check_authority, require_profile},
+    context::Context,
+    error::CliError,
+    Output,
+};
+
+/// How long an upload grant stays valid.
+const GRANT_SECONDS: u64 = 600;
+
+fn content_type_of(path: &Path) -> Option<&'static str> {
+    Some(match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
+        "ogg" | "oga" => "audio/ogg",
+        "m4a" | "mp4" | "aac" => "audio/mp4",
+        _ => return None,
+    })
+}
+
+fn bar(len: u64, message: &str, json: bool) -> ProgressBar {
+    if json {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message.to_owned());
+    bar
+}
+
+/// Run the upload.
+pub async fn run(
+    context: &Context,
+    file: &Path,
+    metadata_cid: Option<ContentId>,
+    content_type: Option<String>,
+) -> anyhow::Result<Output> {
+    let json = context.settings.json;
+    let size = std::fs::metadata(file).map_err(|error| CliError::input(format!("{}: {error}", file.display())))?.len();
+    if size == 0 {
+        return Err(CliError::input(format!("{} is empty", file.display())));
+    }
+    let content_type = match content_type {
+        Some(given) if given.starts_with("audio/") => given,
+        Some(given) => return Err(CliError::input(format!("--content-type {given:?} is not an audio/* type"))),
+        None => content_type_of(file)
+            .ok_or_else(|| {
+                CliError::input(format!("cannot tell the audio type of {}: pass --content-type", file.display()))
+            })?
+            .to_owned(),
+    };
+    let eth_key = context.eth_signer()?;
+    let authority = context.solana_keypair()?;
+    let artist = eth_key.address();
+    let profile = require_profile(context, artist).await?;
+    check_authority(&profile, &authority.pubkey())?;
+
+    // The CID, computed as the node will: one pass over the file.
+    let hashing = bar(size, "hashing", json);
+    let path = file.to_owned();
+    let cid = tokio::task::spawn_blocking({
+        let hashing = hashing.clone();
+        move || -> std::io::Result<ContentId> {
+            let mut reader = std::fs::File::open(path)?;
+            let mut hasher = CidHasher::new();
+            let mut buffer = vec![0u8; 1 << 20];
+            loop {
+                let read = reader.read(&mut buffer)?;
+                if read == 0 {
+                    return Ok(hasher.finish());
+                }
+                hasher.update(&buffer[..read]);
+                hashing.inc(read as u64);
+            }
+        }
+    })
+    .await??;
+    hashing.finish_and_clear();
+
+    let eth = context.eth_reader().await?;
+    let nodes: Vec<_> = eth
+        .pools()
+        .await?
+        .into_iter()
+        .filter(|pool| pool.within_bounds)
+        .flat_map(|pool| {
+            let stake = pool.active_stake.saturating_to::<u128>();
+            pool.services.into_iter().filter(|s| s.service_type == "content-node").map(move |s| (s, stake))
+        })
+        .collect();
+    if nodes.is_empty() {
+        return Err(CliError::config("no content node is registered on this deployment"));
+    }
+    let candidates: Vec<Candidate> = nodes.iter().map(|(s, stake)| Candidate { sp_id: s.id, stake: *stake }).collect();
+    context.confirm(&format!("upload {} ({size} bytes, {cid}) as {artist}", file.display()))?;
+
+    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build()?;
+    let mut failures = Vec::new();
+    let mut receipt = None;
+    for candidate in rendezvous::rank(&cid, &candidates) {
+        let (service, _) = nodes.iter().find(|(s, _)| s.id == candidate.sp_id).expect("ranked from the nodes");
+        let grant = UploadGrant {
+            chain_id: eth.deployment.chain_id,
+            node: service.id,
+            artist,
+            cid,
+            size,
+            nonce: rand_nonce(),
+            expires_at: unix_now() + GRANT_SECONDS,
+        };
+        let signature = grant.sign(&eth_key);
+        let sending = bar(size, "uploading", json);
+        let progress = sending.clone();
+        let result = upload_file(&http, &service.endpoint, &grant, &signature, file, &content_type, move |sent| {
+            progress.set_position(sent)
+        })
+        .await;
+        sending.finish_and_clear();
+        match result {
+            Ok(accepted) => {
+                receipt = Some(accepted);
+                break;
+            }
+            // The node judged the file or the grant; another node would too.
+            Err(UploadError::Refused { status, message }) => {
+                return Err(CliError::input(format!(
+                    "content node {} refused the upload ({status}): {message}",
+                    service.endpoint
+                )))
+            }
+            Err(error) => {
+                tracing::warn!(node = service.id, %error, "upload failed; trying the next node");
+                failures.push(format!("{}: {error}", service.endpoint));
+            }
+        }
+    }
+    let receipt = receipt
+        .ok_or_else(|| CliError::network(format!("no content node took the upload: {}", failures.join("; "))))?;
+    if receipt.cid != cid {
+        anyhow::bail!("the content node stored {} but the file's CID is {cid}", receipt.cid);
+    }
+    let replicas: [u64; 3] = receipt
+        .replicas
+        .clone()
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the content node answered {} replicas, not 3", receipt.replicas.len()))?;
+
+    // Record the track with the artist's own key.
+    let solana = context.solana();
+    let profile_address = content::profile_address(&artist.0 .0);
+    let track_id = solana.profile(&artist.0 .0).await?.map_or(profile.track_count, |p| p.track_count);
+    let instruction = content::create_track(
+        &authority.pubkey(),
+        &profile_address,
+        track_id,
+        None,
+        cid.to_bytes(),
+        metadata_cid.map_or([0; CID_LEN], ContentId::to_bytes),
+        replicas,
+    );
+    let signature = solana.send(&[instruction], &authority, &[]).await?;
+    let seq = solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
+    Ok(Output::new(
+        format!(
+            "uploaded {} as track {track_id}\n  cid {cid}\n  replicas {replicas:?}\n  ledger entry {}\n",
+            file.display(),
+            seq.unwrap_or_default()
+        ),
+        json!({ "track_id": track_id, "cid": cid, "size": size, "content_type": receipt.content_type,
+                "replicas": replicas, "transaction": signature.to_string(), "ledger_seq": seq }),
+    ))
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// A nonce nobody else picks: the clock's nanoseconds mixed with the process id (the node refuses a repeat).
+fn rand_nonce() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ (u64::from(std::process::id()) << 48)
+}

@@ -1,0 +1,338 @@
+//! The signed messages of the upload path, defined once for the clients that sign them and the content nodes that
+//! check them.
+//!
+//! - [`UploadGrant`]: an artist's Ethereum key allows one upload of one file (by CID and size) to one content node
+//!   of one network, once (nonce) and until a deadline.
+//! - [`ReplicaTransfer`]: a content node's delegate key vouches for a blob it pushes to another node.
+//!
+//! Both are EIP-191 `personal_sign` messages over a domain tag and every field, so a signature for one node, chain,
+//! file, size or time cannot be replayed for another.
+
+use alloy::{
+    primitives::{eip191_hash_message, keccak256, Address, Signature, B256},
+    signers::{local::PrivateKeySigner, SignerSync},
+};
+
+use crate::cid::ContentId;
+
+/// Domain tag of upload grants.
+pub const UPLOAD_TAG: &[u8] = b"audius:upload:v1";
+/// Domain tag of replica transfers.
+pub const REPLICA_TAG: &[u8] = b"audius:replica:v1";
+
+/// HTTP headers that carry the signed fields (the body is the file).
+pub mod headers {
+    /// The signer's Ethereum address.
+    pub const SIGNER: &str = "x-audius-signer";
+    /// The CID the body must hash to.
+    pub const CID: &str = "x-audius-cid";
+    /// Replay protection.
+    pub const NONCE: &str = "x-audius-nonce";
+    /// Unix seconds after which the signature is void.
+    pub const EXPIRES: &str = "x-audius-expires";
+    /// Service id of the node the request is for.
+    pub const NODE: &str = "x-audius-node";
+    /// Service id of the node sending a replica.
+    pub const FROM_NODE: &str = "x-audius-from-node";
+    /// The 65-byte signature, hex.
+    pub const SIGNATURE: &str = "x-audius-signature";
+}
+
+/// Why a signed message was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// The signature is not 65 well-formed bytes.
+    #[error("the signature is malformed")]
+    Malformed,
+    /// It was made by another key than the one the message names.
+    #[error("the signature is by {recovered}, not {expected}")]
+    WrongSigner {
+        /// The key named.
+        expected: Address,
+        /// The key that signed.
+        recovered: Address,
+    },
+    /// Its deadline has passed.
+    #[error("the signature expired at {expires_at} (now {now})")]
+    Expired {
+        /// The deadline.
+        expires_at: u64,
+        /// The checker's clock.
+        now: u64,
+    },
+    /// Its deadline is further away than the checker allows.
+    #[error("the signature is valid until {expires_at}, more than {max_seconds} s ahead; sign a shorter one")]
+    TooLong {
+        /// The deadline.
+        expires_at: u64,
+        /// The most the checker accepts.
+        max_seconds: u64,
+    },
+}
+
+fn sign(key: &PrivateKeySigner, digest: B256) -> Signature {
+    key.sign_hash_sync(&eip191_hash_message(digest)).expect("secp256k1 signing")
+}
+
+fn check(digest: B256, signature: &[u8], expected: Address) -> Result<(), SignatureError> {
+    let signature = Signature::try_from(signature).map_err(|_| SignatureError::Malformed)?;
+    let recovered =
+        signature.recover_address_from_prehash(&eip191_hash_message(digest)).map_err(|_| SignatureError::Malformed)?;
+    if recovered != expected {
+        return Err(SignatureError::WrongSigner { expected, recovered });
+    }
+    Ok(())
+}
+
+/// Check a deadline against `now`, allowing at most `max_seconds` ahead.
+pub fn check_deadline(expires_at: u64, now: u64, max_seconds: u64) -> Result<(), SignatureError> {
+    if expires_at < now {
+        return Err(SignatureError::Expired { expires_at, now });
+    }
+    if expires_at - now > max_seconds {
+        return Err(SignatureError::TooLong { expires_at, max_seconds });
+    }
+    Ok(())
+}
+
+/// An artist's permission for one upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadGrant {
+    /// Chain id of the Ethereum network whose registry the node is in.
+    pub chain_id: u64,
+    /// Service id of the content node that receives the upload.
+    pub node: u64,
+    /// The artist's Ethereum address (its profile's key).
+    pub artist: Address,
+    /// The file's CID.
+    pub cid: ContentId,
+    /// The file's size in bytes.
+    pub size: u64,
+    /// Any number the artist has not used with this node before.
+    pub nonce: u64,
+    /// Unix seconds after which the grant is void.
+    pub expires_at: u64,
+}
+
+impl UploadGrant {
+    /// The 32 bytes the artist signs (before the EIP-191 prefix).
+    pub fn digest(&self) -> B256 {
+        keccak256(
+            [
+                UPLOAD_TAG,
+                &self.chain_id.to_be_bytes(),
+                &self.node.to_be_bytes(),
+                self.artist.as_slice(),
+                &self.cid.to_bytes(),
+                &self.size.to_be_bytes(),
+                &self.nonce.to_be_bytes(),
+                &self.expires_at.to_be_bytes(),
+            ]
+            .concat(),
+        )
+    }
+
+    /// Sign with the artist's key.
+    pub fn sign(&self, key: &PrivateKeySigner) -> Signature {
+        sign(key, self.digest())
+    }
+
+    /// Check that `signature` is the artist's over exactly this grant.
+    pub fn verify(&self, signature: &[u8]) -> Result<(), SignatureError> {
+        check(self.digest(), signature, self.artist)
+    }
+}
+
+/// A node's statement that it pushes a blob to another node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaTransfer {
+    /// Chain id of the Ethereum network whose registry both nodes are in.
+    pub chain_id: u64,
+    /// Service id of the sender.
+    pub from: u64,
+    /// Service id of the receiver.
+    pub to: u64,
+    /// The blob's CID.
+    pub cid: ContentId,
+    /// The blob's size in bytes.
+    pub size: u64,
+    /// Unix seconds after which the transfer is void.
+    pub expires_at: u64,
+}
+
+impl ReplicaTransfer {
+    /// The 32 bytes the sender's delegate key signs (before the EIP-191 prefix).
+    pub fn digest(&self) -> B256 {
+        keccak256(
+            [
+                REPLICA_TAG,
+                &self.chain_id.to_be_bytes(),
+                &self.from.to_be_bytes(),
+                &self.to.to_be_bytes(),
+                &self.cid.to_bytes(),
+                &self.size.to_be_bytes(),
+                &self.expires_at.to_be_bytes(),
+            ]
+            .concat(),
+        )
+    }
+
+    /// Sign with the sender's delegate key.
+    pub fn sign(&self, key: &PrivateKeySigner) -> Signature {
+        sign(key, self.digest())
+    }
+
+    /// Check that `signature` is by `sender_wallet` over exactly this transfer.
+    pub fn verify(&self, signature: &[u8], sender_wallet: Address) -> Result<(), SignatureError> {
+        check(self.digest(), signature, sender_wallet)
+    }
+}
+
+/// What a content node answers to an accepted upload.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct UploadReceipt {
+    /// The CID the node computed (equal to the signed one).
+    pub cid: ContentId,
+    /// Bytes stored.
+    pub size: u64,
+    /// MIME type it will be served with.
+    pub content_type: String,
+    /// Service ids of the nodes holding it: the receiving node first.
+    pub replicas: Vec<u64>,
+}
+
+/// Why an upload did not go through.
+#[cfg(feature = "upload-client")]
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// The node refused the upload (4xx); another node would refuse it too.
+    #[error("the content node refused the upload ({status}): {message}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The node's explanation.
+        message: String,
+    },
+    /// The node could not complete it (5xx) or could not be reached; another node may.
+    #[error("the content node failed: {0}")]
+    Unavailable(String),
+    /// The file could not be read.
+    #[error("reading the file: {0}")]
+    File(#[from] std::io::Error),
+}
+
+/// Upload `path` to the node at `endpoint` under a signed grant; `progress` is called with the bytes sent so far.
+#[cfg(feature = "upload-client")]
+pub async fn upload_file(
+    http: &reqwest::Client,
+    endpoint: &str,
+    grant: &UploadGrant,
+    signature: &Signature,
+    path: &std::path::Path,
+    content_type: &str,
+    progress: impl Fn(u64) + Send + Sync + 'static,
+) -> Result<UploadReceipt, UploadError> {
+    use futures_util::StreamExt;
+
+    let file = tokio::fs::File::open(path).await?;
+    let mut sent = 0u64;
+    let body = tokio_util::io::ReaderStream::with_capacity(file, 1 << 16).map(move |piece| {
+        if let Ok(bytes) = &piece {
+            sent += bytes.len() as u64;
+            progress(sent);
+        }
+        piece
+    });
+    let response = http
+        .post(format!("{}/v1/uploads", endpoint.trim_end_matches('/')))
+        .header(headers::SIGNER, grant.artist.to_string())
+        .header(headers::CID, grant.cid.to_string())
+        .header(headers::NONCE, grant.nonce)
+        .header(headers::EXPIRES, grant.expires_at)
+        .header(headers::NODE, grant.node)
+        .header(headers::SIGNATURE, alloy::hex::encode(signature.as_bytes()))
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .header(reqwest::header::CONTENT_LENGTH, grant.size)
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .map_err(|error| UploadError::Unavailable(error.to_string()))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|error| UploadError::Unavailable(error.to_string()))?;
+    if status.is_success() {
+        return serde_json::from_str(&text)
+            .map_err(|error| UploadError::Unavailable(format!("unreadable answer {text:?}: {error}")));
+    }
+    let message = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["error"].as_str().map(str::to_owned))
+        .unwrap_or(text);
+    if status.is_client_error() {
+        Err(UploadError::Refused { status: status.as_u16(), message })
+    } else {
+        Err(UploadError::Unavailable(format!("{status}: {message}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(artist: Address) -> UploadGrant {
+        UploadGrant {
+            chain_id: 31337,
+            node: 2,
+            artist,
+            cid: ContentId::of(b"song"),
+            size: 4,
+            nonce: 7,
+            expires_at: 1_000,
+        }
+    }
+
+    #[test]
+    fn a_grant_verifies_for_its_fields_only() {
+        let key = PrivateKeySigner::random();
+        let grant = grant(key.address());
+        let signature = grant.sign(&key).as_bytes();
+        assert_eq!(grant.verify(&signature), Ok(()));
+        let changed = [
+            UploadGrant { chain_id: 1, ..grant.clone() },
+            UploadGrant { node: 3, ..grant.clone() },
+            UploadGrant { cid: ContentId::of(b"other"), ..grant.clone() },
+            UploadGrant { size: 5, ..grant.clone() },
+            UploadGrant { nonce: 8, ..grant.clone() },
+            UploadGrant { expires_at: 1_001, ..grant.clone() },
+        ];
+        for other in changed {
+            assert!(matches!(other.verify(&signature), Err(SignatureError::WrongSigner { .. })), "{other:?}");
+        }
+        let impostor = PrivateKeySigner::random();
+        assert!(matches!(grant.verify(&grant.sign(&impostor).as_bytes()), Err(SignatureError::WrongSigner { .. })));
+        assert_eq!(grant.verify(&[1, 2, 3]), Err(SignatureError::Malformed));
+    }
+
+    #[test]
+    fn an_upload_grant_is_not_a_replica_transfer() {
+        let key = PrivateKeySigner::random();
+        let transfer = ReplicaTransfer {
+            chain_id: 31337,
+            from: 1,
+            to: 2,
+            cid: ContentId::of(b"song"),
+            size: 4,
+            expires_at: 1_000,
+        };
+        let signature = transfer.sign(&key).as_bytes();
+        assert_eq!(transfer.verify(&signature, key.address()), Ok(()));
+        assert_ne!(transfer.digest(), grant(key.address()).digest());
+        assert!(transfer.verify(&signature, Address::ZERO).is_err());
+    }
+
+    #[test]
+    fn deadlines() {
+        assert_eq!(check_deadline(100, 50, 60), Ok(()));
+        assert_eq!(check_deadline(49, 50, 60), Err(SignatureError::Expired { expires_at: 49, now: 50 }));
+        assert!(matches!(check_deadline(200, 50, 60), Err(SignatureError::TooLong { .. })));
+    }
+}

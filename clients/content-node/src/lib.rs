@@ -1,0 +1,139 @@
+//! The content node: receives uploads (authenticated by the artist's signature, validated as audio, addressed by
+//! CID while streaming), stores them atomically, replicates each to two more registered nodes chosen by
+//! stake-weighted rendezvous, serves them with range requests and verified reads, and repairs what it should
+//! hold from the track records on Solana.
+//!
+//! The node does not write to Solana: the upload answers with the CID and the replica set, and the artist's
+//! client records the track with the artist's own key (`create_track`), so the node never holds artists' keys.
+
+pub mod audio;
+pub mod config;
+pub mod db;
+pub mod peers;
+pub mod repair;
+pub mod replicate;
+pub mod server;
+pub mod store;
+
+use std::{sync::Arc, time::Duration};
+
+use alloy::{
+    providers::{DynProvider, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use anyhow::Context;
+use audius_sdk::{
+    eth::{Deployment, Protocol},
+    solana::rpc::ContentClient,
+};
+use tokio::sync::RwLock;
+
+use crate::{config::NodeConfig, peers::Directory, store::FsStore};
+
+/// Everything a request handler or background job needs.
+pub struct Node {
+    /// Settings.
+    pub config: NodeConfig,
+    /// Blobs.
+    pub store: FsStore,
+    /// The delegate wallet key: signs replica pushes.
+    pub key: PrivateKeySigner,
+    /// The Ethereum registry, as last read.
+    pub directory: RwLock<Directory>,
+    /// Used upload nonces.
+    pub db: sqlx::SqlitePool,
+    /// The content program (profiles, track records).
+    pub solana: ContentClient,
+    /// HTTP to peers.
+    pub http: reqwest::Client,
+    /// The Ethereum chain the registry is on (signed into every message).
+    pub chain_id: u64,
+    protocol: Protocol<DynProvider>,
+}
+
+impl Node {
+    /// Open storage and the database and connect to both chains (the registry is read by [`refresh`](Self::refresh)).
+    pub async fn open(config: NodeConfig) -> anyhow::Result<Arc<Self>> {
+        let key_text = std::env::var(&config.delegate_key_env)
+            .with_context(|| format!("set {} to the node's delegate-wallet private key", config.delegate_key_env))?;
+        let key: PrivateKeySigner = key_text.trim().parse().context("the delegate-wallet key is not a private key")?;
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+        let store = FsStore::open(&config.data_dir).context("opening blob storage")?;
+        let db = db::open(&config.data_dir).await.context("opening the node database")?;
+        let provider =
+            ProviderBuilder::new().connect_http(config.eth_rpc.parse().context("--eth-rpc is not a URL")?).erased();
+        let deployment = Deployment::load(&config.deployment)?;
+        let protocol = Protocol::connect(provider.clone(), deployment).await.context("connecting to Ethereum")?;
+        let chain_id = provider.get_chain_id().await?;
+        Ok(Arc::new(Self {
+            solana: ContentClient::new(config.solana_rpc.clone()),
+            http: reqwest::Client::builder().connect_timeout(Duration::from_secs(3)).build().context("HTTP client")?,
+            directory: RwLock::new(Directory::default()),
+            config,
+            store,
+            key,
+            db,
+            chain_id,
+            protocol,
+        }))
+    }
+
+    /// Read the registry again; log when this node's standing changes.
+    pub async fn refresh(&self) {
+        let result = peers::read_directory(&self.protocol, self.key.address(), &self.config.endpoint).await;
+        let mut directory = self.directory.write().await;
+        match result {
+            Ok(fresh) => {
+                if fresh.me != directory.me {
+                    match &fresh.me {
+                        peers::Registration::Registered { sp_id } => {
+                            tracing::info!(sp_id, peers = fresh.peers.len(), "registered: serving writes")
+                        }
+                        other => tracing::warn!(standing = ?other, "not serving writes until registered"),
+                    }
+                }
+                *directory = fresh;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not read the registry; keeping the last view");
+                if directory.peers.is_empty() {
+                    directory.me = peers::Registration::Unknown { reason: error.to_string() };
+                }
+            }
+        }
+    }
+}
+
+/// Run the node until `shutdown` resolves: serve HTTP, refresh the registry and repair in the background.
+pub async fn run(
+    config: NodeConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let node = Node::open(config).await?;
+    node.refresh().await;
+    let refresher = tokio::spawn({
+        let node = node.clone();
+        async move {
+            let mut every = tokio::time::interval(Duration::from_secs(node.config.refresh_secs.max(1)));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                node.refresh().await;
+                if let Err(error) = db::prune_nonces(&node.db, server::unix_now()).await {
+                    tracing::warn!(%error, "pruning nonces");
+                }
+            }
+        }
+    });
+    let repairer = tokio::spawn(repair::run(node.clone()));
+    tracing::info!(listen = %listener.local_addr()?, endpoint = %node.config.endpoint, "content node up");
+    let result = axum::serve(listener, server::router(node)).with_graceful_shutdown(shutdown).await;
+    refresher.abort();
+    repairer.abort();
+    tracing::info!("content node stopped");
+    Ok(result?)
+}
