@@ -188,6 +188,31 @@ impl LocalChain {
         Ok(())
     }
 
+    /// Register a content node at `endpoint` for operator account `operator` (funded from the treasury), staking
+    /// `stake` whole AUDIO, signing with account `wallet`; returns its service id.
+    pub async fn register_content_node(
+        &self,
+        operator: usize,
+        wallet: usize,
+        endpoint: &str,
+        stake: &str,
+    ) -> Result<u64, EthError> {
+        self.fund(operator, stake).await?;
+        let amount = parse_ether(stake).map_err(|error| EthError::Signing(error.to_string()))?;
+        let id = self
+            .protocol(operator)
+            .await?
+            .register(
+                self.address(operator),
+                crate::eth::ServiceType::ContentNode,
+                endpoint,
+                amount,
+                self.address(wallet),
+            )
+            .await?;
+        Ok(id.to::<u64>())
+    }
+
     /// Transactions account `index` has sent.
     pub async fn nonce(&self, index: usize) -> Result<u64, EthError> {
         Ok(self.admin.token.provider().get_transaction_count(self.address(index)).await?)

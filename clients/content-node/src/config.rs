@@ -26,7 +26,7 @@ pub struct NodeConfig {
     /// Solana JSON-RPC URL.
     #[arg(long, env = "AUDIUS_SOLANA_RPC", default_value = "http://127.0.0.1:8899")]
     pub solana_rpc: String,
-    /// Name of the environment variable holding the node's delegate-wallet private key.
+    /// Name of the environment variable holding the node's delegate-wallet private key (read by the binary).
     #[arg(long, default_value = "AUDIUS_DELEGATE_PRIVATE_KEY")]
     pub delegate_key_env: String,
     /// Largest upload, in bytes.

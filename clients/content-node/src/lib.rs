@@ -52,11 +52,9 @@ pub struct Node {
 }
 
 impl Node {
-    /// Open storage and the database and connect to both chains (the registry is read by [`refresh`](Self::refresh)).
-    pub async fn open(config: NodeConfig) -> anyhow::Result<Arc<Self>> {
-        let key_text = std::env::var(&config.delegate_key_env)
-            .with_context(|| format!("set {} to the node's delegate-wallet private key", config.delegate_key_env))?;
-        let key: PrivateKeySigner = key_text.trim().parse().context("the delegate-wallet key is not a private key")?;
+    /// Open storage and the database and connect to both chains, signing as `key` (the delegate wallet); the
+    /// registry is read by [`refresh`](Self::refresh).
+    pub async fn open(config: NodeConfig, key: PrivateKeySigner) -> anyhow::Result<Arc<Self>> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
         let store = FsStore::open(&config.data_dir).context("opening blob storage")?;
@@ -105,15 +103,17 @@ impl Node {
     }
 }
 
-/// Run the node until `shutdown` resolves: serve HTTP, refresh the registry and repair in the background.
+/// Run the node, signing as `key`, until `shutdown` resolves: serve HTTP, refresh the registry and repair in the
+/// background.
 pub async fn run(
     config: NodeConfig,
+    key: PrivateKeySigner,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
-    let node = Node::open(config).await?;
+    let node = Node::open(config, key).await?;
     node.refresh().await;
     let refresher = tokio::spawn({
         let node = node.clone();

@@ -9,11 +9,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy::{primitives::utils::parse_ether, signers::local::PrivateKeySigner};
+use alloy::signers::local::PrivateKeySigner;
 use audius_content_node::audio::wav_tone;
 use audius_sdk::{
     cid::ContentId,
-    eth::ServiceType,
     local::LocalChain,
     solana::{content, rpc::ContentClient},
     upload::{headers as h, upload_file, UploadGrant, UploadReceipt},
@@ -88,33 +87,15 @@ impl Cluster {
             let (operator, wallet) = (1 + i, 5 + i);
             let port = free_port();
             let endpoint = format!("http://127.0.0.1:{port}");
-            chain.fund(operator, "1000000").await.unwrap();
-            let stake = parse_ether(&format!("{}", 200_000 + 100_000 * i)).unwrap();
-            let sp_id = chain
-                .protocol(operator)
-                .await
-                .unwrap()
-                .register(chain.address(operator), ServiceType::ContentNode, &endpoint, stake, chain.address(wallet))
-                .await
-                .unwrap()
-                .to::<u64>();
+            let stake = format!("{}", 200_000 + 100_000 * i);
+            let sp_id = chain.register_content_node(operator, wallet, &endpoint, &stake).await.unwrap();
             let registration = content::NodeRegistration {
                 sp_id,
                 owner_wallet: chain.address(operator).0 .0,
                 delegate_wallet: chain.address(wallet).0 .0,
-                endpoint: endpoint.clone(),
+                endpoint,
             };
-            let nonce = solana.config().await.unwrap().attestation_nonce;
-            let digest = content::admit_node_digest(&CLUSTER, &registration, nonce, i64::MAX);
-            let signature = content::sign_digest(&attester, &digest);
-            solana
-                .send(
-                    &[content::admit_node(&authority.pubkey(), registration, i64::MAX, vec![signature])],
-                    &authority,
-                    &[],
-                )
-                .await
-                .unwrap();
+            solana.admit_node(&authority, &[&attester], registration, i64::MAX).await.unwrap();
             nodes.push(NodeProcess {
                 sp_id,
                 port,

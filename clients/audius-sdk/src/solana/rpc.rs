@@ -236,6 +236,23 @@ impl ContentClient {
             .collect())
     }
 
+    /// Admit a content node with the signatures of `attesters` (a quorum of the configured ones, in ascending
+    /// address order), valid until `expiry`; `payer` relays.
+    pub async fn admit_node(
+        &self,
+        payer: &Keypair,
+        attesters: &[&PrivateKeySigner],
+        node: content::NodeRegistration,
+        expiry: i64,
+    ) -> Result<Signature, SolanaError> {
+        let config = self.config().await?;
+        let digest = content::admit_node_digest(&config.cluster, &node, config.attestation_nonce, expiry);
+        let mut signers = attesters.to_vec();
+        signers.sort_by_key(|key| key.address());
+        let signatures = signers.iter().map(|key| content::sign_digest(key, &digest)).collect();
+        self.send(&[content::admit_node(&payer.pubkey(), node, expiry, signatures)], payer, &[]).await
+    }
+
     /// Create the profile of `eth_key`'s address, bound to `authority` by a proof signed with the Ethereum key;
     /// `authority` signs and pays. Returns the profile's address and the transaction.
     pub async fn create_profile(
