@@ -1,73 +1,21 @@
 //! `audius artist upload` through the whole flow: a profile on the local Solana node, three content nodes
-//! registered on anvil and running (in this process), the file hashed, uploaded with a progress bar, replicated,
+//! registered on anvil and running (the local network, in this process), the file hashed, uploaded with a progress bar, replicated,
 //! and recorded as a track with its replica set.
 
 mod common;
 
-use std::time::Duration;
-
 use alloy::signers::local::PrivateKeySigner;
-use audius_content_node::{audio::wav_tone, config::NodeConfig};
-use audius_sdk::{
-    cid::ContentId,
-    local::LocalChain,
-    solana::{content, rpc::ContentClient},
-};
-use audius_solana_local::LocalNode;
+use audius_content_node::audio::wav_tone;
+use audius_localnet::{LocalNetwork, Options};
+use audius_sdk::cid::ContentId;
 use common::Audius;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_stores_on_three_nodes_and_records_the_track() {
-    let chain = LocalChain::start(None).await.unwrap();
-    let authority = Keypair::new();
-    let solana_node = LocalNode::start(audius_solana_local::NodeConfig {
-        fund: vec![authority.pubkey()],
-        ..audius_solana_local::NodeConfig::default()
-    })
-    .unwrap();
-    let solana = ContentClient::new(solana_node.rpc_url.clone());
-    let attester = PrivateKeySigner::random();
-    solana
-        .send(&[content::initialize(&authority.pubkey(), [5; 32], vec![attester.address().0 .0], 1)], &authority, &[])
-        .await
-        .unwrap();
-
+    let network = LocalNetwork::start(Options::default()).await.unwrap();
+    let (chain, solana_node, solana) = (&network.chain, &network.solana_node, &network.solana);
+    let authority = network.funded_keypair().await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let mut stops = Vec::new();
-    for i in 0..3 {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let listen = listener.local_addr().unwrap();
-        drop(listener);
-        let endpoint = format!("http://{listen}");
-        let sp_id = chain.register_content_node(1 + i, 5 + i, &endpoint, "300000").await.unwrap();
-        let registration = content::NodeRegistration {
-            sp_id,
-            owner_wallet: chain.address(1 + i).0 .0,
-            delegate_wallet: chain.address(5 + i).0 .0,
-            endpoint: endpoint.clone(),
-        };
-        solana.admit_node(&authority, &[&attester], registration, i64::MAX).await.unwrap();
-        let config = NodeConfig {
-            listen,
-            endpoint,
-            data_dir: home.path().join(format!("node{sp_id}")),
-            eth_rpc: chain.anvil.endpoint(),
-            deployment: chain.deployment_file.clone(),
-            solana_rpc: solana_node.rpc_url.clone(),
-            delegate_key_env: String::new(),
-            max_upload_bytes: 64 << 20,
-            refresh_secs: 1,
-            repair_secs: 60,
-            max_grant_secs: 3_600,
-        };
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        stops.push(stop);
-        tokio::spawn(audius_content_node::run(config, chain.signer(5 + i), async move {
-            let _ = stopped.await;
-        }));
-    }
 
     let artist_key = PrivateKeySigner::random();
     let keypair_file = home.path().join("artist.json");
@@ -84,17 +32,7 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     let bytes = wav_tone(44_100 * 2, 44_100);
     std::fs::write(&song, &bytes).unwrap();
     let cid = ContentId::of(&bytes);
-    // The nodes read the registry once a second; the first upload may find them still starting.
-    let mut uploaded = None;
-    for _ in 0..50 {
-        let run = artist.run(&["--yes", "--json", "artist", "upload", song.to_str().unwrap()]);
-        if run.code == 0 {
-            uploaded = Some(run.json());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let uploaded = uploaded.expect("the upload went through");
+    let uploaded = artist.ok(&["artist", "upload", song.to_str().unwrap()]);
     assert_eq!(uploaded["cid"], cid.to_string().as_str());
     assert_eq!(uploaded["track_id"], 0);
     let replicas: Vec<u64> = serde_json::from_value(uploaded["replicas"].clone()).unwrap();
@@ -119,5 +57,4 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(refused.stderr.contains("not a recognized audio format"), "{refused:?}");
     assert_eq!(artist.ok(&["artist", "show"])["track_count"], 1, "no track recorded for refused uploads");
-    drop(stops);
 }

@@ -114,6 +114,9 @@ pub fn deploy_protocol(
     Ok(Deployment::load(&contracts.join(file))?)
 }
 
+/// Funded accounts on a [`LocalChain`] (anvil's default of 10 is too few for operators, wallets and users).
+pub const LOCAL_ACCOUNTS: usize = 30;
+
 /// A throw-away Ethereum chain for tests and local networks: the project's anvil with the whole protocol deployed
 /// by the deployment script, and the treasury's handle on it. Dropping it stops anvil and removes its deployment
 /// file.
@@ -133,6 +136,7 @@ impl LocalChain {
     pub async fn start(guardian: Option<usize>) -> Result<Self, LocalError> {
         let anvil = Anvil::new()
             .path(anvil_binary())
+            .args(["--accounts", &LOCAL_ACCOUNTS.to_string()])
             .try_spawn()
             .map_err(|error| LocalError::Deploy(format!("starting anvil: {error}")))?;
         let options = DeployOptions { guardian: guardian.map(|i| anvil.addresses()[i]), ..DeployOptions::default() };

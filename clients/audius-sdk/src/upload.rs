@@ -34,8 +34,12 @@ pub mod headers {
     pub const NODE: &str = "x-audius-node";
     /// Service id of the node sending a replica.
     pub const FROM_NODE: &str = "x-audius-from-node";
-    /// The 65-byte signature, hex.
+    /// The signature, hex: 65 bytes (secp256k1) by the artist's Ethereum key, or 64 bytes (ed25519) by the app
+    /// key in [`APP_KEY`].
     pub const SIGNATURE: &str = "x-audius-signature";
+    /// An app key (base58 Solana address) that signed instead of the artist: the profile's authority or an app it
+    /// granted.
+    pub const APP_KEY: &str = "x-audius-app-key";
 }
 
 /// Why a signed message was not accepted.
@@ -52,6 +56,9 @@ pub enum SignatureError {
         /// The key that signed.
         recovered: Address,
     },
+    /// Not the named app key's signature.
+    #[error("the signature is not by app key {0}")]
+    WrongApp(anchor_lang::prelude::Pubkey),
     /// Its deadline has passed.
     #[error("the signature expired at {expires_at} (now {now})")]
     Expired {
@@ -141,6 +148,40 @@ impl UploadGrant {
     pub fn verify(&self, signature: &[u8]) -> Result<(), SignatureError> {
         check(self.digest(), signature, self.artist)
     }
+
+    /// Sign with a Solana app key instead (the profile's authority, or an app it granted): ed25519 over the same
+    /// digest.
+    #[cfg(feature = "rpc")]
+    pub fn sign_as_app(&self, app: &solana_keypair::Keypair) -> [u8; 64] {
+        use solana_signer::Signer;
+        app.sign_message(self.digest().as_slice()).into()
+    }
+
+    /// Check that `signature` is `app`'s ed25519 signature over exactly this grant (whether `app` may write for the
+    /// profile is the content program's to say).
+    #[cfg(feature = "rpc")]
+    pub fn verify_app(&self, app: &anchor_lang::prelude::Pubkey, signature: &[u8]) -> Result<(), SignatureError> {
+        let signature = solana_signature::Signature::try_from(signature).map_err(|_| SignatureError::Malformed)?;
+        if signature.verify(app.as_ref(), self.digest().as_slice()) {
+            Ok(())
+        } else {
+            Err(SignatureError::WrongApp(*app))
+        }
+    }
+}
+
+/// Who signed an upload grant.
+#[derive(Debug, Clone)]
+pub enum UploadAuth {
+    /// The artist's Ethereum key.
+    Artist(Signature),
+    /// A Solana app key: the profile's authority or an app it granted.
+    App {
+        /// The app's address.
+        key: anchor_lang::prelude::Pubkey,
+        /// Its ed25519 signature.
+        signature: [u8; 64],
+    },
 }
 
 /// A node's statement that it pushes a blob to another node.
@@ -227,7 +268,7 @@ pub async fn upload_file(
     http: &reqwest::Client,
     endpoint: &str,
     grant: &UploadGrant,
-    signature: &Signature,
+    auth: &UploadAuth,
     path: &std::path::Path,
     content_type: &str,
     progress: impl Fn(u64) + Send + Sync + 'static,
@@ -243,14 +284,19 @@ pub async fn upload_file(
         }
         piece
     });
-    let response = http
-        .post(format!("{}/v1/uploads", endpoint.trim_end_matches('/')))
+    let mut request = http.post(format!("{}/v1/uploads", endpoint.trim_end_matches('/')));
+    request = match auth {
+        UploadAuth::Artist(signature) => request.header(headers::SIGNATURE, alloy::hex::encode(signature.as_bytes())),
+        UploadAuth::App { key, signature } => {
+            request.header(headers::APP_KEY, key.to_string()).header(headers::SIGNATURE, alloy::hex::encode(signature))
+        }
+    };
+    let response = request
         .header(headers::SIGNER, grant.artist.to_string())
         .header(headers::CID, grant.cid.to_string())
         .header(headers::NONCE, grant.nonce)
         .header(headers::EXPIRES, grant.expires_at)
         .header(headers::NODE, grant.node)
-        .header(headers::SIGNATURE, alloy::hex::encode(signature.as_bytes()))
         .header(reqwest::header::CONTENT_TYPE, content_type)
         .header(reqwest::header::CONTENT_LENGTH, grant.size)
         .body(reqwest::Body::wrap_stream(body))

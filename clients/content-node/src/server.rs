@@ -11,8 +11,10 @@
 use std::sync::Arc;
 
 use alloy::primitives::Address;
+use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
     cid::ContentId,
+    solana::content,
     upload::{check_deadline, headers as h, ReplicaTransfer, UploadGrant},
 };
 use axum::{
@@ -145,17 +147,39 @@ async fn upload(
     }
     check_deadline(grant.expires_at, unix_now(), node.config.max_grant_secs)
         .map_err(|error| ApiError::new(StatusCode::UNAUTHORIZED, error.to_string()))?;
-    grant.verify(&signature(&headers)?).map_err(|error| ApiError::new(StatusCode::UNAUTHORIZED, error.to_string()))?;
-    let profile = node
-        .solana
-        .profile(&grant.artist.0 .0)
-        .await
-        .map_err(|error| ApiError::new(StatusCode::BAD_GATEWAY, format!("reading profiles on Solana: {error}")))?;
-    if profile.is_none() {
+    let app = match headers.get(h::APP_KEY) {
+        None => None,
+        Some(value) => Some(value.to_str().ok().and_then(|text| text.parse::<Pubkey>().ok()).ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, format!("header {} is not a Solana address", h::APP_KEY))
+        })?),
+    };
+    let signature = signature(&headers)?;
+    match &app {
+        None => grant.verify(&signature),
+        Some(app) => grant.verify_app(app, &signature),
+    }
+    .map_err(|error| ApiError::new(StatusCode::UNAUTHORIZED, error.to_string()))?;
+    let solana_error = |error: audius_sdk::solana::rpc::SolanaError| {
+        ApiError::new(StatusCode::BAD_GATEWAY, format!("reading profiles on Solana: {error}"))
+    };
+    let Some(profile) = node.solana.profile(&grant.artist.0 .0).await.map_err(solana_error)? else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             format!("{} has no profile; create one first (audius artist create-profile)", grant.artist),
         ));
+    };
+    // An app key writes for the profile as the program would let it: the authority itself, or an app it granted
+    // under its current authority epoch.
+    if let Some(app) = app {
+        let profile_address = content::profile_address(&grant.artist.0 .0);
+        let granted = profile.authority == app
+            || node.solana.app_grant(&profile_address, profile.nonce, &app).await.map_err(solana_error)?.is_some();
+        if !granted {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!("app key {app} may not write for {}: the profile has not granted it", grant.artist),
+            ));
+        }
     }
     let fresh = crate::db::use_nonce(&node.db, grant.artist, grant.nonce, grant.expires_at)
         .await

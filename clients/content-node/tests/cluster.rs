@@ -15,7 +15,7 @@ use audius_sdk::{
     cid::ContentId,
     local::LocalChain,
     solana::{content, rpc::ContentClient},
-    upload::{headers as h, upload_file, UploadGrant, UploadReceipt},
+    upload::{headers as h, upload_file, UploadAuth, UploadGrant, UploadReceipt},
 };
 use audius_solana_local::{LocalNode, NodeConfig};
 use reqwest::StatusCode;
@@ -188,8 +188,23 @@ impl Cluster {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), bytes).unwrap();
         let grant = self.grant(i, bytes, nonce);
-        let signature = grant.sign(&self.artist);
+        let signature = UploadAuth::Artist(grant.sign(&self.artist));
         upload_file(&self.http, &self.nodes[i].endpoint(), &grant, &signature, file.path(), "audio/wav", |_| {}).await
+    }
+
+    /// The SDK's upload of `bytes` to node `i`, signed by a Solana app key.
+    async fn upload_as_app(
+        &self,
+        i: usize,
+        bytes: &[u8],
+        nonce: u64,
+        app: &Keypair,
+    ) -> Result<UploadReceipt, audius_sdk::upload::UploadError> {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bytes).unwrap();
+        let grant = self.grant(i, bytes, nonce);
+        let auth = UploadAuth::App { key: app.pubkey(), signature: grant.sign_as_app(app) };
+        upload_file(&self.http, &self.nodes[i].endpoint(), &grant, &auth, file.path(), "audio/wav", |_| {}).await
     }
 
     /// A hand-made upload request, for the refusals.
@@ -341,6 +356,26 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "a grant for another node");
     let after: Vec<u64> = futures_util::future::join_all((0..NODES).map(|i| cluster.blobs(i))).await;
     assert_eq!(before, after, "nothing stored by refused uploads");
+
+    // App keys sign for the profile when the program would let them write: its authority, or an app it granted.
+    let stranger_app = Keypair::new();
+    let refused = cluster.upload_as_app(1, &song(1, 30), 31, &stranger_app).await.unwrap_err();
+    assert!(matches!(refused, audius_sdk::upload::UploadError::Refused { status: 403, .. }), "{refused}");
+    let granted_app = Keypair::new();
+    let profile = content::profile_address(&cluster.artist.address().0 .0);
+    let epoch = cluster.solana.profile(&cluster.artist.address().0 .0).await.unwrap().unwrap().nonce;
+    let grant_app = content::grant_app(&cluster.authority.pubkey(), &profile, epoch, &granted_app.pubkey());
+    cluster.solana.send(&[grant_app], &cluster.authority, &[]).await.unwrap();
+    assert_eq!(cluster.upload_as_app(1, &song(1, 32), 33, &granted_app).await.unwrap().replicas.len(), 3);
+    let authority = Keypair::try_from(cluster.authority.to_bytes().as_slice()).unwrap();
+    assert_eq!(cluster.upload_as_app(2, &song(1, 34), 35, &authority).await.unwrap().replicas.len(), 3);
+
+    // A node registered on Ethereum but not admitted on Solana is no peer: track records could not name it.
+    let unadmitted = format!("http://127.0.0.1:{}", free_port());
+    cluster.chain.register_content_node(20, 21, &unadmitted, "250000").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let peers = cluster.health(0).await.unwrap()["peers"].as_array().unwrap().len();
+    assert_eq!(peers, NODES, "the unadmitted node is not a peer");
 
     // A node that is down is replaced by the next in the ranking.
     cluster.kill(3);

@@ -9,7 +9,7 @@ use audius_sdk::{
     cid::{CidHasher, ContentId, CID_LEN},
     rendezvous::{self, Candidate},
     solana::content,
-    upload::{upload_file, UploadError, UploadGrant},
+    upload::{upload_file, UploadAuth, UploadError, UploadGrant},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -130,7 +130,7 @@ pub async fn run(
             nonce: rand_nonce(),
             expires_at: unix_now() + GRANT_SECONDS,
         };
-        let signature = grant.sign(&eth_key);
+        let signature = UploadAuth::Artist(grant.sign(&eth_key));
         let sending = bar(size, "uploading", json);
         let progress = sending.clone();
         let result = upload_file(&http, &service.endpoint, &grant, &signature, file, &content_type, move |sent| {

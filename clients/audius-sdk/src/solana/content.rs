@@ -13,7 +13,7 @@ use audius_content::{
 
 pub use audius_content::{
     errors::ContentError,
-    state::{Config, ContentNode, EntryKind, Ledger, LedgerEntry, Profile, Track},
+    state::{AppGrant, Config, ContentNode, EntryKind, Ledger, LedgerEntry, Profile, Track},
     ID as PROGRAM_ID,
 };
 
@@ -206,6 +206,100 @@ pub fn create_track(
             program: PROGRAM_ID,
         },
         instruction::CreateTrack { content_cid, metadata_cid },
+    )
+}
+
+/// The configuration changes only the admin may make (`set_writes_enabled`, `set_admin`, `set_attesters`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminChange {
+    /// Pause or resume every write.
+    WritesEnabled(bool),
+    /// Hand the admin role to another key.
+    Admin(Pubkey),
+    /// Replace the attesters and their quorum.
+    Attesters {
+        /// Ethereum addresses of the attesters.
+        attesters: Vec<[u8; 20]>,
+        /// Signatures an attestation needs.
+        quorum: u8,
+    },
+}
+
+/// The admin instruction for `change`; `admin` signs.
+pub fn admin_update(admin: &Pubkey, change: AdminChange) -> Instruction {
+    let accounts = accounts::AdminUpdate {
+        admin: *admin,
+        config: config_address(),
+        ledger: ledger_address(),
+        event_authority: event_authority(),
+        program: PROGRAM_ID,
+    };
+    match change {
+        AdminChange::WritesEnabled(enabled) => ix(accounts, instruction::SetWritesEnabled { enabled }),
+        AdminChange::Admin(new_admin) => ix(accounts, instruction::SetAdmin { new_admin }),
+        AdminChange::Attesters { attesters, quorum } => ix(accounts, instruction::SetAttesters { attesters, quorum }),
+    }
+}
+
+/// `rotate_authority`: bind the profile to `new_authority` with a proof signed by its Ethereum key (see
+/// [`sign_profile_binding`], with the profile's current nonce); anyone may relay and pay. Voids the old authority's
+/// app grants.
+pub fn rotate_authority(
+    relayer: &Pubkey,
+    eth_address: &[u8; 20],
+    new_authority: Pubkey,
+    signature: EthSignature,
+) -> Instruction {
+    ix(
+        accounts::RotateAuthority {
+            relayer: *relayer,
+            content: content_write(),
+            profile: profile_address(eth_address),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::RotateAuthority { new_authority, signature },
+    )
+}
+
+/// `revoke_app`: the profile's `authority` withdraws an app's grant made under authority epoch `epoch` (the rent
+/// returns to it).
+pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey) -> Instruction {
+    ix(
+        accounts::RevokeApp {
+            authority: *authority,
+            content: content_write(),
+            profile: *profile,
+            app_grant: app_grant_address(profile, epoch, app),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::RevokeApp {},
+    )
+}
+
+/// The digest an attester signs to remove content node `sp_id` (the config's current attestation nonce and an
+/// expiry included).
+pub fn remove_node_digest(cluster: &[u8; 32], sp_id: u64, nonce: u64, expiry: i64) -> [u8; 32] {
+    let sp = sp_id.to_le_bytes();
+    let (nonce, expiry) = (nonce.to_le_bytes(), expiry.to_le_bytes());
+    let mut all = audius_content::instructions::remove_node_parts(cluster, &sp).to_vec();
+    all.push(&nonce);
+    all.push(&expiry);
+    audius_content::verify::eth_digest(&all)
+}
+
+/// `remove_node` with attester signatures (in ascending signer order); `payer` relays and receives the rent.
+pub fn remove_node(payer: &Pubkey, sp_id: u64, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+    ix(
+        accounts::RemoveNode {
+            payer: *payer,
+            content: content_write(),
+            node: node_address(sp_id),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::RemoveNode { expiry, signatures },
     )
 }
 

@@ -181,6 +181,36 @@ impl ContentClient {
         self.fetch("profile", &content::profile_address(eth_address)).await
     }
 
+    /// The content nodes admitted under `sp_ids` (`None` where there is none).
+    pub async fn nodes(&self, sp_ids: &[u64]) -> Result<Vec<Option<content::ContentNode>>, SolanaError> {
+        let addresses: Vec<Pubkey> = sp_ids.iter().map(|&id| content::node_address(id)).collect();
+        let mut nodes = Vec::with_capacity(addresses.len());
+        // getMultipleAccounts takes at most 100 addresses.
+        for chunk in addresses.chunks(100) {
+            for (address, account) in chunk.iter().zip(self.rpc.get_multiple_accounts(chunk).await?) {
+                nodes.push(match account {
+                    Some(account) if account.owner == content::PROGRAM_ID => {
+                        Some(content::ContentNode::try_deserialize(&mut account.data.as_slice()).map_err(|error| {
+                            SolanaError::Decode { what: "content node", address: *address, reason: error.to_string() }
+                        })?)
+                    }
+                    _ => None,
+                });
+            }
+        }
+        Ok(nodes)
+    }
+
+    /// An app's grant on a profile under authority epoch `epoch`, if there is one.
+    pub async fn app_grant(
+        &self,
+        profile: &Pubkey,
+        epoch: u64,
+        app: &Pubkey,
+    ) -> Result<Option<content::AppGrant>, SolanaError> {
+        self.fetch("app grant", &content::app_grant_address(profile, epoch, app)).await
+    }
+
     /// One track of a profile.
     pub async fn track(&self, profile: &Pubkey, track_id: u64) -> Result<Track, SolanaError> {
         self.require("track", &content::track_address(profile, track_id)).await
