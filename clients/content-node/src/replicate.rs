@@ -55,20 +55,27 @@ pub fn verified_stream(
 }
 
 /// Place a freshly stored blob on two more nodes: the highest-ranked other nodes by stake-weighted rendezvous,
-/// going down the ranking past any that fail. Returns the replica set (this node first), or an error naming
-/// every failure when fewer than two accept.
+/// pushed to at the same time, going down the ranking past any that fail. Returns the replica set (this node
+/// first), or an error naming every failure when fewer than two accept.
 pub async fn replicate(node: &Arc<Node>, me: u64, cid: ContentId, meta: &BlobMeta) -> Result<Vec<u64>, ApiError> {
     let others: Vec<_> = node.directory.read().await.others().cloned().collect();
     let candidates: Vec<Candidate> =
         others.iter().map(|p| Candidate { sp_id: p.sp_id, stake: p.stake.saturating_to::<u128>() }).collect();
+    let mut ranked = rendezvous::rank(&cid, &candidates).into_iter();
     let mut replicas = vec![me];
     let mut failures = Vec::new();
-    for candidate in rendezvous::rank(&cid, &candidates) {
-        if replicas.len() == REPLICATION_FACTOR {
-            break;
+    let mut pushes = futures_util::stream::FuturesUnordered::new();
+    loop {
+        while replicas.len() + pushes.len() < REPLICATION_FACTOR {
+            let Some(candidate) = ranked.next() else { break };
+            let peer = others.iter().find(|p| p.sp_id == candidate.sp_id).expect("ranked from the peers").clone();
+            pushes.push(async move {
+                let result = push(node, me, &peer, cid, meta).await;
+                (peer, result)
+            });
         }
-        let peer = others.iter().find(|p| p.sp_id == candidate.sp_id).expect("ranked from the peers");
-        match push(node, me, peer, cid, meta).await {
+        let Some((peer, result)) = pushes.next().await else { break };
+        match result {
             Ok(()) => replicas.push(peer.sp_id),
             Err(error) => {
                 tracing::warn!(%cid, peer = peer.sp_id, %error, "replica push failed; trying the next node");

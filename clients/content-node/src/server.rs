@@ -212,14 +212,7 @@ async fn upload(
     let meta = BlobMeta { size, content_type: content_type.unwrap_or_else(|| mime_of(&info.codec).to_owned()) };
     let cid = staged.cid;
     node.store.commit(staged, &meta).await?;
-    tokio::spawn({
-        let node = node.clone();
-        async move {
-            if let Err(error) = node.store.verify(&cid).await {
-                tracing::error!(%cid, %error, "a blob failed verification right after it was stored");
-            }
-        }
-    });
+    spawn_index(&node, cid);
 
     let replicas = crate::replicate::replicate(&node, sp_id, cid, &meta).await?;
     tracing::info!(%cid, size, artist = %grant.artist, ?replicas, "upload stored and replicated");
@@ -233,6 +226,16 @@ async fn upload(
             "replicas": replicas,
         })),
     ))
+}
+
+/// Index a newly stored blob for verified reads, off the request's path.
+fn spawn_index(node: &Arc<Node>, cid: ContentId) {
+    let node = node.clone();
+    tokio::spawn(async move {
+        if let Err(error) = node.store.verify(&cid).await {
+            tracing::error!(%cid, %error, "a blob failed verification right after it was stored");
+        }
+    });
 }
 
 fn mime_of(codec: &str) -> &'static str {
@@ -379,7 +382,7 @@ async fn receive_replica(
         .unwrap_or("application/octet-stream")
         .to_owned();
     node.store.commit(staged, &BlobMeta { size, content_type }).await?;
-    node.store.verify(&cid).await?;
+    spawn_index(&node, cid);
     tracing::info!(%cid, from = transfer.from, "replica stored");
     Ok(StatusCode::CREATED)
 }
