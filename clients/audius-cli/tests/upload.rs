@@ -32,7 +32,11 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     let bytes = wav_tone(44_100 * 2, 44_100);
     std::fs::write(&song, &bytes).unwrap();
     let cid = ContentId::of(&bytes);
-    let uploaded = artist.ok(&["artist", "upload", song.to_str().unwrap()]);
+    let metadata = home.path().join("song.json");
+    std::fs::write(&metadata, r#"{"title": "A4", "artist": "tone"}"#).unwrap();
+    let uploaded = artist.ok(&["artist", "upload", song.to_str().unwrap(), "--metadata", metadata.to_str().unwrap()]);
+    let metadata_cid = ContentId::of(&std::fs::read(&metadata).unwrap());
+    assert_eq!(uploaded["metadata_cid"], metadata_cid.to_string().as_str());
     assert_eq!(uploaded["cid"], cid.to_string().as_str());
     assert_eq!(uploaded["track_id"], 0);
     let replicas: Vec<u64> = serde_json::from_value(uploaded["replicas"].clone()).unwrap();
@@ -41,6 +45,19 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     let track = artist.ok(&["artist", "track", "0"]);
     assert_eq!(track["content_cid"], cid.to_string().as_str());
     assert_eq!(track["replicas"], serde_json::json!(replicas));
+    assert_eq!(track["metadata_cid"], metadata_cid.to_string().as_str());
+    let bad_metadata = home.path().join("bad.json");
+    std::fs::write(&bad_metadata, "[1, 2]").unwrap();
+    let refused = artist.run(&[
+        "--yes",
+        "artist",
+        "upload",
+        song.to_str().unwrap(),
+        "--metadata",
+        bad_metadata.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stderr.contains("is not a JSON object"), "{refused:?}");
     assert_eq!(uploaded["ledger_seq"].as_u64(), Some(solana.ledger().await.unwrap().seq));
 
     // Refused before sending: not audio by name, a missing file. Refused by the node: not audio by content.

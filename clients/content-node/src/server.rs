@@ -125,7 +125,11 @@ async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<serde_json::Value>)> {
-    let size = declared_size(&headers, node.config.max_upload_bytes)?;
+    let limit = match UploadKind::of(&headers)? {
+        UploadKind::Metadata => MAX_METADATA_BYTES.min(node.config.max_upload_bytes),
+        UploadKind::Audio(_) => node.config.max_upload_bytes,
+    };
+    let size = declared_size(&headers, limit)?;
     let me = node.directory.read().await.me.clone();
     let Some(sp_id) = me.writable() else {
         return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("this node does not take writes: {me:?}")));
@@ -198,18 +202,25 @@ async fn upload(
     if staged.cid != grant.cid {
         return Err(StoreError::CidMismatch { expected: grant.cid, actual: staged.cid }.into());
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|t| t.starts_with("audio/"))
-        .map(str::to_owned);
     let path = staged.path().to_owned();
-    let hint = content_type.clone();
-    let info = tokio::task::spawn_blocking(move || audio::validate(&path, hint.as_deref()))
-        .await
-        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?
-        .map_err(|error| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, error.to_string()))?;
-    let meta = BlobMeta { size, content_type: content_type.unwrap_or_else(|| mime_of(&info.codec).to_owned()) };
+    let (meta, kind) = match UploadKind::of(&headers)? {
+        UploadKind::Metadata => {
+            tokio::task::spawn_blocking(move || validate_metadata(&path))
+                .await
+                .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?
+                .map_err(|error| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, error))?;
+            (BlobMeta { size, content_type: METADATA_TYPE.into() }, "metadata".to_owned())
+        }
+        UploadKind::Audio(declared) => {
+            let hint = declared.clone();
+            let info = tokio::task::spawn_blocking(move || audio::validate(&path, hint.as_deref()))
+                .await
+                .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?
+                .map_err(|error| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, error.to_string()))?;
+            let content_type = declared.unwrap_or_else(|| mime_of(&info.codec).to_owned());
+            (BlobMeta { size, content_type }, info.codec)
+        }
+    };
     let cid = staged.cid;
     node.store.commit(staged, &meta).await?;
     spawn_index(&node, cid);
@@ -222,10 +233,45 @@ async fn upload(
             "cid": cid,
             "size": size,
             "content_type": meta.content_type,
-            "codec": info.codec,
+            "codec": kind,
             "replicas": replicas,
         })),
     ))
+}
+
+/// MIME type of track and profile metadata.
+pub const METADATA_TYPE: &str = "application/json";
+/// Largest metadata document.
+pub const MAX_METADATA_BYTES: u64 = 1 << 20;
+
+/// What an upload is, by its Content-Type: audio (any `audio/*`, or none: the probe decides) or metadata.
+enum UploadKind {
+    Audio(Option<String>),
+    Metadata,
+}
+
+impl UploadKind {
+    fn of(headers: &HeaderMap) -> Result<Self> {
+        match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+            None => Ok(UploadKind::Audio(None)),
+            Some(t) if t.starts_with("audio/") => Ok(UploadKind::Audio(Some(t.to_owned()))),
+            Some(t) if t.split(';').next() == Some(METADATA_TYPE) => Ok(UploadKind::Metadata),
+            Some(other) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("{other} uploads are not taken: send audio/* or {METADATA_TYPE} metadata"),
+            )),
+        }
+    }
+}
+
+/// Metadata must be one JSON object.
+fn validate_metadata(path: &std::path::Path) -> std::result::Result<(), String> {
+    let text = std::fs::read(path).map_err(|error| error.to_string())?;
+    match serde_json::from_slice::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
+        Ok(_) => Err("metadata must be a JSON object".into()),
+        Err(error) => Err(format!("metadata is not valid JSON: {error}")),
+    }
 }
 
 /// Index a newly stored blob for verified reads, off the request's path.

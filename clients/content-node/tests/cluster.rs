@@ -185,11 +185,22 @@ impl Cluster {
         bytes: &[u8],
         nonce: u64,
     ) -> Result<UploadReceipt, audius_sdk::upload::UploadError> {
+        self.upload_typed(i, bytes, nonce, "audio/wav").await
+    }
+
+    /// The SDK's upload of `bytes` to node `i` as `content_type`.
+    async fn upload_typed(
+        &self,
+        i: usize,
+        bytes: &[u8],
+        nonce: u64,
+        content_type: &str,
+    ) -> Result<UploadReceipt, audius_sdk::upload::UploadError> {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), bytes).unwrap();
         let grant = self.grant(i, bytes, nonce);
         let signature = UploadAuth::Artist(grant.sign(&self.artist));
-        upload_file(&self.http, &self.nodes[i].endpoint(), &grant, &signature, file.path(), "audio/wav", |_| {}).await
+        upload_file(&self.http, &self.nodes[i].endpoint(), &grant, &signature, file.path(), content_type, |_| {}).await
     }
 
     /// The SDK's upload of `bytes` to node `i`, signed by a Solana app key.
@@ -356,6 +367,19 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "a grant for another node");
     let after: Vec<u64> = futures_util::future::join_all((0..NODES).map(|i| cluster.blobs(i))).await;
     assert_eq!(before, after, "nothing stored by refused uploads");
+
+    // Metadata: one JSON object, served back as JSON; anything else as JSON is refused.
+    let metadata = br#"{"title": "Tone", "genre": "test"}"#.to_vec();
+    let stored = cluster.upload_typed(0, &metadata, 40, "application/json").await.unwrap();
+    let served = cluster.get(stored.replicas[2], &stored.cid, None).await;
+    assert_eq!(served.headers()["content-type"], "application/json");
+    assert_eq!(served.bytes().await.unwrap(), metadata);
+    for (nonce, bad) in [(41, b"[1, 2]".to_vec()), (42, b"{not json".to_vec())] {
+        let refused = cluster.upload_typed(0, &bad, nonce, "application/json").await.unwrap_err();
+        assert!(matches!(refused, audius_sdk::upload::UploadError::Refused { status: 415, .. }), "{refused}");
+    }
+    let text = cluster.upload_typed(0, b"hello", 43, "text/plain").await.unwrap_err();
+    assert!(matches!(text, audius_sdk::upload::UploadError::Refused { status: 415, .. }), "{text}");
 
     // App keys sign for the profile when the program would let them write: its authority, or an app it granted.
     let stranger_app = Keypair::new();

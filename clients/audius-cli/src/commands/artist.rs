@@ -31,9 +31,9 @@ pub enum ArtistCommand {
     Upload {
         /// The audio file.
         file: std::path::PathBuf,
-        /// CID of the track's metadata.
-        #[arg(long)]
-        metadata_cid: Option<ContentId>,
+        /// The track's metadata: a JSON object, stored on the content nodes beside the audio.
+        #[arg(long, value_name = "FILE.json")]
+        metadata: Option<std::path::PathBuf>,
         /// MIME type [default: from the file's extension].
         #[arg(long)]
         content_type: Option<String>,
@@ -103,8 +103,8 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
                         "transaction": signature.to_string() }),
             ))
         }
-        ArtistCommand::Upload { file, metadata_cid, content_type } => {
-            crate::commands::upload::run(context, &file, metadata_cid, content_type).await
+        ArtistCommand::Upload { file, metadata, content_type } => {
+            crate::commands::upload::run(context, &file, metadata.as_deref(), content_type).await
         }
         ArtistCommand::Show { artist } => {
             let eth_address = artist_or_key(context, artist)?;

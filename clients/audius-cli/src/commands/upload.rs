@@ -9,7 +9,7 @@ use audius_sdk::{
     cid::{CidHasher, ContentId, CID_LEN},
     rendezvous::{self, Candidate},
     solana::content,
-    upload::{upload_file, UploadAuth, UploadError, UploadGrant},
+    upload::{upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -50,18 +50,131 @@ fn bar(len: u64, message: &str, json: bool) -> ProgressBar {
     bar
 }
 
+/// The registered content nodes whose operators are within bounds, with the stake behind each.
+struct Nodes {
+    services: Vec<(audius_sdk::eth::Service, u128)>,
+    chain_id: u64,
+}
+
+impl Nodes {
+    async fn read(context: &Context) -> anyhow::Result<Self> {
+        let eth = context.eth_reader().await?;
+        let services: Vec<_> = eth
+            .pools()
+            .await?
+            .into_iter()
+            .filter(|pool| pool.within_bounds)
+            .flat_map(|pool| {
+                let stake = pool.active_stake.saturating_to::<u128>();
+                pool.services.into_iter().filter(|s| s.service_type == "content-node").map(move |s| (s, stake))
+            })
+            .collect();
+        if services.is_empty() {
+            return Err(CliError::config("no content node is registered on this deployment"));
+        }
+        Ok(Self { services, chain_id: eth.deployment.chain_id })
+    }
+}
+
+/// A file to store: its path, size, type and CID (computed as the node will, in one pass).
+struct Blob {
+    path: std::path::PathBuf,
+    size: u64,
+    content_type: String,
+    cid: ContentId,
+}
+
+impl Blob {
+    async fn read(path: &Path, content_type: String, json: bool) -> anyhow::Result<Self> {
+        let size =
+            std::fs::metadata(path).map_err(|error| CliError::input(format!("{}: {error}", path.display())))?.len();
+        if size == 0 {
+            return Err(CliError::input(format!("{} is empty", path.display())));
+        }
+        let hashing = bar(size, "hashing", json);
+        let cid = tokio::task::spawn_blocking({
+            let (path, hashing) = (path.to_owned(), hashing.clone());
+            move || -> std::io::Result<ContentId> {
+                let mut reader = std::fs::File::open(path)?;
+                let mut hasher = CidHasher::new();
+                let mut buffer = vec![0u8; 1 << 20];
+                loop {
+                    let read = reader.read(&mut buffer)?;
+                    if read == 0 {
+                        return Ok(hasher.finish());
+                    }
+                    hasher.update(&buffer[..read]);
+                    hashing.inc(read as u64);
+                }
+            }
+        })
+        .await??;
+        hashing.finish_and_clear();
+        Ok(Self { path: path.to_owned(), size, content_type, cid })
+    }
+}
+
+/// Store `blob` on the network: the content nodes ranked for its CID by stake-weighted rendezvous, the first that
+/// answers receiving it under a grant the artist signs; a node that fails is skipped, one that refuses ends it.
+async fn store(
+    context: &Context,
+    nodes: &Nodes,
+    eth_key: &alloy::signers::local::PrivateKeySigner,
+    blob: &Blob,
+) -> anyhow::Result<UploadReceipt> {
+    let json = context.settings.json;
+    let candidates: Vec<Candidate> =
+        nodes.services.iter().map(|(s, stake)| Candidate { sp_id: s.id, stake: *stake }).collect();
+    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build()?;
+    let mut failures = Vec::new();
+    for candidate in rendezvous::rank(&blob.cid, &candidates) {
+        let (service, _) = nodes.services.iter().find(|(s, _)| s.id == candidate.sp_id).expect("ranked from the nodes");
+        let grant = UploadGrant {
+            chain_id: nodes.chain_id,
+            node: service.id,
+            artist: eth_key.address(),
+            cid: blob.cid,
+            size: blob.size,
+            nonce: rand_nonce(),
+            expires_at: unix_now() + GRANT_SECONDS,
+        };
+        let auth = UploadAuth::Artist(grant.sign(eth_key));
+        let sending = bar(blob.size, "uploading", json);
+        let progress = sending.clone();
+        let result =
+            upload_file(&http, &service.endpoint, &grant, &auth, &blob.path, &blob.content_type, move |sent| {
+                progress.set_position(sent)
+            })
+            .await;
+        sending.finish_and_clear();
+        match result {
+            Ok(receipt) if receipt.cid == blob.cid => return Ok(receipt),
+            Ok(receipt) => anyhow::bail!("the content node stored {} but the file's CID is {}", receipt.cid, blob.cid),
+            // The node judged the file or the grant; another node would too.
+            Err(UploadError::Refused { status, message }) => {
+                return Err(CliError::input(format!(
+                    "content node {} refused {} ({status}): {message}",
+                    service.endpoint,
+                    blob.path.display()
+                )))
+            }
+            Err(error) => {
+                tracing::warn!(node = service.id, %error, "upload failed; trying the next node");
+                failures.push(format!("{}: {error}", service.endpoint));
+            }
+        }
+    }
+    Err(CliError::network(format!("no content node took the upload: {}", failures.join("; "))))
+}
+
 /// Run the upload.
 pub async fn run(
     context: &Context,
     file: &Path,
-    metadata_cid: Option<ContentId>,
+    metadata: Option<&Path>,
     content_type: Option<String>,
 ) -> anyhow::Result<Output> {
     let json = context.settings.json;
-    let size = std::fs::metadata(file).map_err(|error| CliError::input(format!("{}: {error}", file.display())))?.len();
-    if size == 0 {
-        return Err(CliError::input(format!("{} is empty", file.display())));
-    }
     let content_type = match content_type {
         Some(given) if given.starts_with("audio/") => given,
         Some(given) => return Err(CliError::input(format!("--content-type {given:?} is not an audio/* type"))),
@@ -71,96 +184,32 @@ pub async fn run(
             })?
             .to_owned(),
     };
+    if let Some(metadata) = metadata {
+        let text = std::fs::read(metadata)
+            .map_err(|error| CliError::input(format!("metadata {}: {error}", metadata.display())))?;
+        if !matches!(serde_json::from_slice(&text), Ok(serde_json::Value::Object(_))) {
+            return Err(CliError::input(format!("metadata {} is not a JSON object", metadata.display())));
+        }
+    }
     let eth_key = context.eth_signer()?;
     let authority = context.solana_keypair()?;
     let artist = eth_key.address();
     let profile = require_profile(context, artist).await?;
     check_authority(&profile, &authority.pubkey())?;
 
-    // The CID, computed as the node will: one pass over the file.
-    let hashing = bar(size, "hashing", json);
-    let path = file.to_owned();
-    let cid = tokio::task::spawn_blocking({
-        let hashing = hashing.clone();
-        move || -> std::io::Result<ContentId> {
-            let mut reader = std::fs::File::open(path)?;
-            let mut hasher = CidHasher::new();
-            let mut buffer = vec![0u8; 1 << 20];
-            loop {
-                let read = reader.read(&mut buffer)?;
-                if read == 0 {
-                    return Ok(hasher.finish());
-                }
-                hasher.update(&buffer[..read]);
-                hashing.inc(read as u64);
-            }
-        }
-    })
-    .await??;
-    hashing.finish_and_clear();
-
-    let eth = context.eth_reader().await?;
-    let nodes: Vec<_> = eth
-        .pools()
-        .await?
-        .into_iter()
-        .filter(|pool| pool.within_bounds)
-        .flat_map(|pool| {
-            let stake = pool.active_stake.saturating_to::<u128>();
-            pool.services.into_iter().filter(|s| s.service_type == "content-node").map(move |s| (s, stake))
-        })
-        .collect();
-    if nodes.is_empty() {
-        return Err(CliError::config("no content node is registered on this deployment"));
-    }
-    let candidates: Vec<Candidate> = nodes.iter().map(|(s, stake)| Candidate { sp_id: s.id, stake: *stake }).collect();
-    context.confirm(&format!("upload {} ({size} bytes, {cid}) as {artist}", file.display()))?;
-
-    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build()?;
-    let mut failures = Vec::new();
-    let mut receipt = None;
-    for candidate in rendezvous::rank(&cid, &candidates) {
-        let (service, _) = nodes.iter().find(|(s, _)| s.id == candidate.sp_id).expect("ranked from the nodes");
-        let grant = UploadGrant {
-            chain_id: eth.deployment.chain_id,
-            node: service.id,
-            artist,
-            cid,
-            size,
-            nonce: rand_nonce(),
-            expires_at: unix_now() + GRANT_SECONDS,
-        };
-        let signature = UploadAuth::Artist(grant.sign(&eth_key));
-        let sending = bar(size, "uploading", json);
-        let progress = sending.clone();
-        let result = upload_file(&http, &service.endpoint, &grant, &signature, file, &content_type, move |sent| {
-            progress.set_position(sent)
-        })
-        .await;
-        sending.finish_and_clear();
-        match result {
-            Ok(accepted) => {
-                receipt = Some(accepted);
-                break;
-            }
-            // The node judged the file or the grant; another node would too.
-            Err(UploadError::Refused { status, message }) => {
-                return Err(CliError::input(format!(
-                    "content node {} refused the upload ({status}): {message}",
-                    service.endpoint
-                )))
-            }
-            Err(error) => {
-                tracing::warn!(node = service.id, %error, "upload failed; trying the next node");
-                failures.push(format!("{}: {error}", service.endpoint));
-            }
-        }
-    }
-    let receipt = receipt
-        .ok_or_else(|| CliError::network(format!("no content node took the upload: {}", failures.join("; "))))?;
-    if receipt.cid != cid {
-        anyhow::bail!("the content node stored {} but the file's CID is {cid}", receipt.cid);
-    }
+    let audio = Blob::read(file, content_type, json).await?;
+    let metadata = match metadata {
+        Some(path) => Some(Blob::read(path, "application/json".into(), json).await?),
+        None => None,
+    };
+    let nodes = Nodes::read(context).await?;
+    context.confirm(&format!("upload {} ({} bytes, {}) as {artist}", file.display(), audio.size, audio.cid))?;
+    let metadata_cid = match &metadata {
+        Some(metadata) => Some(store(context, &nodes, &eth_key, metadata).await?.cid),
+        None => None,
+    };
+    let receipt = store(context, &nodes, &eth_key, &audio).await?;
+    let cid = receipt.cid;
     let replicas: [u64; 3] = receipt
         .replicas
         .clone()
@@ -184,11 +233,13 @@ pub async fn run(
     let seq = solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
     Ok(Output::new(
         format!(
-            "uploaded {} as track {track_id}\n  cid {cid}\n  replicas {replicas:?}\n  ledger entry {}\n",
+            "uploaded {} as track {track_id}\n  cid {cid}\n  metadata {}\n  replicas {replicas:?}\n  ledger entry {}\n",
             file.display(),
+            metadata_cid.map_or_else(|| "none".to_owned(), |cid| cid.to_string()),
             seq.unwrap_or_default()
         ),
-        json!({ "track_id": track_id, "cid": cid, "size": size, "content_type": receipt.content_type,
+        json!({ "track_id": track_id, "cid": cid, "metadata_cid": metadata_cid, "size": audio.size,
+                "content_type": receipt.content_type,
                 "replicas": replicas, "transaction": signature.to_string(), "ledger_seq": seq }),
     ))
 }
