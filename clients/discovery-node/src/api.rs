@@ -1,0 +1,250 @@
+//! The HTTP/JSON API (documented in docs/discovery-node.md). Lists take `limit` (1–100, default 20) and a cursor
+//! parameter; malformed input gets 400 with `{"error": …}`.
+
+use std::{convert::Infallible, sync::Arc, time::Duration};
+
+use alloy::primitives::Address;
+use anchor_lang::prelude::Pubkey;
+use audius_sdk::{
+    cid::ContentId,
+    rendezvous::{self, Candidate},
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{
+        sse::{Event, KeepAlive, Sse},
+        IntoResponse, Response,
+    },
+    routing::get,
+    Json, Router,
+};
+use futures_util::Stream;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{db, Discovery};
+
+/// A failed request.
+pub struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database error".into())
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn not_found(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, message.into())
+}
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// The routes.
+pub fn router(discovery: Arc<Discovery>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/v1/tracks/latest", get(latest))
+        .route("/v1/tracks/by-cid/{cid}", get(tracks_by_cid))
+        .route("/v1/tracks/{address}", get(track))
+        .route("/v1/search", get(search))
+        .route("/v1/artists/{id}", get(artist))
+        .route("/v1/artists/{id}/tracks", get(artist_tracks))
+        .route("/v1/ledger", get(ledger))
+        .route("/v1/content-nodes", get(content_nodes))
+        .route("/v1/content/{cid}/nodes", get(nodes_for))
+        .route("/v1/uploads/{cid}", get(upload_status))
+        .route("/v1/uploads/{cid}/events", get(upload_events))
+        .with_state(discovery)
+}
+
+/// Paging parameters.
+#[derive(Deserialize)]
+pub struct Page {
+    limit: Option<i64>,
+    after: Option<i64>,
+    before: Option<i64>,
+    since: Option<i64>,
+    q: Option<String>,
+}
+
+impl Page {
+    fn limit(&self) -> Result<i64> {
+        match self.limit {
+            None => Ok(20),
+            Some(limit) if (1..=100).contains(&limit) => Ok(limit),
+            Some(limit) => Err(bad(format!("limit {limit} is not between 1 and 100"))),
+        }
+    }
+}
+
+fn cid(text: &str) -> Result<ContentId> {
+    text.parse().map_err(|error: audius_sdk::cid::CidError| bad(error.to_string()))
+}
+
+async fn health(State(d): State<Arc<Discovery>>) -> Result<Json<serde_json::Value>> {
+    let cursor = db::cursor(&d.pool).await?;
+    let status = d.status.read().await.clone();
+    Ok(Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "indexed": { "seq": cursor.seq, "slot": cursor.slot, "head": cursor.head },
+        "chain": { "seq": status.chain_seq, "slot": status.chain_slot },
+        "lag": { "entries": status.chain_seq.saturating_sub(cursor.seq as u64),
+                 "slots": status.chain_slot.saturating_sub(cursor.slot as u64) },
+        "halted": status.halted,
+        "last_error": status.last_error,
+        "registration": status.registration,
+    })))
+}
+
+async fn track(State(d): State<Arc<Discovery>>, Path(address): Path<String>) -> Result<Json<db::TrackRow>> {
+    address.parse::<Pubkey>().map_err(|_| bad(format!("{address:?} is not a track address")))?;
+    db::track(&d.pool, &address).await?.map(Json).ok_or_else(|| not_found(format!("no track {address}")))
+}
+
+async fn tracks_by_cid(State(d): State<Arc<Discovery>>, Path(text): Path<String>) -> Result<Json<Vec<db::TrackRow>>> {
+    Ok(Json(db::tracks_by_cid(&d.pool, &cid(&text)?.to_string()).await?))
+}
+
+async fn latest(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Result<Json<Vec<db::TrackRow>>> {
+    Ok(Json(db::latest_tracks(&d.pool, page.before.unwrap_or(i64::MAX), page.limit()?).await?))
+}
+
+async fn search(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Result<Json<Vec<db::TrackRow>>> {
+    let q = page.q.as_deref().map(str::trim).unwrap_or_default();
+    if q.is_empty() || q.len() > 100 {
+        return Err(bad("q must be 1 to 100 characters"));
+    }
+    Ok(Json(db::search(&d.pool, q, page.limit()?).await?))
+}
+
+/// An Ethereum address (any case) or a handle, as the profiles table keys it.
+fn artist_key(id: &str) -> Result<String> {
+    if id.starts_with("0x") {
+        let address: Address = id.parse().map_err(|_| bad(format!("{id:?} is not an Ethereum address")))?;
+        return Ok(format!("{address:#x}"));
+    }
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+        return Err(bad(format!("{id:?} is neither an Ethereum address nor a handle")));
+    }
+    Ok(id.to_owned())
+}
+
+async fn artist(State(d): State<Arc<Discovery>>, Path(id): Path<String>) -> Result<Json<db::ProfileRow>> {
+    let key = artist_key(&id)?;
+    db::profile(&d.pool, &key).await?.map(Json).ok_or_else(|| not_found(format!("no artist {id}")))
+}
+
+async fn artist_tracks(
+    State(d): State<Arc<Discovery>>,
+    Path(id): Path<String>,
+    Query(page): Query<Page>,
+) -> Result<Json<Vec<db::TrackRow>>> {
+    let profile = db::profile(&d.pool, &artist_key(&id)?).await?.ok_or_else(|| not_found(format!("no artist {id}")))?;
+    Ok(Json(db::artist_tracks(&d.pool, &profile.eth_address, page.after.unwrap_or(-1), page.limit()?).await?))
+}
+
+async fn ledger(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Result<Json<Vec<db::EntryRow>>> {
+    let since = page.since.unwrap_or(0);
+    if since < 0 {
+        return Err(bad("since must not be negative"));
+    }
+    Ok(Json(db::entries_since(&d.pool, since, page.limit()?).await?))
+}
+
+async fn content_nodes(State(d): State<Arc<Discovery>>) -> Result<Json<Vec<serde_json::Value>>> {
+    let nodes = db::nodes(&d.pool).await?;
+    let stakes = d.stakes().await;
+    let mut out = Vec::new();
+    for node in nodes {
+        let healthy = d.node_healthy(&node.endpoint).await;
+        let stake = stakes.get(&(node.sp_id as u64)).map(ToString::to_string);
+        out.push(json!({ "sp_id": node.sp_id, "endpoint": node.endpoint, "owner_wallet": node.owner_wallet,
+                         "delegate_wallet": node.delegate_wallet, "stake": stake, "healthy": healthy }));
+    }
+    Ok(Json(out))
+}
+
+async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) -> Result<Json<Vec<serde_json::Value>>> {
+    let cid = cid(&text)?;
+    let tracks = db::tracks_by_cid(&d.pool, &cid.to_string()).await?;
+    let holders: Vec<i64> = tracks.iter().flat_map(|t| [t.replica_0, t.replica_1, t.replica_2]).collect();
+    if holders.is_empty() {
+        return Err(not_found(format!("no live track has content {cid}")));
+    }
+    let nodes = db::nodes(&d.pool).await?;
+    let stakes = d.stakes().await;
+    let mut candidates = Vec::new();
+    for node in nodes.iter().filter(|n| holders.contains(&n.sp_id)) {
+        if d.node_healthy(&node.endpoint).await {
+            let stake = stakes.get(&(node.sp_id as u64)).map_or(1, |s| s.saturating_to::<u128>().max(1));
+            candidates.push(Candidate { sp_id: node.sp_id as u64, stake });
+        }
+    }
+    Ok(Json(
+        rendezvous::rank(&cid, &candidates)
+            .into_iter()
+            .filter_map(|c| nodes.iter().find(|n| n.sp_id == c.sp_id as i64))
+            .map(|n| json!({ "sp_id": n.sp_id, "endpoint": n.endpoint, "url": format!("{}/v1/content/{cid}", n.endpoint) }))
+            .collect(),
+    ))
+}
+
+async fn status_of(d: &Discovery, cid: &ContentId) -> Result<serde_json::Value> {
+    let tracks = db::tracks_by_cid(&d.pool, &cid.to_string()).await?;
+    Ok(if tracks.is_empty() {
+        json!({ "cid": cid, "status": "pending" })
+    } else {
+        json!({ "cid": cid, "status": "indexed", "tracks": tracks })
+    })
+}
+
+async fn upload_status(State(d): State<Arc<Discovery>>, Path(text): Path<String>) -> Result<Json<serde_json::Value>> {
+    Ok(Json(status_of(&d, &cid(&text)?).await?))
+}
+
+/// Server-sent events: the status now, then again after every indexed batch, until the track is indexed (or a
+/// minute passes).
+async fn upload_events(
+    State(d): State<Arc<Discovery>>,
+    Path(text): Path<String>,
+) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
+    let cid = cid(&text)?;
+    let mut indexed = d.indexed.subscribe();
+    let stream = async_stream(move |sender| async move {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let Ok(status) = status_of(&d, &cid).await else { return };
+            let done = status["status"] == "indexed";
+            if sender.send(Event::default().event("status").data(status.to_string())).await.is_err() || done {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, indexed.changed()).await.is_err() {
+                return;
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// A stream fed by a task through a channel.
+fn async_stream<F, Fut>(task: F) -> impl Stream<Item = std::result::Result<Event, Infallible>>
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<Event>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel(8);
+    tokio::spawn(task(sender));
+    futures_util::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(receiver), Ok)
+}

@@ -1,0 +1,35 @@
+//! The node's settings: flags, each with an environment variable.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::Parser;
+
+/// Settings of one discovery node.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "audius-discovery-node", version, about = "Audius discovery node: indexes the content ledger")]
+pub struct DiscoveryConfig {
+    /// Address to listen on.
+    #[arg(long, env = "AUDIUS_DN_LISTEN", default_value = "127.0.0.1:5000")]
+    pub listen: SocketAddr,
+    /// SQLite database file (`:memory:` for a throw-away index).
+    #[arg(long, env = "AUDIUS_DN_DATABASE")]
+    pub database: PathBuf,
+    /// Solana JSON-RPC URL.
+    #[arg(long, env = "AUDIUS_SOLANA_RPC", default_value = "http://127.0.0.1:8899")]
+    pub solana_rpc: String,
+    /// Ethereum JSON-RPC URL (stake for node ranking, this node's registration).
+    #[arg(long, env = "AUDIUS_ETH_RPC")]
+    pub eth_rpc: Option<String>,
+    /// Deployment file with the contract addresses (with --eth-rpc).
+    #[arg(long, env = "AUDIUS_DEPLOYMENT")]
+    pub deployment: Option<PathBuf>,
+    /// The endpoint this node is registered under as a discovery node.
+    #[arg(long, env = "AUDIUS_DN_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Milliseconds between polls of the ledger.
+    #[arg(long, env = "AUDIUS_DN_POLL_MS", default_value_t = 400)]
+    pub poll_ms: u64,
+    /// Ledger entries per database transaction.
+    #[arg(long, env = "AUDIUS_DN_BATCH", default_value_t = 1_000)]
+    pub batch: usize,
+}

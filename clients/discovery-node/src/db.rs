@@ -1,0 +1,386 @@
+//! The index: SQLite through sqlx, schema in `migrations/`. The indexer writes a batch of ledger entries, the
+//! records they touched and the cursor in one transaction; the API reads.
+
+use std::{path::Path, str::FromStr};
+
+use serde::Serialize;
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    FromRow, Sqlite, SqlitePool, Transaction,
+};
+
+/// Open (creating and migrating) the database at `path`, or in memory for `:memory:`.
+pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
+    let options = if path.as_os_str() == ":memory:" {
+        SqliteConnectOptions::from_str("sqlite::memory:")?
+    } else {
+        SqliteConnectOptions::new().filename(path).create_if_missing(true)
+    }
+    .journal_mode(SqliteJournalMode::Wal)
+    // WAL with NORMAL sync: a commit survives a process crash; a power cut may lose the last commits, which the
+    // indexer re-reads from the chain (the cursor moves with the data, never ahead of it).
+    .synchronous(SqliteSynchronous::Normal);
+    let max = if path.as_os_str() == ":memory:" { 1 } else { 8 };
+    let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Where the indexer stands.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct Cursor {
+    /// Sequence number of the last entry written (0: none).
+    pub seq: i64,
+    /// Chain head after it (hex).
+    pub head: String,
+    /// Slot of the last transaction read.
+    pub slot: i64,
+    /// The last transaction read (base58), where the next read starts.
+    pub signature: Option<String>,
+}
+
+/// The cursor.
+pub async fn cursor(pool: &SqlitePool) -> Result<Cursor, sqlx::Error> {
+    sqlx::query_as("SELECT seq, head, slot, signature FROM cursor WHERE id = 0").fetch_one(pool).await
+}
+
+/// Move the cursor (inside the batch's transaction).
+pub async fn set_cursor(tx: &mut Transaction<'_, Sqlite>, cursor: &Cursor) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE cursor SET seq = $1, head = $2, slot = $3, signature = $4 WHERE id = 0")
+        .bind(cursor.seq)
+        .bind(&cursor.head)
+        .bind(cursor.slot)
+        .bind(&cursor.signature)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A ledger entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct EntryRow {
+    /// Sequence number.
+    pub seq: i64,
+    /// What it records.
+    pub kind: String,
+    /// The account it is about.
+    pub subject: String,
+    /// Who signed.
+    pub actor: String,
+    /// sha256 of the record after the write (hex).
+    pub data_hash: String,
+    /// Slot.
+    pub slot: i64,
+    /// Unix time.
+    pub timestamp: i64,
+    /// Chain head after it (hex).
+    pub head: String,
+    /// The transaction.
+    pub signature: String,
+}
+
+/// Store one entry.
+pub async fn insert_entry(tx: &mut Transaction<'_, Sqlite>, entry: &EntryRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(entry.seq)
+    .bind(&entry.kind)
+    .bind(&entry.subject)
+    .bind(&entry.actor)
+    .bind(&entry.data_hash)
+    .bind(entry.slot)
+    .bind(entry.timestamp)
+    .bind(&entry.head)
+    .bind(&entry.signature)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A profile as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct ProfileRow {
+    /// Its account.
+    pub address: String,
+    /// The Ethereum address it belongs to (lowercase hex).
+    pub eth_address: String,
+    /// Its Solana authority.
+    pub authority: String,
+    /// Its metadata's CID.
+    pub metadata_cid: Option<String>,
+    /// Tracks created.
+    pub track_count: i64,
+    /// Unix time.
+    pub created_at: i64,
+    /// Unix time.
+    pub updated_at: i64,
+    /// Name, from the metadata.
+    pub name: Option<String>,
+    /// Handle, from the metadata.
+    pub handle: Option<String>,
+}
+
+/// Insert or update a profile (metadata fields are refreshed when its metadata CID changes).
+pub async fn upsert_profile(tx: &mut Transaction<'_, Sqlite>, p: &ProfileRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (address) DO UPDATE SET
+            authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
+            metadata_state = CASE WHEN profiles.metadata_cid IS excluded.metadata_cid
+                                  THEN profiles.metadata_state ELSE 'pending' END,
+            metadata_cid = excluded.metadata_cid",
+    )
+    .bind(&p.address)
+    .bind(&p.eth_address)
+    .bind(&p.authority)
+    .bind(&p.metadata_cid)
+    .bind(p.track_count)
+    .bind(p.created_at)
+    .bind(p.updated_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A track as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct TrackRow {
+    /// Its account.
+    pub address: String,
+    /// Its profile's account.
+    pub profile: String,
+    /// The artist's Ethereum address.
+    pub eth_address: String,
+    /// Its id within the profile.
+    pub track_id: i64,
+    /// The audio's CID.
+    pub content_cid: String,
+    /// The metadata's CID.
+    pub metadata_cid: Option<String>,
+    /// Replica node ids.
+    pub replica_0: i64,
+    /// Replica node ids.
+    pub replica_1: i64,
+    /// Replica node ids.
+    pub replica_2: i64,
+    /// Marked deleted.
+    pub deleted: bool,
+    /// Unix time.
+    pub created_at: i64,
+    /// Unix time.
+    pub updated_at: i64,
+    /// The ledger entry that last wrote it.
+    pub indexed_seq: i64,
+    /// Title, from the metadata.
+    pub title: Option<String>,
+    /// Genre, from the metadata.
+    pub genre: Option<String>,
+}
+
+/// Insert or update a track.
+pub async fn upsert_track(tx: &mut Transaction<'_, Sqlite>, t: &TrackRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO tracks (address, profile, eth_address, track_id, content_cid, metadata_cid,
+                             replica_0, replica_1, replica_2, deleted, created_at, updated_at, indexed_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (address) DO UPDATE SET
+            deleted = excluded.deleted, updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
+            metadata_state = CASE WHEN tracks.metadata_cid IS excluded.metadata_cid
+                                  THEN tracks.metadata_state ELSE 'pending' END,
+            metadata_cid = excluded.metadata_cid",
+    )
+    .bind(&t.address)
+    .bind(&t.profile)
+    .bind(&t.eth_address)
+    .bind(t.track_id)
+    .bind(&t.content_cid)
+    .bind(&t.metadata_cid)
+    .bind(t.replica_0)
+    .bind(t.replica_1)
+    .bind(t.replica_2)
+    .bind(t.deleted)
+    .bind(t.created_at)
+    .bind(t.updated_at)
+    .bind(t.indexed_seq)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A content node as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct NodeRow {
+    /// Service id.
+    pub sp_id: i64,
+    /// Its account.
+    pub address: String,
+    /// Where it answers.
+    pub endpoint: String,
+    /// Operator (hex).
+    pub owner_wallet: String,
+    /// Signing key (hex).
+    pub delegate_wallet: String,
+    /// Unix time.
+    pub admitted_at: i64,
+}
+
+/// Insert or update a content node.
+pub async fn upsert_node(tx: &mut Transaction<'_, Sqlite>, n: &NodeRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO content_nodes (sp_id, address, endpoint, owner_wallet, delegate_wallet, admitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (sp_id) DO UPDATE SET address = excluded.address, endpoint = excluded.endpoint,
+            owner_wallet = excluded.owner_wallet, delegate_wallet = excluded.delegate_wallet,
+            admitted_at = excluded.admitted_at",
+    )
+    .bind(n.sp_id)
+    .bind(&n.address)
+    .bind(&n.endpoint)
+    .bind(&n.owner_wallet)
+    .bind(&n.delegate_wallet)
+    .bind(n.admitted_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Forget a removed content node.
+pub async fn delete_node(tx: &mut Transaction<'_, Sqlite>, address: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM content_nodes WHERE address = $1").bind(address).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The Ethereum address of a profile account, as indexed.
+pub async fn profile_eth(tx: &mut Transaction<'_, Sqlite>, profile: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT eth_address FROM profiles WHERE address = $1")
+        .bind(profile)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+const TRACK_COLUMNS: &str = "address, profile, eth_address, track_id, content_cid, metadata_cid, replica_0, replica_1,
+    replica_2, deleted, created_at, updated_at, indexed_seq, title, genre";
+const PROFILE_COLUMNS: &str =
+    "address, eth_address, authority, metadata_cid, track_count, created_at, updated_at, name, handle";
+
+/// A track by its account address.
+pub async fn track(pool: &SqlitePool, address: &str) -> Result<Option<TrackRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {TRACK_COLUMNS} FROM tracks WHERE address = $1"))
+        .bind(address)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Live tracks with this audio CID, oldest first.
+pub async fn tracks_by_cid(pool: &SqlitePool, cid: &str) -> Result<Vec<TrackRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE content_cid = $1 AND NOT deleted ORDER BY indexed_seq"
+    ))
+    .bind(cid)
+    .fetch_all(pool)
+    .await
+}
+
+/// An artist's live tracks with ids above `after`, in id order.
+pub async fn artist_tracks(pool: &SqlitePool, eth: &str, after: i64, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE eth_address = $1 AND track_id > $2 AND NOT deleted
+         ORDER BY track_id LIMIT $3"
+    ))
+    .bind(eth)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// The newest live tracks written before ledger entry `before`.
+pub async fn latest_tracks(pool: &SqlitePool, before: i64, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE indexed_seq < $1 AND NOT deleted ORDER BY indexed_seq DESC LIMIT $2"
+    ))
+    .bind(before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Live tracks whose title starts with `prefix` (any case), and those of artists whose name or handle does.
+pub async fn search(pool: &SqlitePool, prefix: &str, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
+    let pattern = format!("{}%", prefix.replace(['%', '_', '\\'], ""));
+    sqlx::query_as(&format!(
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE NOT deleted AND (title LIKE $1 OR eth_address IN
+            (SELECT eth_address FROM profiles WHERE name LIKE $1 OR handle LIKE $1))
+         ORDER BY indexed_seq DESC LIMIT $2"
+    ))
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// A profile by Ethereum address (lowercase hex) or handle.
+pub async fn profile(pool: &SqlitePool, eth_or_handle: &str) -> Result<Option<ProfileRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {PROFILE_COLUMNS} FROM profiles WHERE eth_address = $1 OR handle = $1"))
+        .bind(eth_or_handle)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Ledger entries after `since`, in order.
+pub async fn entries_since(pool: &SqlitePool, since: i64, limit: i64) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT seq, kind, subject, actor, data_hash, slot, timestamp, head, signature FROM ledger_entries
+         WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(since)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Every admitted content node.
+pub async fn nodes(pool: &SqlitePool) -> Result<Vec<NodeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT sp_id, address, endpoint, owner_wallet, delegate_wallet, admitted_at FROM content_nodes ORDER BY sp_id",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Tracks and profiles whose metadata has not been read yet: `(table, address, metadata CID, replicas)`.
+pub async fn pending_metadata(
+    pool: &SqlitePool,
+    limit: i64,
+) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT 'tracks', address, metadata_cid, replica_0 || ',' || replica_1 || ',' || replica_2 FROM tracks
+            WHERE metadata_state = 'pending' AND metadata_cid IS NOT NULL
+         UNION ALL
+         SELECT 'profiles', address, metadata_cid, '' FROM profiles
+            WHERE metadata_state = 'pending' AND metadata_cid IS NOT NULL
+         LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Record what a metadata document said (or that it could not be used: `state` 'invalid').
+pub async fn set_metadata(
+    pool: &SqlitePool,
+    table: &str,
+    address: &str,
+    fields: (Option<String>, Option<String>),
+    state: &str,
+) -> Result<(), sqlx::Error> {
+    let query = match table {
+        "tracks" => "UPDATE tracks SET title = $1, genre = $2, metadata_state = $3 WHERE address = $4",
+        _ => "UPDATE profiles SET name = $1, handle = $2, metadata_state = $3 WHERE address = $4",
+    };
+    sqlx::query(query).bind(fields.0).bind(fields.1).bind(state).bind(address).execute(pool).await?;
+    Ok(())
+}

@@ -1,0 +1,344 @@
+//! The indexer: follows the content program's transactions over JSON-RPC, reads the ledger entries from their
+//! `emit_cpi!` inner instructions, checks them against the hash chain, and writes them with the records they
+//! touched in one database transaction per batch, cursor included.
+//!
+//! Resuming: a poll reads every transaction since the cursor's signature, orders their entries by sequence number
+//! and drops those already written, so a crash anywhere (mid-batch: the transaction rolls back; between batches:
+//! the cursor's signature has not moved) re-reads and writes each entry exactly once.
+
+use std::collections::HashMap;
+
+use anchor_lang::{prelude::Pubkey, AccountDeserialize};
+use audius_content::events::LedgerAppended;
+use audius_sdk::{
+    cid::ContentId,
+    solana::{
+        content::{self, ContentNode, EntryKind, Profile, Track},
+        rpc::{verify_chain, ChainError, ContentClient, SolanaError},
+    },
+};
+use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
+use solana_transaction::Signature;
+use sqlx::SqlitePool;
+
+use crate::db::{self, Cursor, EntryRow, NodeRow, ProfileRow, TrackRow};
+
+/// Why indexing stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The entries read do not follow the chain: a gap (re-read next poll) or a forgery (indexing halts).
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// The chain head written differs from the ledger account's at the same sequence number.
+    #[error("ledger head mismatch at entry {seq}: indexed {indexed}, on chain {on_chain}")]
+    HeadMismatch {
+        /// The sequence number.
+        seq: u64,
+        /// Ours (hex).
+        indexed: String,
+        /// The ledger account's (hex).
+        on_chain: String,
+    },
+    /// Solana could not be read.
+    #[error(transparent)]
+    Solana(#[from] SolanaError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl IndexError {
+    /// Whether indexing must stop for an operator to look (forged data), rather than retry.
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, IndexError::Chain(ChainError::Forged { .. }) | IndexError::HeadMismatch { .. })
+    }
+}
+
+/// An entry with the transaction that carried it.
+pub struct Located {
+    /// The entry and the head after it.
+    pub event: LedgerAppended,
+    /// The transaction.
+    pub signature: Signature,
+    /// Its slot.
+    pub slot: u64,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn head_bytes(text: &str) -> [u8; 32] {
+    let mut head = [0u8; 32];
+    for (i, byte) in head.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    }
+    head
+}
+
+fn kind_name(kind: EntryKind) -> String {
+    format!("{kind:?}")
+}
+
+fn cid_text(bytes: &[u8; audius_sdk::cid::CID_LEN]) -> Option<String> {
+    if bytes.iter().all(|&b| b == 0) {
+        return None;
+    }
+    ContentId::from_bytes(*bytes).ok().map(|cid| cid.to_string())
+}
+
+/// The indexer over one RPC endpoint and one database.
+pub struct Indexer {
+    solana: ContentClient,
+    pool: SqlitePool,
+    /// Entries per database transaction.
+    pub batch: usize,
+}
+
+impl Indexer {
+    /// An indexer writing to `pool` from the RPC node behind `solana`.
+    pub fn new(solana: ContentClient, pool: SqlitePool) -> Self {
+        Self { solana, pool, batch: 1_000 }
+    }
+
+    /// Read and write everything new; returns the cursor after it.
+    pub async fn poll(&self) -> Result<Cursor, IndexError> {
+        let mut cursor = db::cursor(&self.pool).await?;
+        let (located, newest) = self.read_since(&cursor).await?;
+        let mut pending: Vec<Located> = located.into_iter().filter(|l| l.event.entry.seq > cursor.seq as u64).collect();
+        pending.sort_by_key(|l| l.event.entry.seq);
+        let events: Vec<LedgerAppended> = pending.iter().map(|l| clone_event(&l.event)).collect();
+        verify_chain(cursor.seq as u64, head_bytes(&cursor.head), &events)?;
+        let chunks: Vec<&[Located]> = pending.chunks(self.batch.max(1)).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            // Only the last batch moves the signature: a crash before it re-reads the same transactions.
+            let signature = if i + 1 == chunks.len() { newest.clone() } else { cursor.signature.clone() };
+            cursor = self.write(chunk, signature).await?;
+        }
+        if pending.is_empty() && newest.is_some() && newest != cursor.signature {
+            // Transactions without entries (refused or read-only): remember them so they are not re-read.
+            let mut tx = self.pool.begin().await?;
+            cursor.signature = newest;
+            db::set_cursor(&mut tx, &cursor).await?;
+            tx.commit().await?;
+        }
+        self.check_head(&cursor).await?;
+        Ok(cursor)
+    }
+
+    /// Every successful program transaction after the cursor's, with its entries, and the newest signature.
+    async fn read_since(&self, cursor: &Cursor) -> Result<(Vec<Located>, Option<String>), IndexError> {
+        let until = cursor.signature.as_deref().and_then(|s| s.parse::<Signature>().ok());
+        let mut statuses = Vec::new();
+        let mut before = None;
+        loop {
+            let config = GetConfirmedSignaturesForAddress2Config {
+                before,
+                until,
+                limit: Some(1_000),
+                commitment: Some(solana_commitment_config::CommitmentConfig::confirmed()),
+            };
+            let page = self
+                .solana
+                .rpc()
+                .get_signatures_for_address_with_config(&content::PROGRAM_ID, config)
+                .await
+                .map_err(SolanaError::from)?;
+            let done = page.len() < 1_000;
+            before = page.last().and_then(|s| s.signature.parse().ok());
+            statuses.extend(page);
+            if done {
+                break;
+            }
+        }
+        let newest = statuses.first().map(|s| s.signature.clone());
+        let mut located = Vec::new();
+        for status in statuses.iter().rev().filter(|s| s.err.is_none()) {
+            let Ok(signature) = status.signature.parse::<Signature>() else { continue };
+            for event in self.solana.ledger_events(&signature).await? {
+                located.push(Located { event, signature, slot: status.slot });
+            }
+        }
+        Ok((located, newest))
+    }
+
+    /// Write one batch: entries, the records they touched (as they are now), the cursor.
+    pub async fn write(&self, batch: &[Located], signature: Option<String>) -> Result<Cursor, IndexError> {
+        let records = self.fetch_records(batch).await?;
+        let mut tx = self.pool.begin().await?;
+        for item in batch {
+            let entry = &item.event.entry;
+            db::insert_entry(
+                &mut tx,
+                &EntryRow {
+                    seq: entry.seq as i64,
+                    kind: kind_name(entry.kind),
+                    subject: entry.subject.to_string(),
+                    actor: entry.actor.to_string(),
+                    data_hash: hex(&entry.data_hash),
+                    slot: entry.slot as i64,
+                    timestamp: entry.timestamp,
+                    head: hex(&item.event.head),
+                    signature: item.signature.to_string(),
+                },
+            )
+            .await?;
+            apply(&mut tx, entry.kind, &entry.subject, entry.seq, &records).await?;
+        }
+        let last = batch.last().expect("batches are not empty");
+        let cursor =
+            Cursor { seq: last.event.entry.seq as i64, head: hex(&last.event.head), slot: last.slot as i64, signature };
+        db::set_cursor(&mut tx, &cursor).await?;
+        tx.commit().await?;
+        Ok(cursor)
+    }
+
+    /// The current state of every account the batch's entries are about (and the profiles of its tracks).
+    async fn fetch_records(&self, batch: &[Located]) -> Result<Records, IndexError> {
+        let mut records = Records::default();
+        let subjects: Vec<Pubkey> = batch.iter().map(|l| l.event.entry.subject).collect();
+        let accounts = self.accounts(&subjects).await?;
+        for (address, data) in accounts {
+            if let Ok(track) = Track::try_deserialize(&mut data.as_slice()) {
+                records.tracks.insert(address, track);
+            } else if let Ok(profile) = Profile::try_deserialize(&mut data.as_slice()) {
+                records.profiles.insert(address, profile);
+            } else if let Ok(node) = ContentNode::try_deserialize(&mut data.as_slice()) {
+                records.nodes.insert(address, node);
+            }
+        }
+        let owners: Vec<Pubkey> = records.tracks.values().map(|t| t.profile).collect();
+        for (address, data) in self.accounts(&owners).await? {
+            if let Ok(profile) = Profile::try_deserialize(&mut data.as_slice()) {
+                records.profiles.insert(address, profile);
+            }
+        }
+        Ok(records)
+    }
+
+    async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<(Pubkey, Vec<u8>)>, IndexError> {
+        let mut unique = addresses.to_vec();
+        unique.sort();
+        unique.dedup();
+        let mut found = Vec::new();
+        for chunk in unique.chunks(100) {
+            let accounts = self.solana.rpc().get_multiple_accounts(chunk).await.map_err(SolanaError::from)?;
+            for (address, account) in chunk.iter().zip(accounts) {
+                if let Some(account) = account.filter(|a| a.owner == content::PROGRAM_ID) {
+                    found.push((*address, account.data));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Once caught up with the ledger account, the indexed head must be its head.
+    async fn check_head(&self, cursor: &Cursor) -> Result<(), IndexError> {
+        let ledger = self.solana.ledger().await?;
+        if ledger.seq == cursor.seq as u64 && hex(&ledger.head) != cursor.head {
+            return Err(IndexError::HeadMismatch {
+                seq: ledger.seq,
+                indexed: cursor.head.clone(),
+                on_chain: hex(&ledger.head),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn clone_event(event: &LedgerAppended) -> LedgerAppended {
+    LedgerAppended { entry: event.entry.clone(), head: event.head }
+}
+
+/// Accounts read for a batch, by address.
+#[derive(Default)]
+struct Records {
+    profiles: HashMap<Pubkey, Profile>,
+    tracks: HashMap<Pubkey, Track>,
+    nodes: HashMap<Pubkey, ContentNode>,
+}
+
+async fn apply(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    kind: EntryKind,
+    subject: &Pubkey,
+    seq: u64,
+    records: &Records,
+) -> Result<(), sqlx::Error> {
+    match kind {
+        EntryKind::ProfileCreated | EntryKind::ProfileUpdated | EntryKind::AuthorityRotated => {
+            if let Some(profile) = records.profiles.get(subject) {
+                db::upsert_profile(tx, &profile_row(subject, profile)).await?;
+            }
+        }
+        EntryKind::TrackCreated | EntryKind::TrackUpdated | EntryKind::TrackDeleted => {
+            if let Some(track) = records.tracks.get(subject) {
+                if let Some(profile) = records.profiles.get(&track.profile) {
+                    db::upsert_profile(tx, &profile_row(&track.profile, profile)).await?;
+                }
+                let eth = match records.profiles.get(&track.profile) {
+                    Some(profile) => Some(eth_text(&profile.eth_address)),
+                    None => db::profile_eth(tx, &track.profile.to_string()).await?,
+                };
+                db::upsert_track(tx, &track_row(subject, track, eth.unwrap_or_default(), seq)).await?;
+            }
+        }
+        EntryKind::NodeAdmitted => {
+            if let Some(node) = records.nodes.get(subject) {
+                db::upsert_node(
+                    tx,
+                    &NodeRow {
+                        sp_id: node.sp_id as i64,
+                        address: subject.to_string(),
+                        endpoint: node.endpoint.clone(),
+                        owner_wallet: eth_text(&node.owner_wallet),
+                        delegate_wallet: eth_text(&node.delegate_wallet),
+                        admitted_at: node.admitted_at,
+                    },
+                )
+                .await?;
+            }
+        }
+        EntryKind::NodeRemoved => db::delete_node(tx, &subject.to_string()).await?,
+        EntryKind::ConfigChanged | EntryKind::AppGranted | EntryKind::AppRevoked => {}
+    }
+    Ok(())
+}
+
+fn eth_text(address: &[u8; 20]) -> String {
+    format!("0x{}", hex(address))
+}
+
+fn profile_row(address: &Pubkey, profile: &Profile) -> ProfileRow {
+    ProfileRow {
+        address: address.to_string(),
+        eth_address: eth_text(&profile.eth_address),
+        authority: profile.authority.to_string(),
+        metadata_cid: cid_text(&profile.metadata_cid),
+        track_count: profile.track_count as i64,
+        created_at: profile.created_at,
+        updated_at: profile.updated_at,
+        name: None,
+        handle: None,
+    }
+}
+
+fn track_row(address: &Pubkey, track: &Track, eth_address: String, seq: u64) -> TrackRow {
+    TrackRow {
+        address: address.to_string(),
+        profile: track.profile.to_string(),
+        eth_address,
+        track_id: track.track_id as i64,
+        content_cid: cid_text(&track.content_cid).unwrap_or_default(),
+        metadata_cid: cid_text(&track.metadata_cid),
+        replica_0: track.replicas[0] as i64,
+        replica_1: track.replicas[1] as i64,
+        replica_2: track.replicas[2] as i64,
+        deleted: track.deleted,
+        created_at: track.created_at,
+        updated_at: track.updated_at,
+        indexed_seq: seq as i64,
+        title: None,
+        genre: None,
+    }
+}

@@ -1,0 +1,207 @@
+//! The discovery node: indexes the content ledger from Solana into SQLite (cursor and data in one transaction per
+//! batch, the hash chain checked), reads track and profile metadata from the content nodes, and answers queries
+//! over HTTP: tracks by address, CID, artist, title; profiles by address or handle; ledger entries; content nodes
+//! with stake and health; which nodes to stream a CID from; and whether an upload has been indexed.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod indexer;
+pub mod metadata;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use alloy::{
+    primitives::U256,
+    providers::{DynProvider, Provider, ProviderBuilder},
+};
+use anyhow::Context;
+use audius_sdk::{
+    eth::{Deployment, Protocol, ServiceType},
+    solana::rpc::ContentClient,
+};
+use serde::Serialize;
+use tokio::sync::{watch, RwLock};
+
+use crate::{config::DiscoveryConfig, indexer::Indexer};
+
+/// What the health endpoint reports about indexing and identity.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Status {
+    /// The ledger's sequence number on chain, last read.
+    pub chain_seq: u64,
+    /// The cluster's slot, last read.
+    pub chain_slot: u64,
+    /// Why indexing stopped for good (forged or mismatched data), if it did.
+    pub halted: Option<String>,
+    /// The last error indexing retried after.
+    pub last_error: Option<String>,
+    /// This node's registration as a discovery node, when an endpoint is configured.
+    pub registration: Option<String>,
+}
+
+/// Shared state of the node.
+pub struct Discovery {
+    /// The index.
+    pub pool: sqlx::SqlitePool,
+    /// Solana.
+    pub solana: ContentClient,
+    /// Indexing and identity, for `/health`.
+    pub status: RwLock<Status>,
+    /// The sequence number of the last committed batch (upload-status streams wait on it).
+    pub indexed: watch::Sender<i64>,
+    http: reqwest::Client,
+    eth: Option<Protocol<DynProvider>>,
+    stakes: RwLock<HashMap<u64, U256>>,
+    health_cache: RwLock<HashMap<String, (tokio::time::Instant, bool)>>,
+}
+
+impl Discovery {
+    /// Open the database and connect.
+    pub async fn open(config: &DiscoveryConfig) -> anyhow::Result<Arc<Self>> {
+        let pool = db::open(&config.database).await.context("opening the index database")?;
+        let eth = match (&config.eth_rpc, &config.deployment) {
+            (Some(url), Some(path)) => {
+                let provider =
+                    ProviderBuilder::new().connect_http(url.parse().context("--eth-rpc is not a URL")?).erased();
+                Some(Protocol::connect(provider, Deployment::load(path)?).await.context("connecting to Ethereum")?)
+            }
+            _ => None,
+        };
+        let cursor = db::cursor(&pool).await?;
+        Ok(Arc::new(Self {
+            solana: ContentClient::new(config.solana_rpc.clone()),
+            status: RwLock::new(Status::default()),
+            indexed: watch::channel(cursor.seq).0,
+            http: reqwest::Client::builder().connect_timeout(Duration::from_secs(2)).build()?,
+            stakes: RwLock::new(HashMap::new()),
+            health_cache: RwLock::new(HashMap::new()),
+            pool,
+            eth,
+        }))
+    }
+
+    /// Active stake behind each content node (by service id), as last read from Ethereum.
+    pub async fn stakes(&self) -> HashMap<u64, U256> {
+        self.stakes.read().await.clone()
+    }
+
+    /// Whether a content node answers its health endpoint (cached for ten seconds).
+    pub async fn node_healthy(&self, endpoint: &str) -> bool {
+        if let Some((at, healthy)) = self.health_cache.read().await.get(endpoint) {
+            if at.elapsed() < Duration::from_secs(10) {
+                return *healthy;
+            }
+        }
+        let healthy = match self.http.get(format!("{endpoint}/health")).timeout(Duration::from_secs(1)).send().await {
+            Ok(response) => response.status().is_success(),
+            Err(_) => false,
+        };
+        self.health_cache.write().await.insert(endpoint.to_owned(), (tokio::time::Instant::now(), healthy));
+        healthy
+    }
+
+    /// One indexing step: poll, publish progress, record errors; `false` once indexing has halted.
+    pub async fn index_once(&self, indexer: &Indexer) -> bool {
+        if self.status.read().await.halted.is_some() {
+            return false;
+        }
+        match indexer.poll().await {
+            Ok(cursor) => {
+                self.indexed.send_replace(cursor.seq);
+                self.status.write().await.last_error = None;
+            }
+            Err(error) if error.is_fatal() => {
+                tracing::error!(%error, "indexing halted: the ledger read does not match its hash chain");
+                self.status.write().await.halted = Some(error.to_string());
+                return false;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "indexing will retry");
+                self.status.write().await.last_error = Some(error.to_string());
+            }
+        }
+        true
+    }
+
+    async fn refresh_chain(&self, endpoint: Option<&str>) {
+        let ledger = self.solana.ledger().await.ok();
+        let slot = self.solana.rpc().get_slot().await.ok();
+        {
+            let mut status = self.status.write().await;
+            if let Some(ledger) = ledger {
+                status.chain_seq = ledger.seq;
+            }
+            if let Some(slot) = slot {
+                status.chain_slot = slot;
+            }
+        }
+        let Some(eth) = &self.eth else { return };
+        if let Ok(pools) = eth.pools().await {
+            let mut stakes = HashMap::new();
+            let mut registration = None;
+            for pool in &pools {
+                for service in &pool.services {
+                    if service.service_type == ServiceType::ContentNode.name() {
+                        stakes.insert(service.id, pool.active_stake);
+                    }
+                    if Some(service.endpoint.as_str()) == endpoint
+                        && service.service_type == ServiceType::DiscoveryNode.name()
+                    {
+                        registration = Some(format!("discovery node {} of operator {}", service.id, service.owner));
+                    }
+                }
+            }
+            *self.stakes.write().await = stakes;
+            if let Some(endpoint) = endpoint {
+                self.status.write().await.registration =
+                    Some(registration.unwrap_or_else(|| format!("no discovery node is registered at {endpoint}")));
+            }
+        }
+    }
+}
+
+/// Run until `shutdown` resolves: index, read metadata, refresh chain status, serve the API.
+pub async fn run(
+    config: DiscoveryConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let discovery = Discovery::open(&config).await?;
+    let mut indexer = Indexer::new(discovery.solana_client(), discovery.pool.clone());
+    indexer.batch = config.batch;
+    let poll = Duration::from_millis(config.poll_ms.max(10));
+    let indexing = tokio::spawn({
+        let discovery = discovery.clone();
+        async move {
+            while discovery.index_once(&indexer).await {
+                tokio::time::sleep(poll).await;
+            }
+        }
+    });
+    let metadata = tokio::spawn(metadata::run(discovery.pool.clone(), discovery.http.clone(), Duration::from_secs(1)));
+    let chain = tokio::spawn({
+        let discovery = discovery.clone();
+        let endpoint = config.endpoint.clone();
+        async move {
+            loop {
+                discovery.refresh_chain(endpoint.as_deref()).await;
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    });
+    tracing::info!(listen = %listener.local_addr()?, "discovery node up");
+    let result = axum::serve(listener, api::router(discovery)).with_graceful_shutdown(shutdown).await;
+    for task in [indexing, metadata, chain] {
+        task.abort();
+    }
+    Ok(result?)
+}
+
+impl Discovery {
+    fn solana_client(&self) -> ContentClient {
+        ContentClient::new(self.solana.rpc().url())
+    }
+}

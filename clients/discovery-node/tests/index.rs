@@ -1,0 +1,259 @@
+//! The discovery node against the local network (anvil, the local Solana node, three content nodes): uploads
+//! become queryable, a crash in the middle of a batch loses and duplicates nothing, and entries that do not follow
+//! the hash chain halt indexing.
+
+use std::time::Duration;
+
+use alloy::signers::local::PrivateKeySigner;
+use audius_content_node::audio::wav_tone;
+use audius_discovery_node::{config::DiscoveryConfig, db, indexer::Indexer, Discovery};
+use audius_localnet::{LocalNetwork, Options};
+use audius_sdk::{
+    cid::ContentId,
+    solana::{content, rpc::ContentClient},
+    upload::{upload_file, UploadAuth, UploadGrant, UploadReceipt},
+};
+use serde_json::Value;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+struct Artist {
+    key: PrivateKeySigner,
+    authority: Keypair,
+}
+
+async fn store(network: &LocalNetwork, artist: &Artist, bytes: &[u8], content_type: &str, nonce: u64) -> UploadReceipt {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    let node = &network.content_nodes[0];
+    let grant = UploadGrant {
+        chain_id: network.chain.deployment.chain_id,
+        node: node.sp_id,
+        artist: artist.key.address(),
+        cid: ContentId::of(bytes),
+        size: bytes.len() as u64,
+        nonce,
+        expires_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600,
+    };
+    let auth = UploadAuth::Artist(grant.sign(&artist.key));
+    upload_file(&reqwest::Client::new(), &node.endpoint, &grant, &auth, file.path(), content_type, |_| {})
+        .await
+        .unwrap()
+}
+
+/// Upload a track with its metadata and record it, as `audius artist upload` does.
+async fn publish(network: &LocalNetwork, artist: &Artist, title: &str, seed: u32) -> ContentId {
+    let metadata = serde_json::to_vec(&serde_json::json!({ "title": title, "genre": "test" })).unwrap();
+    let metadata = store(network, artist, &metadata, "application/json", u64::from(seed) * 2).await;
+    let audio = store(network, artist, &wav_tone(44_100 + seed, 44_100), "audio/wav", u64::from(seed) * 2 + 1).await;
+    let eth = artist.key.address().0 .0;
+    let profile = content::profile_address(&eth);
+    let track_id = network.solana.profile(&eth).await.unwrap().unwrap().track_count;
+    let instruction = content::create_track(
+        &artist.authority.pubkey(),
+        &profile,
+        track_id,
+        None,
+        audio.cid.to_bytes(),
+        metadata.cid.to_bytes(),
+        audio.replicas.clone().try_into().unwrap(),
+    );
+    network.solana.send(&[instruction], &artist.authority, &[]).await.unwrap();
+    audio.cid
+}
+
+async fn new_artist(network: &LocalNetwork, name: &str, handle: &str) -> Artist {
+    let artist = Artist { key: PrivateKeySigner::random(), authority: network.funded_keypair().await.unwrap() };
+    // The profile's metadata is stored before the profile exists; the node only needs the artist's signature.
+    let bare = network.solana.create_profile(&artist.authority, &artist.key, [0; audius_sdk::cid::CID_LEN]).await;
+    bare.unwrap();
+    let metadata = serde_json::to_vec(&serde_json::json!({ "name": name, "handle": handle })).unwrap();
+    let stored = store(network, &artist, &metadata, "application/json", 1_000_000).await;
+    let profile = content::profile_address(&artist.key.address().0 .0);
+    let update = content::update_profile(&artist.authority.pubkey(), &profile, None, stored.cid.to_bytes());
+    network.solana.send(&[update], &artist.authority, &[]).await.unwrap();
+    artist
+}
+
+async fn get(url: &str) -> (u16, Value) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn eventually(url: &str, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, body) = get(url).await;
+        if status == 200 && check(&body) {
+            return body;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: last answer {status} {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_become_queryable() {
+    let network = LocalNetwork::start(Options::default()).await.unwrap();
+    let ada = new_artist(&network, "Ada", "ada").await;
+    let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = DiscoveryConfig {
+        listen,
+        database: dir.path().join("index.sqlite"),
+        solana_rpc: network.solana_node.rpc_url.clone(),
+        eth_rpc: Some(network.chain.anvil.endpoint()),
+        deployment: Some(network.chain.deployment_file.clone()),
+        endpoint: Some("http://dn1.test".into()),
+        poll_ms: 100,
+        batch: 1_000,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(audius_discovery_node::run(config, async move {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{listen}");
+
+    // The artist's client uploads, records the track, and follows its status as server-sent events.
+    let cid = publish(&network, &ada, "Tone Poem", 1).await;
+    let events = reqwest::get(format!("{base}/v1/uploads/{cid}/events")).await.unwrap().text().await.unwrap();
+    assert!(events.contains("\"status\":\"indexed\""), "{events}");
+    let (_, status) = get(&format!("{base}/v1/uploads/{cid}")).await;
+    assert_eq!(status["status"], "indexed");
+    let track = &status["tracks"][0];
+    assert_eq!(track["eth_address"], format!("{:#x}", ada.key.address()).as_str());
+    assert_eq!(track["content_cid"], cid.to_string().as_str());
+
+    // Metadata read from the content nodes makes titles and handles queryable.
+    let artist = eventually(&format!("{base}/v1/artists/ada"), "profile by handle", |v| v["name"] == "Ada").await;
+    assert_eq!(artist["track_count"], 1);
+    eventually(&format!("{base}/v1/search?q=tone"), "search by title", |v| v[0]["title"] == "Tone Poem").await;
+    eventually(&format!("{base}/v1/search?q=ad"), "search by artist", |v| v.as_array().is_some_and(|a| a.len() == 1))
+        .await;
+    for seed in 2..=4 {
+        publish(&network, &ada, &format!("Song {seed}"), seed).await;
+    }
+    let page = eventually(&format!("{base}/v1/artists/{:#x}/tracks?limit=2", ada.key.address()), "artist page", |v| {
+        v.as_array().is_some_and(|a| a.len() == 2)
+    })
+    .await;
+    let after = page[1]["track_id"].as_i64().unwrap();
+    let rest = eventually(&format!("{base}/v1/artists/ada/tracks?after={after}"), "second page", |v| {
+        v.as_array().is_some_and(|a| a.len() == 2)
+    })
+    .await;
+    assert_eq!(rest[1]["track_id"], 3);
+    let (_, latest) = get(&format!("{base}/v1/tracks/latest?limit=1")).await;
+    assert_eq!(latest[0]["track_id"], 3);
+    let address = track["address"].as_str().unwrap();
+    assert_eq!(get(&format!("{base}/v1/tracks/{address}")).await.1["content_cid"], cid.to_string().as_str());
+
+    // The ledger, entry for entry, and the node's view of its own progress.
+    let ledger = network.solana.ledger().await.unwrap();
+    let health = eventually(&format!("{base}/health"), "caught up", |v| v["indexed"]["seq"] == ledger.seq).await;
+    assert_eq!(health["lag"]["entries"], 0);
+    assert_eq!(health["registration"], "no discovery node is registered at http://dn1.test");
+    let (_, entries) = get(&format!("{base}/v1/ledger?since=0&limit=100")).await;
+    assert_eq!(entries.as_array().unwrap().len() as u64, ledger.seq);
+    let (_, tail) = get(&format!("{base}/v1/ledger?since={}", ledger.seq - 1)).await;
+    assert_eq!(tail[0]["seq"], ledger.seq);
+
+    // Content nodes with stake and health; where to stream a CID from, in rendezvous order.
+    let (_, nodes) = get(&format!("{base}/v1/content-nodes")).await;
+    assert_eq!(nodes.as_array().unwrap().len(), 3);
+    assert!(nodes.as_array().unwrap().iter().all(|n| n["healthy"] == true && n["stake"].is_string()));
+    let (_, sources) = get(&format!("{base}/v1/content/{cid}/nodes")).await;
+    assert_eq!(sources.as_array().unwrap().len(), 3);
+    let audio = reqwest::get(sources[0]["url"].as_str().unwrap()).await.unwrap().bytes().await.unwrap();
+    assert_eq!(ContentId::of(&audio), cid);
+
+    // Bad input: 400 with a reason; unknown things: 404.
+    for (url, code) in [
+        (format!("{base}/v1/tracks/latest?limit=0"), 400),
+        (format!("{base}/v1/tracks/latest?limit=101"), 400),
+        (format!("{base}/v1/uploads/not-a-cid"), 400),
+        (format!("{base}/v1/artists/0x1234"), 400),
+        (format!("{base}/v1/artists/bad%20handle"), 400),
+        (format!("{base}/v1/tracks/nope"), 400),
+        (format!("{base}/v1/search?q="), 400),
+        (format!("{base}/v1/ledger?since=-1"), 400),
+        (format!("{base}/v1/artists/nobody"), 404),
+        (format!("{base}/v1/content/{}/nodes", ContentId::of(b"unknown")), 404),
+    ] {
+        let (status, body) = get(&url).await;
+        assert_eq!(status, code, "{url}: {body}");
+        assert!(body["error"].is_string(), "{url}: {body}");
+    }
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
+    let network = LocalNetwork::start(Options::default()).await.unwrap();
+    let ada = new_artist(&network, "Ada", "ada").await;
+    for seed in 1..=3 {
+        publish(&network, &ada, &format!("Song {seed}"), seed).await;
+    }
+    let pool = db::open(std::path::Path::new(":memory:")).await.unwrap();
+    let mut indexer = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), pool.clone());
+    indexer.batch = 4;
+    let ledger = network.solana.ledger().await.unwrap();
+    assert!(ledger.seq > 8, "enough entries for several batches");
+
+    // The database fails on the way through the second batch: its transaction rolls back.
+    let crash_at = 6;
+    sqlx::query(&format!(
+        "CREATE TRIGGER crash BEFORE INSERT ON ledger_entries WHEN NEW.seq = {crash_at} BEGIN SELECT RAISE(ABORT, 'crash'); END"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(indexer.poll().await.is_err());
+    assert_eq!(db::cursor(&pool).await.unwrap().seq, 4, "the first batch stands, the second left nothing");
+    let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&pool).await.unwrap();
+    assert_eq!(written, 4);
+
+    // Restarted: every entry exactly once, the head equal to the ledger's.
+    sqlx::query("DROP TRIGGER crash").execute(&pool).await.unwrap();
+    let cursor = indexer.poll().await.unwrap();
+    assert_eq!(cursor.seq as u64, ledger.seq);
+    let (count, distinct): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT seq) FROM ledger_entries").fetch_one(&pool).await.unwrap();
+    assert_eq!((count as u64, distinct as u64), (ledger.seq, ledger.seq));
+    let tracks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tracks").fetch_one(&pool).await.unwrap();
+    assert_eq!(tracks, 3);
+    assert_eq!(indexer.poll().await.unwrap(), cursor, "polling again changes nothing");
+
+    // An index whose head does not match the chain's is detected, whether caught up or not.
+    let discovery = Discovery::open(&DiscoveryConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database: ":memory:".into(),
+        solana_rpc: network.solana_node.rpc_url.clone(),
+        eth_rpc: None,
+        deployment: None,
+        endpoint: None,
+        poll_ms: 100,
+        batch: 4,
+    })
+    .await
+    .unwrap();
+    let forged = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), discovery.pool.clone());
+    sqlx::query("UPDATE cursor SET seq = 2, head = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE id = 0")
+        .execute(&discovery.pool)
+        .await
+        .unwrap();
+    assert!(!discovery.index_once(&forged).await, "a forged chain halts indexing");
+    let halted = discovery.status.read().await.halted.clone().unwrap();
+    assert!(halted.contains("does not chain"), "{halted}");
+    let untouched: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&discovery.pool).await.unwrap();
+    assert_eq!(untouched, 0, "nothing after the break was written");
+
+    let caught_up = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), pool.clone());
+    sqlx::query("UPDATE cursor SET head = '00' WHERE id = 0").execute(&pool).await.unwrap();
+    let error = caught_up.poll().await.unwrap_err();
+    assert!(error.is_fatal(), "{error}");
+    assert!(error.to_string().starts_with("ledger head mismatch"), "{error}");
+}
