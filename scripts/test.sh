@@ -28,4 +28,11 @@ echo "== rust: clippy"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
 echo "== rust: cargo test"
+# The discovery node's tests run on SQLite and, with a server from scripts/postgres.sh, on PostgreSQL too.
+if url="$("$REPO_ROOT/scripts/postgres.sh" start)"; then
+  export AUDIUS_TEST_POSTGRES_URL="$url"
+  trap '"$REPO_ROOT/scripts/postgres.sh" stop' EXIT
+else
+  echo "PostgreSQL unavailable: the discovery-node tests run on SQLite only"
+fi
 cargo test --workspace --all-targets

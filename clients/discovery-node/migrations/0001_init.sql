@@ -46,7 +46,8 @@ CREATE TABLE tracks (
     replica_0 BIGINT NOT NULL,
     replica_1 BIGINT NOT NULL,
     replica_2 BIGINT NOT NULL,
-    deleted BOOLEAN NOT NULL,
+    -- 0 or 1: sqlx's Any driver maps no boolean type on SQLite.
+    deleted BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     indexed_seq BIGINT NOT NULL,
@@ -57,7 +58,7 @@ CREATE TABLE tracks (
 CREATE INDEX tracks_content_cid ON tracks (content_cid);
 CREATE INDEX tracks_artist ON tracks (eth_address, track_id);
 CREATE INDEX tracks_latest ON tracks (indexed_seq);
-CREATE INDEX tracks_title ON tracks (title);
+CREATE INDEX tracks_title ON tracks (lower(title));
 CREATE INDEX tracks_metadata_state ON tracks (metadata_state);
 
 CREATE TABLE content_nodes (

@@ -11,9 +11,9 @@ pub struct DiscoveryConfig {
     /// Address to listen on.
     #[arg(long, env = "AUDIUS_DN_LISTEN", default_value = "127.0.0.1:5000")]
     pub listen: SocketAddr,
-    /// SQLite database file (`:memory:` for a throw-away index).
+    /// The index: a SQLite file, `sqlite::memory:`, or a `postgres://` URL.
     #[arg(long, env = "AUDIUS_DN_DATABASE")]
-    pub database: PathBuf,
+    pub database: String,
     /// Solana JSON-RPC URL.
     #[arg(long, env = "AUDIUS_SOLANA_RPC", default_value = "http://127.0.0.1:8899")]
     pub solana_rpc: String,

@@ -1,27 +1,35 @@
 //! The index: SQLite through sqlx, schema in `migrations/`. The indexer writes a batch of ledger entries, the
 //! records they touched and the cursor in one transaction; the API reads.
 
-use std::{path::Path, str::FromStr};
-
 use serde::Serialize;
-use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    FromRow, Sqlite, SqlitePool, Transaction,
-};
+use sqlx::{any::AnyPoolOptions, Any, AnyPool, Executor, FromRow, Transaction};
 
-/// Open (creating and migrating) the database at `path`, or in memory for `:memory:`.
-pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
-    let options = if path.as_os_str() == ":memory:" {
-        SqliteConnectOptions::from_str("sqlite::memory:")?
+/// Open (creating and migrating) the index at `location`: a SQLite file path, `sqlite::memory:` for a throw-away
+/// index, or a `postgres://` URL for deployments that outgrow one machine. The same queries run on both.
+pub async fn open(location: &str) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let url = if location.starts_with("sqlite:") || location.starts_with("postgres") {
+        location.to_owned()
     } else {
-        SqliteConnectOptions::new().filename(path).create_if_missing(true)
+        format!("sqlite://{location}?mode=rwc")
+    };
+    let memory = url.starts_with("sqlite::memory:");
+    let mut options =
+        AnyPoolOptions::new().max_connections(if memory { 1 } else { 8 }).after_connect(|connection, _| {
+            Box::pin(async move {
+                if connection.backend_name() == "SQLite" {
+                    // WAL with NORMAL sync: a commit survives a process crash; a power cut may lose the last
+                    // commits, which the indexer re-reads (the cursor moves with the data, never ahead of it).
+                    connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
+                }
+                Ok(())
+            })
+        });
+    if memory {
+        // The database lives as long as its one connection.
+        options = options.idle_timeout(None).max_lifetime(None);
     }
-    .journal_mode(SqliteJournalMode::Wal)
-    // WAL with NORMAL sync: a commit survives a process crash; a power cut may lose the last commits, which the
-    // indexer re-reads from the chain (the cursor moves with the data, never ahead of it).
-    .synchronous(SqliteSynchronous::Normal);
-    let max = if path.as_os_str() == ":memory:" { 1 } else { 8 };
-    let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
+    let pool = options.connect(&url).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
@@ -40,12 +48,12 @@ pub struct Cursor {
 }
 
 /// The cursor.
-pub async fn cursor(pool: &SqlitePool) -> Result<Cursor, sqlx::Error> {
+pub async fn cursor(pool: &AnyPool) -> Result<Cursor, sqlx::Error> {
     sqlx::query_as("SELECT seq, head, slot, signature FROM cursor WHERE id = 0").fetch_one(pool).await
 }
 
 /// Move the cursor (inside the batch's transaction).
-pub async fn set_cursor(tx: &mut Transaction<'_, Sqlite>, cursor: &Cursor) -> Result<(), sqlx::Error> {
+pub async fn set_cursor(tx: &mut Transaction<'_, Any>, cursor: &Cursor) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE cursor SET seq = $1, head = $2, slot = $3, signature = $4 WHERE id = 0")
         .bind(cursor.seq)
         .bind(&cursor.head)
@@ -80,7 +88,7 @@ pub struct EntryRow {
 }
 
 /// Store one entry.
-pub async fn insert_entry(tx: &mut Transaction<'_, Sqlite>, entry: &EntryRow) -> Result<(), sqlx::Error> {
+pub async fn insert_entry(tx: &mut Transaction<'_, Any>, entry: &EntryRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -123,13 +131,13 @@ pub struct ProfileRow {
 }
 
 /// Insert or update a profile (metadata fields are refreshed when its metadata CID changes).
-pub async fn upsert_profile(tx: &mut Transaction<'_, Sqlite>, p: &ProfileRow) -> Result<(), sqlx::Error> {
+pub async fn upsert_profile(tx: &mut Transaction<'_, Any>, p: &ProfileRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (address) DO UPDATE SET
             authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
-            metadata_state = CASE WHEN profiles.metadata_cid IS excluded.metadata_cid
+            metadata_state = CASE WHEN profiles.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
                                   THEN profiles.metadata_state ELSE 'pending' END,
             metadata_cid = excluded.metadata_cid",
     )
@@ -166,8 +174,9 @@ pub struct TrackRow {
     pub replica_1: i64,
     /// Replica node ids.
     pub replica_2: i64,
-    /// Marked deleted.
-    pub deleted: bool,
+    /// Marked deleted (0 or 1 in the database; a boolean in JSON).
+    #[serde(serialize_with = "as_bool")]
+    pub deleted: i64,
     /// Unix time.
     pub created_at: i64,
     /// Unix time.
@@ -181,14 +190,14 @@ pub struct TrackRow {
 }
 
 /// Insert or update a track.
-pub async fn upsert_track(tx: &mut Transaction<'_, Sqlite>, t: &TrackRow) -> Result<(), sqlx::Error> {
+pub async fn upsert_track(tx: &mut Transaction<'_, Any>, t: &TrackRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO tracks (address, profile, eth_address, track_id, content_cid, metadata_cid,
                              replica_0, replica_1, replica_2, deleted, created_at, updated_at, indexed_seq)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (address) DO UPDATE SET
             deleted = excluded.deleted, updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
-            metadata_state = CASE WHEN tracks.metadata_cid IS excluded.metadata_cid
+            metadata_state = CASE WHEN tracks.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
                                   THEN tracks.metadata_state ELSE 'pending' END,
             metadata_cid = excluded.metadata_cid",
     )
@@ -210,6 +219,10 @@ pub async fn upsert_track(tx: &mut Transaction<'_, Sqlite>, t: &TrackRow) -> Res
     Ok(())
 }
 
+fn as_bool<S: serde::Serializer>(value: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_bool(*value != 0)
+}
+
 /// A content node as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
 pub struct NodeRow {
@@ -228,7 +241,7 @@ pub struct NodeRow {
 }
 
 /// Insert or update a content node.
-pub async fn upsert_node(tx: &mut Transaction<'_, Sqlite>, n: &NodeRow) -> Result<(), sqlx::Error> {
+pub async fn upsert_node(tx: &mut Transaction<'_, Any>, n: &NodeRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO content_nodes (sp_id, address, endpoint, owner_wallet, delegate_wallet, admitted_at)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -248,13 +261,13 @@ pub async fn upsert_node(tx: &mut Transaction<'_, Sqlite>, n: &NodeRow) -> Resul
 }
 
 /// Forget a removed content node.
-pub async fn delete_node(tx: &mut Transaction<'_, Sqlite>, address: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_node(tx: &mut Transaction<'_, Any>, address: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM content_nodes WHERE address = $1").bind(address).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// The Ethereum address of a profile account, as indexed.
-pub async fn profile_eth(tx: &mut Transaction<'_, Sqlite>, profile: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn profile_eth(tx: &mut Transaction<'_, Any>, profile: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT eth_address FROM profiles WHERE address = $1")
         .bind(profile)
         .fetch_optional(&mut **tx)
@@ -267,7 +280,7 @@ const PROFILE_COLUMNS: &str =
     "address, eth_address, authority, metadata_cid, track_count, created_at, updated_at, name, handle";
 
 /// A track by its account address.
-pub async fn track(pool: &SqlitePool, address: &str) -> Result<Option<TrackRow>, sqlx::Error> {
+pub async fn track(pool: &AnyPool, address: &str) -> Result<Option<TrackRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {TRACK_COLUMNS} FROM tracks WHERE address = $1"))
         .bind(address)
         .fetch_optional(pool)
@@ -275,9 +288,9 @@ pub async fn track(pool: &SqlitePool, address: &str) -> Result<Option<TrackRow>,
 }
 
 /// Live tracks with this audio CID, oldest first.
-pub async fn tracks_by_cid(pool: &SqlitePool, cid: &str) -> Result<Vec<TrackRow>, sqlx::Error> {
+pub async fn tracks_by_cid(pool: &AnyPool, cid: &str) -> Result<Vec<TrackRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks WHERE content_cid = $1 AND NOT deleted ORDER BY indexed_seq"
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE content_cid = $1 AND deleted = 0 ORDER BY indexed_seq"
     ))
     .bind(cid)
     .fetch_all(pool)
@@ -285,9 +298,9 @@ pub async fn tracks_by_cid(pool: &SqlitePool, cid: &str) -> Result<Vec<TrackRow>
 }
 
 /// An artist's live tracks with ids above `after`, in id order.
-pub async fn artist_tracks(pool: &SqlitePool, eth: &str, after: i64, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
+pub async fn artist_tracks(pool: &AnyPool, eth: &str, after: i64, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks WHERE eth_address = $1 AND track_id > $2 AND NOT deleted
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE eth_address = $1 AND track_id > $2 AND deleted = 0
          ORDER BY track_id LIMIT $3"
     ))
     .bind(eth)
@@ -298,9 +311,9 @@ pub async fn artist_tracks(pool: &SqlitePool, eth: &str, after: i64, limit: i64)
 }
 
 /// The newest live tracks written before ledger entry `before`.
-pub async fn latest_tracks(pool: &SqlitePool, before: i64, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
+pub async fn latest_tracks(pool: &AnyPool, before: i64, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks WHERE indexed_seq < $1 AND NOT deleted ORDER BY indexed_seq DESC LIMIT $2"
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE indexed_seq < $1 AND deleted = 0 ORDER BY indexed_seq DESC LIMIT $2"
     ))
     .bind(before)
     .bind(limit)
@@ -309,11 +322,11 @@ pub async fn latest_tracks(pool: &SqlitePool, before: i64, limit: i64) -> Result
 }
 
 /// Live tracks whose title starts with `prefix` (any case), and those of artists whose name or handle does.
-pub async fn search(pool: &SqlitePool, prefix: &str, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
-    let pattern = format!("{}%", prefix.replace(['%', '_', '\\'], ""));
+pub async fn search(pool: &AnyPool, prefix: &str, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
+    let pattern = format!("{}%", prefix.to_lowercase().replace(['%', '_', '\\'], ""));
     sqlx::query_as(&format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks WHERE NOT deleted AND (title LIKE $1 OR eth_address IN
-            (SELECT eth_address FROM profiles WHERE name LIKE $1 OR handle LIKE $1))
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE deleted = 0 AND (lower(title) LIKE $1 OR eth_address IN
+            (SELECT eth_address FROM profiles WHERE lower(name) LIKE $1 OR lower(handle) LIKE $1))
          ORDER BY indexed_seq DESC LIMIT $2"
     ))
     .bind(pattern)
@@ -323,7 +336,7 @@ pub async fn search(pool: &SqlitePool, prefix: &str, limit: i64) -> Result<Vec<T
 }
 
 /// A profile by Ethereum address (lowercase hex) or handle.
-pub async fn profile(pool: &SqlitePool, eth_or_handle: &str) -> Result<Option<ProfileRow>, sqlx::Error> {
+pub async fn profile(pool: &AnyPool, eth_or_handle: &str) -> Result<Option<ProfileRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {PROFILE_COLUMNS} FROM profiles WHERE eth_address = $1 OR handle = $1"))
         .bind(eth_or_handle)
         .fetch_optional(pool)
@@ -331,7 +344,7 @@ pub async fn profile(pool: &SqlitePool, eth_or_handle: &str) -> Result<Option<Pr
 }
 
 /// Ledger entries after `since`, in order.
-pub async fn entries_since(pool: &SqlitePool, since: i64, limit: i64) -> Result<Vec<EntryRow>, sqlx::Error> {
+pub async fn entries_since(pool: &AnyPool, since: i64, limit: i64) -> Result<Vec<EntryRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT seq, kind, subject, actor, data_hash, slot, timestamp, head, signature FROM ledger_entries
          WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -343,7 +356,7 @@ pub async fn entries_since(pool: &SqlitePool, since: i64, limit: i64) -> Result<
 }
 
 /// Every admitted content node.
-pub async fn nodes(pool: &SqlitePool) -> Result<Vec<NodeRow>, sqlx::Error> {
+pub async fn nodes(pool: &AnyPool) -> Result<Vec<NodeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT sp_id, address, endpoint, owner_wallet, delegate_wallet, admitted_at FROM content_nodes ORDER BY sp_id",
     )
@@ -353,7 +366,7 @@ pub async fn nodes(pool: &SqlitePool) -> Result<Vec<NodeRow>, sqlx::Error> {
 
 /// Tracks and profiles whose metadata has not been read yet: `(table, address, metadata CID, replicas)`.
 pub async fn pending_metadata(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     limit: i64,
 ) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
     sqlx::query_as(
@@ -371,7 +384,7 @@ pub async fn pending_metadata(
 
 /// Record what a metadata document said (or that it could not be used: `state` 'invalid').
 pub async fn set_metadata(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     table: &str,
     address: &str,
     fields: (Option<String>, Option<String>),

@@ -19,7 +19,7 @@ use audius_sdk::{
 };
 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
 use solana_transaction::Signature;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::db::{self, Cursor, EntryRow, NodeRow, ProfileRow, TrackRow};
 
@@ -90,14 +90,14 @@ fn cid_text(bytes: &[u8; audius_sdk::cid::CID_LEN]) -> Option<String> {
 /// The indexer over one RPC endpoint and one database.
 pub struct Indexer {
     solana: ContentClient,
-    pool: SqlitePool,
+    pool: AnyPool,
     /// Entries per database transaction.
     pub batch: usize,
 }
 
 impl Indexer {
     /// An indexer writing to `pool` from the RPC node behind `solana`.
-    pub fn new(solana: ContentClient, pool: SqlitePool) -> Self {
+    pub fn new(solana: ContentClient, pool: AnyPool) -> Self {
         Self { solana, pool, batch: 1_000 }
     }
 
@@ -165,32 +165,7 @@ impl Indexer {
     /// Write one batch: entries, the records they touched (as they are now), the cursor.
     pub async fn write(&self, batch: &[Located], signature: Option<String>) -> Result<Cursor, IndexError> {
         let records = self.fetch_records(batch).await?;
-        let mut tx = self.pool.begin().await?;
-        for item in batch {
-            let entry = &item.event.entry;
-            db::insert_entry(
-                &mut tx,
-                &EntryRow {
-                    seq: entry.seq as i64,
-                    kind: kind_name(entry.kind),
-                    subject: entry.subject.to_string(),
-                    actor: entry.actor.to_string(),
-                    data_hash: hex(&entry.data_hash),
-                    slot: entry.slot as i64,
-                    timestamp: entry.timestamp,
-                    head: hex(&item.event.head),
-                    signature: item.signature.to_string(),
-                },
-            )
-            .await?;
-            apply(&mut tx, entry.kind, &entry.subject, entry.seq, &records).await?;
-        }
-        let last = batch.last().expect("batches are not empty");
-        let cursor =
-            Cursor { seq: last.event.entry.seq as i64, head: hex(&last.event.head), slot: last.slot as i64, signature };
-        db::set_cursor(&mut tx, &cursor).await?;
-        tx.commit().await?;
-        Ok(cursor)
+        Ok(store_batch(&self.pool, batch, &records, signature).await?)
     }
 
     /// The current state of every account the batch's entries are about (and the profiles of its tracks).
@@ -246,36 +221,71 @@ impl Indexer {
     }
 }
 
+/// Write decoded entries, the records they touched and the cursor in one transaction; the cursor's signature
+/// becomes `signature`.
+pub async fn store_batch(
+    pool: &AnyPool,
+    batch: &[Located],
+    records: &Records,
+    signature: Option<String>,
+) -> Result<Cursor, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // Every profile the batch touched (its own entries' subjects and its tracks' owners), written once.
+    for (address, profile) in &records.profiles {
+        db::upsert_profile(&mut tx, &profile_row(address, profile)).await?;
+    }
+    for item in batch {
+        let entry = &item.event.entry;
+        db::insert_entry(
+            &mut tx,
+            &EntryRow {
+                seq: entry.seq as i64,
+                kind: kind_name(entry.kind),
+                subject: entry.subject.to_string(),
+                actor: entry.actor.to_string(),
+                data_hash: hex(&entry.data_hash),
+                slot: entry.slot as i64,
+                timestamp: entry.timestamp,
+                head: hex(&item.event.head),
+                signature: item.signature.to_string(),
+            },
+        )
+        .await?;
+        apply(&mut tx, entry.kind, &entry.subject, entry.seq, records).await?;
+    }
+    let last = batch.last().expect("batches are not empty");
+    let cursor =
+        Cursor { seq: last.event.entry.seq as i64, head: hex(&last.event.head), slot: last.slot as i64, signature };
+    db::set_cursor(&mut tx, &cursor).await?;
+    tx.commit().await?;
+    Ok(cursor)
+}
+
 fn clone_event(event: &LedgerAppended) -> LedgerAppended {
     LedgerAppended { entry: event.entry.clone(), head: event.head }
 }
 
 /// Accounts read for a batch, by address.
 #[derive(Default)]
-struct Records {
-    profiles: HashMap<Pubkey, Profile>,
-    tracks: HashMap<Pubkey, Track>,
-    nodes: HashMap<Pubkey, ContentNode>,
+pub struct Records {
+    /// Profiles.
+    pub profiles: HashMap<Pubkey, Profile>,
+    /// Tracks.
+    pub tracks: HashMap<Pubkey, Track>,
+    /// Content nodes.
+    pub nodes: HashMap<Pubkey, ContentNode>,
 }
 
 async fn apply(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     kind: EntryKind,
     subject: &Pubkey,
     seq: u64,
     records: &Records,
 ) -> Result<(), sqlx::Error> {
     match kind {
-        EntryKind::ProfileCreated | EntryKind::ProfileUpdated | EntryKind::AuthorityRotated => {
-            if let Some(profile) = records.profiles.get(subject) {
-                db::upsert_profile(tx, &profile_row(subject, profile)).await?;
-            }
-        }
         EntryKind::TrackCreated | EntryKind::TrackUpdated | EntryKind::TrackDeleted => {
             if let Some(track) = records.tracks.get(subject) {
-                if let Some(profile) = records.profiles.get(&track.profile) {
-                    db::upsert_profile(tx, &profile_row(&track.profile, profile)).await?;
-                }
                 let eth = match records.profiles.get(&track.profile) {
                     Some(profile) => Some(eth_text(&profile.eth_address)),
                     None => db::profile_eth(tx, &track.profile.to_string()).await?,
@@ -300,7 +310,13 @@ async fn apply(
             }
         }
         EntryKind::NodeRemoved => db::delete_node(tx, &subject.to_string()).await?,
-        EntryKind::ConfigChanged | EntryKind::AppGranted | EntryKind::AppRevoked => {}
+        // Profiles were written with the batch; the rest are in the ledger table only.
+        EntryKind::ProfileCreated
+        | EntryKind::ProfileUpdated
+        | EntryKind::AuthorityRotated
+        | EntryKind::ConfigChanged
+        | EntryKind::AppGranted
+        | EntryKind::AppRevoked => {}
     }
     Ok(())
 }
@@ -334,7 +350,7 @@ fn track_row(address: &Pubkey, track: &Track, eth_address: String, seq: u64) -> 
         replica_0: track.replicas[0] as i64,
         replica_1: track.replicas[1] as i64,
         replica_2: track.replicas[2] as i64,
-        deleted: track.deleted,
+        deleted: i64::from(track.deleted),
         created_at: track.created_at,
         updated_at: track.updated_at,
         indexed_seq: seq as i64,

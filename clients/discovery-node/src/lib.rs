@@ -1,4 +1,4 @@
-//! The discovery node: indexes the content ledger from Solana into SQLite (cursor and data in one transaction per
+//! The discovery node: indexes the content ledger from Solana into SQLite or PostgreSQL (cursor and data in one transaction per
 //! batch, the hash chain checked), reads track and profile metadata from the content nodes, and answers queries
 //! over HTTP: tracks by address, CID, artist, title; profiles by address or handle; ledger entries; content nodes
 //! with stake and health; which nodes to stream a CID from; and whether an upload has been indexed.
@@ -43,7 +43,7 @@ pub struct Status {
 /// Shared state of the node.
 pub struct Discovery {
     /// The index.
-    pub pool: sqlx::SqlitePool,
+    pub pool: sqlx::AnyPool,
     /// Solana.
     pub solana: ContentClient,
     /// Indexing and identity, for `/health`.

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use audius_sdk::cid::ContentId;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::db;
 
@@ -13,7 +13,7 @@ use crate::db;
 const MAX_METADATA: usize = 1 << 20;
 
 /// Read pending metadata forever, every `interval`.
-pub async fn run(pool: SqlitePool, http: reqwest::Client, interval: Duration) {
+pub async fn run(pool: AnyPool, http: reqwest::Client, interval: Duration) {
     loop {
         if let Err(error) = pass(&pool, &http).await {
             tracing::warn!(%error, "metadata pass failed");
@@ -23,7 +23,7 @@ pub async fn run(pool: SqlitePool, http: reqwest::Client, interval: Duration) {
 }
 
 /// One pass over what is pending; returns how many documents were read.
-pub async fn pass(pool: &SqlitePool, http: &reqwest::Client) -> Result<usize, sqlx::Error> {
+pub async fn pass(pool: &AnyPool, http: &reqwest::Client) -> Result<usize, sqlx::Error> {
     let nodes = db::nodes(pool).await?;
     let mut read = 0;
     for (table, address, cid_text, replicas) in db::pending_metadata(pool, 100).await? {

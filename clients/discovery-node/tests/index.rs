@@ -75,8 +75,40 @@ async fn new_artist(network: &LocalNetwork, name: &str, handle: &str) -> Artist 
     artist
 }
 
+/// Fresh indexes for one test: a SQLite file, and a new PostgreSQL database when `AUDIUS_TEST_POSTGRES_URL` names a
+/// server (`scripts/postgres.sh start`, which the test command runs).
+async fn backends(dir: &std::path::Path, name: &str) -> Vec<String> {
+    let mut locations = vec![dir.join(format!("{name}.sqlite")).display().to_string()];
+    if let Ok(admin) = std::env::var("AUDIUS_TEST_POSTGRES_URL") {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let database = format!(
+            "dn_{name}_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        );
+        let mut connection = sqlx::AnyConnection::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {database}")).execute(&mut connection).await.unwrap();
+        locations.push(format!("{}/{database}", admin.rsplit_once('/').unwrap().0));
+    }
+    locations
+}
+
+fn config(network: &LocalNetwork, database: String, listen: std::net::SocketAddr) -> DiscoveryConfig {
+    DiscoveryConfig {
+        listen,
+        database,
+        solana_rpc: network.solana_node.rpc_url.clone(),
+        eth_rpc: Some(network.chain.anvil.endpoint()),
+        deployment: Some(network.chain.deployment_file.clone()),
+        endpoint: Some("http://dn1.test".into()),
+        poll_ms: 100,
+        batch: 4,
+    }
+}
+
 async fn get(url: &str) -> (u16, Value) {
-    let response = reqwest::get(url).await.unwrap();
+    let Ok(response) = reqwest::get(url).await else { return (0, Value::Null) };
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -97,96 +129,88 @@ async fn eventually(url: &str, what: &str, check: impl Fn(&Value) -> bool) -> Va
 async fn uploads_become_queryable() {
     let network = LocalNetwork::start(Options::default()).await.unwrap();
     let ada = new_artist(&network, "Ada", "ada").await;
-    let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = DiscoveryConfig {
-        listen,
-        database: dir.path().join("index.sqlite"),
-        solana_rpc: network.solana_node.rpc_url.clone(),
-        eth_rpc: Some(network.chain.anvil.endpoint()),
-        deployment: Some(network.chain.deployment_file.clone()),
-        endpoint: Some("http://dn1.test".into()),
-        poll_ms: 100,
-        batch: 1_000,
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(audius_discovery_node::run(config, async move {
-        let _ = stopped.await;
-    }));
-    let base = format!("http://{listen}");
-
-    // The artist's client uploads, records the track, and follows its status as server-sent events.
-    let cid = publish(&network, &ada, "Tone Poem", 1).await;
-    let events = reqwest::get(format!("{base}/v1/uploads/{cid}/events")).await.unwrap().text().await.unwrap();
-    assert!(events.contains("\"status\":\"indexed\""), "{events}");
-    let (_, status) = get(&format!("{base}/v1/uploads/{cid}")).await;
-    assert_eq!(status["status"], "indexed");
-    let track = &status["tracks"][0];
-    assert_eq!(track["eth_address"], format!("{:#x}", ada.key.address()).as_str());
-    assert_eq!(track["content_cid"], cid.to_string().as_str());
-
-    // Metadata read from the content nodes makes titles and handles queryable.
-    let artist = eventually(&format!("{base}/v1/artists/ada"), "profile by handle", |v| v["name"] == "Ada").await;
-    assert_eq!(artist["track_count"], 1);
-    eventually(&format!("{base}/v1/search?q=tone"), "search by title", |v| v[0]["title"] == "Tone Poem").await;
-    eventually(&format!("{base}/v1/search?q=ad"), "search by artist", |v| v.as_array().is_some_and(|a| a.len() == 1))
-        .await;
+    let first = publish(&network, &ada, "Tone Poem", 1).await;
     for seed in 2..=4 {
         publish(&network, &ada, &format!("Song {seed}"), seed).await;
     }
-    let page = eventually(&format!("{base}/v1/artists/{:#x}/tracks?limit=2", ada.key.address()), "artist page", |v| {
-        v.as_array().is_some_and(|a| a.len() == 2)
-    })
-    .await;
-    let after = page[1]["track_id"].as_i64().unwrap();
-    let rest = eventually(&format!("{base}/v1/artists/ada/tracks?after={after}"), "second page", |v| {
-        v.as_array().is_some_and(|a| a.len() == 2)
-    })
-    .await;
-    assert_eq!(rest[1]["track_id"], 3);
-    let (_, latest) = get(&format!("{base}/v1/tracks/latest?limit=1")).await;
-    assert_eq!(latest[0]["track_id"], 3);
-    let address = track["address"].as_str().unwrap();
-    assert_eq!(get(&format!("{base}/v1/tracks/{address}")).await.1["content_cid"], cid.to_string().as_str());
+    let dir = tempfile::tempdir().unwrap();
+    for (round, database) in backends(dir.path(), "queries").await.into_iter().enumerate() {
+        let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(audius_discovery_node::run(config(&network, database.clone(), listen), async move {
+            let _ = stopped.await;
+        }));
+        let base = format!("http://{listen}");
+        eventually(&format!("{base}/health"), "the server answers", |_| true).await;
 
-    // The ledger, entry for entry, and the node's view of its own progress.
-    let ledger = network.solana.ledger().await.unwrap();
-    let health = eventually(&format!("{base}/health"), "caught up", |v| v["indexed"]["seq"] == ledger.seq).await;
-    assert_eq!(health["lag"]["entries"], 0);
-    assert_eq!(health["registration"], "no discovery node is registered at http://dn1.test");
-    let (_, entries) = get(&format!("{base}/v1/ledger?since=0&limit=100")).await;
-    assert_eq!(entries.as_array().unwrap().len() as u64, ledger.seq);
-    let (_, tail) = get(&format!("{base}/v1/ledger?since={}", ledger.seq - 1)).await;
-    assert_eq!(tail[0]["seq"], ledger.seq);
+        // The artist's client uploads, records the track, and follows its status as server-sent events.
+        let cid = publish(&network, &ada, &format!("Live {round}"), 10 + round as u32).await;
+        let events = reqwest::get(format!("{base}/v1/uploads/{cid}/events")).await.unwrap().text().await.unwrap();
+        assert!(events.contains("\"status\":\"indexed\""), "{database}: {events}");
+        let (_, status) = get(&format!("{base}/v1/uploads/{cid}")).await;
+        assert_eq!(status["status"], "indexed");
+        let track = &status["tracks"][0];
+        assert_eq!(track["eth_address"], format!("{:#x}", ada.key.address()).as_str());
+        let total = network.solana.profile(&ada.key.address().0 .0).await.unwrap().unwrap().track_count as i64;
+        assert_eq!(track["track_id"], total - 1);
 
-    // Content nodes with stake and health; where to stream a CID from, in rendezvous order.
-    let (_, nodes) = get(&format!("{base}/v1/content-nodes")).await;
-    assert_eq!(nodes.as_array().unwrap().len(), 3);
-    assert!(nodes.as_array().unwrap().iter().all(|n| n["healthy"] == true && n["stake"].is_string()));
-    let (_, sources) = get(&format!("{base}/v1/content/{cid}/nodes")).await;
-    assert_eq!(sources.as_array().unwrap().len(), 3);
-    let audio = reqwest::get(sources[0]["url"].as_str().unwrap()).await.unwrap().bytes().await.unwrap();
-    assert_eq!(ContentId::of(&audio), cid);
+        // Metadata read from the content nodes makes titles and handles queryable.
+        let artist = eventually(&format!("{base}/v1/artists/ada"), "profile by handle", |v| v["name"] == "Ada").await;
+        assert_eq!(artist["track_count"], total);
+        eventually(&format!("{base}/v1/search?q=TONE"), "search by title", |v| v[0]["title"] == "Tone Poem").await;
+        eventually(&format!("{base}/v1/search?q=ad"), "search by artist", |v| {
+            v.as_array().is_some_and(|a| a.len() as i64 == total)
+        })
+        .await;
+        let (_, page) = get(&format!("{base}/v1/artists/{:#x}/tracks?limit=2", ada.key.address())).await;
+        assert_eq!((page[0]["track_id"].as_i64(), page[1]["track_id"].as_i64()), (Some(0), Some(1)));
+        let (_, rest) = get(&format!("{base}/v1/artists/ada/tracks?after=1&limit=2")).await;
+        assert_eq!((rest[0]["track_id"].as_i64(), rest[1]["track_id"].as_i64()), (Some(2), Some(3)));
+        let (_, latest) = get(&format!("{base}/v1/tracks/latest?limit=1")).await;
+        assert_eq!(latest[0]["track_id"], total - 1);
+        let (_, by_cid) = get(&format!("{base}/v1/tracks/by-cid/{first}")).await;
+        let address = by_cid[0]["address"].as_str().unwrap();
+        assert_eq!(get(&format!("{base}/v1/tracks/{address}")).await.1["content_cid"], first.to_string().as_str());
 
-    // Bad input: 400 with a reason; unknown things: 404.
-    for (url, code) in [
-        (format!("{base}/v1/tracks/latest?limit=0"), 400),
-        (format!("{base}/v1/tracks/latest?limit=101"), 400),
-        (format!("{base}/v1/uploads/not-a-cid"), 400),
-        (format!("{base}/v1/artists/0x1234"), 400),
-        (format!("{base}/v1/artists/bad%20handle"), 400),
-        (format!("{base}/v1/tracks/nope"), 400),
-        (format!("{base}/v1/search?q="), 400),
-        (format!("{base}/v1/ledger?since=-1"), 400),
-        (format!("{base}/v1/artists/nobody"), 404),
-        (format!("{base}/v1/content/{}/nodes", ContentId::of(b"unknown")), 404),
-    ] {
-        let (status, body) = get(&url).await;
-        assert_eq!(status, code, "{url}: {body}");
-        assert!(body["error"].is_string(), "{url}: {body}");
+        // The ledger, entry for entry, and the node's view of its own progress.
+        let ledger = network.solana.ledger().await.unwrap();
+        let health = eventually(&format!("{base}/health"), "caught up", |v| v["indexed"]["seq"] == ledger.seq).await;
+        assert_eq!(health["lag"]["entries"], 0);
+        assert_eq!(health["registration"], "no discovery node is registered at http://dn1.test");
+        let (_, entries) = get(&format!("{base}/v1/ledger?since=0&limit=100")).await;
+        assert_eq!(entries.as_array().unwrap().len() as u64, ledger.seq);
+        let (_, tail) = get(&format!("{base}/v1/ledger?since={}", ledger.seq - 1)).await;
+        assert_eq!(tail[0]["seq"], ledger.seq);
+
+        // Content nodes with stake and health; where to stream a CID from, in rendezvous order.
+        let (_, nodes) = get(&format!("{base}/v1/content-nodes")).await;
+        assert_eq!(nodes.as_array().unwrap().len(), 3);
+        assert!(nodes.as_array().unwrap().iter().all(|n| n["healthy"] == true && n["stake"].is_string()), "{nodes}");
+        let (_, sources) = get(&format!("{base}/v1/content/{cid}/nodes")).await;
+        assert_eq!(sources.as_array().unwrap().len(), 3);
+        let audio = reqwest::get(sources[0]["url"].as_str().unwrap()).await.unwrap().bytes().await.unwrap();
+        assert_eq!(ContentId::of(&audio), cid);
+
+        // Bad input: 400 with a reason; unknown things: 404.
+        for (url, code) in [
+            (format!("{base}/v1/tracks/latest?limit=0"), 400),
+            (format!("{base}/v1/tracks/latest?limit=101"), 400),
+            (format!("{base}/v1/uploads/not-a-cid"), 400),
+            (format!("{base}/v1/artists/0x1234"), 400),
+            (format!("{base}/v1/artists/bad%20handle"), 400),
+            (format!("{base}/v1/tracks/nope"), 400),
+            (format!("{base}/v1/search?q="), 400),
+            (format!("{base}/v1/ledger?since=-1"), 400),
+            (format!("{base}/v1/artists/nobody"), 404),
+            (format!("{base}/v1/content/{}/nodes", ContentId::of(b"unknown")), 404),
+        ] {
+            let (status, body) = get(&url).await;
+            assert_eq!(status, code, "{url}: {body}");
+            assert!(body["error"].is_string(), "{url}: {body}");
+        }
+        let _ = stop.send(());
+        server.await.unwrap().unwrap();
     }
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -196,64 +220,76 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
     for seed in 1..=3 {
         publish(&network, &ada, &format!("Song {seed}"), seed).await;
     }
-    let pool = db::open(std::path::Path::new(":memory:")).await.unwrap();
-    let mut indexer = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), pool.clone());
-    indexer.batch = 4;
     let ledger = network.solana.ledger().await.unwrap();
     assert!(ledger.seq > 8, "enough entries for several batches");
+    let dir = tempfile::tempdir().unwrap();
+    for database in backends(dir.path(), "crash").await {
+        let pool = db::open(&database).await.unwrap();
+        let mut indexer = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), pool.clone());
+        indexer.batch = 4;
 
-    // The database fails on the way through the second batch: its transaction rolls back.
-    let crash_at = 6;
-    sqlx::query(&format!(
-        "CREATE TRIGGER crash BEFORE INSERT ON ledger_entries WHEN NEW.seq = {crash_at} BEGIN SELECT RAISE(ABORT, 'crash'); END"
-    ))
-    .execute(&pool)
-    .await
-    .unwrap();
-    assert!(indexer.poll().await.is_err());
-    assert_eq!(db::cursor(&pool).await.unwrap().seq, 4, "the first batch stands, the second left nothing");
-    let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&pool).await.unwrap();
-    assert_eq!(written, 4);
+        // The database fails on the way through the second batch: its transaction rolls back.
+        let crash_at = 6;
+        let postgres = database.starts_with("postgres");
+        let triggers: Vec<String> = if postgres {
+            vec![
+                format!("CREATE FUNCTION crash() RETURNS trigger AS $$ BEGIN IF NEW.seq = {crash_at} THEN RAISE EXCEPTION 'crash'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"),
+                "CREATE TRIGGER crash BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION crash()".into(),
+            ]
+        } else {
+            vec![format!("CREATE TRIGGER crash BEFORE INSERT ON ledger_entries WHEN NEW.seq = {crash_at} BEGIN SELECT RAISE(ABORT, 'crash'); END")]
+        };
+        for trigger in triggers {
+            sqlx::query(&trigger).execute(&pool).await.unwrap();
+        }
+        assert!(indexer.poll().await.is_err());
+        assert_eq!(
+            db::cursor(&pool).await.unwrap().seq,
+            4,
+            "{database}: the first batch stands, the second left nothing"
+        );
+        let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&pool).await.unwrap();
+        assert_eq!(written, 4);
 
-    // Restarted: every entry exactly once, the head equal to the ledger's.
-    sqlx::query("DROP TRIGGER crash").execute(&pool).await.unwrap();
-    let cursor = indexer.poll().await.unwrap();
-    assert_eq!(cursor.seq as u64, ledger.seq);
-    let (count, distinct): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT seq) FROM ledger_entries").fetch_one(&pool).await.unwrap();
-    assert_eq!((count as u64, distinct as u64), (ledger.seq, ledger.seq));
-    let tracks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tracks").fetch_one(&pool).await.unwrap();
-    assert_eq!(tracks, 3);
-    assert_eq!(indexer.poll().await.unwrap(), cursor, "polling again changes nothing");
+        // Restarted: every entry exactly once, the head equal to the ledger's.
+        let drop = if postgres { "DROP TRIGGER crash ON ledger_entries" } else { "DROP TRIGGER crash" };
+        sqlx::query(drop).execute(&pool).await.unwrap();
+        let cursor = indexer.poll().await.unwrap();
+        assert_eq!(cursor.seq as u64, ledger.seq);
+        let (count, distinct): (i64, i64) =
+            sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT seq) FROM ledger_entries").fetch_one(&pool).await.unwrap();
+        assert_eq!((count as u64, distinct as u64), (ledger.seq, ledger.seq));
+        let tracks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tracks").fetch_one(&pool).await.unwrap();
+        assert_eq!(tracks, 3);
+        assert_eq!(indexer.poll().await.unwrap(), cursor, "polling again changes nothing");
 
-    // An index whose head does not match the chain's is detected, whether caught up or not.
-    let discovery = Discovery::open(&DiscoveryConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        database: ":memory:".into(),
-        solana_rpc: network.solana_node.rpc_url.clone(),
-        eth_rpc: None,
-        deployment: None,
-        endpoint: None,
-        poll_ms: 100,
-        batch: 4,
-    })
-    .await
-    .unwrap();
-    let forged = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), discovery.pool.clone());
-    sqlx::query("UPDATE cursor SET seq = 2, head = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE id = 0")
-        .execute(&discovery.pool)
+        // A caught-up index whose head differs from the ledger account's is a fatal mismatch.
+        sqlx::query("UPDATE cursor SET head = '00' WHERE id = 0").execute(&pool).await.unwrap();
+        let error = indexer.poll().await.unwrap_err();
+        assert!(error.is_fatal(), "{error}");
+        assert!(error.to_string().starts_with("ledger head mismatch"), "{error}");
+    }
+
+    // Entries that do not continue the indexed chain halt indexing, with nothing written after the break.
+    for database in backends(dir.path(), "forged").await {
+        let discovery = Discovery::open(&DiscoveryConfig {
+            eth_rpc: None,
+            deployment: None,
+            endpoint: None,
+            ..config(&network, database, "127.0.0.1:0".parse().unwrap())
+        })
         .await
         .unwrap();
-    assert!(!discovery.index_once(&forged).await, "a forged chain halts indexing");
-    let halted = discovery.status.read().await.halted.clone().unwrap();
-    assert!(halted.contains("does not chain"), "{halted}");
-    let untouched: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&discovery.pool).await.unwrap();
-    assert_eq!(untouched, 0, "nothing after the break was written");
-
-    let caught_up = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), pool.clone());
-    sqlx::query("UPDATE cursor SET head = '00' WHERE id = 0").execute(&pool).await.unwrap();
-    let error = caught_up.poll().await.unwrap_err();
-    assert!(error.is_fatal(), "{error}");
-    assert!(error.to_string().starts_with("ledger head mismatch"), "{error}");
+        let forged = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), discovery.pool.clone());
+        sqlx::query("UPDATE cursor SET seq = 2, head = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE id = 0")
+            .execute(&discovery.pool)
+            .await
+            .unwrap();
+        assert!(!discovery.index_once(&forged).await, "a forged chain halts indexing");
+        let halted = discovery.status.read().await.halted.clone().unwrap();
+        assert!(halted.contains("does not chain"), "{halted}");
+        let untouched: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&discovery.pool).await.unwrap();
+        assert_eq!(untouched, 0, "nothing after the break was written");
+    }
 }
