@@ -92,6 +92,7 @@ async fn main() {
 
     let mut track_addresses = Vec::with_capacity(tracks as usize);
     let start = Instant::now();
+    let mut storing = std::time::Duration::ZERO;
     let mut written = 0u64;
     while written < tracks {
         let mut records = Records::default();
@@ -117,9 +118,12 @@ async fn main() {
             track_addresses.push(address);
             written += 1;
         }
+        let store = Instant::now();
         store_batch(&pool, &batch, &records, None).await.unwrap();
+        storing += store.elapsed();
     }
     let seconds = start.elapsed().as_secs_f64();
+    println!("storing_share {:.2}", storing.as_secs_f64() / seconds);
     println!("entries {tracks}");
     println!("index_entries_per_s {:.0}", tracks as f64 / seconds);
 

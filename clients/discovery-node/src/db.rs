@@ -20,7 +20,11 @@ pub async fn open(location: &str) -> Result<AnyPool, sqlx::Error> {
                 if connection.backend_name() == "SQLite" {
                     // WAL with NORMAL sync: a commit survives a process crash; a power cut may lose the last
                     // commits, which the indexer re-reads (the cursor moves with the data, never ahead of it).
-                    connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
+                    // A 64 MiB page cache: the track indexes are random-keyed (addresses, CIDs), so a small cache
+                    // turns every insert into page reads once the index outgrows it.
+                    connection
+                        .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")
+                        .await?;
                 }
                 Ok(())
             })
@@ -32,6 +36,36 @@ pub async fn open(location: &str) -> Result<AnyPool, sqlx::Error> {
     let pool = options.connect(&url).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// `($1, $2, …), (…), …` (PostgreSQL) or `(?, ?, …), …` (SQLite) for `rows` rows of `columns` values: one
+/// statement writes many rows.
+fn values_clause(rows: usize, columns: usize, positional: bool) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            if positional {
+                sql.push('?');
+            } else {
+                sql.push_str(&format!("${}", row * columns + column + 1));
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// How a multi-row statement is written for the transaction's database. SQLite gets positional `?` parameters:
+/// sqlx resolves each numbered `$n` by name, which grows with the square of their count (measured: 25 rows of 9
+/// values 6 µs a row, 500 rows 54 µs a row); positional ones bind in order.
+fn statement_shape(tx: &Transaction<'_, Any>, columns: usize) -> (bool, usize) {
+    let positional = tx.backend_name() == "SQLite";
+    let parameters = if positional { 4_500 } else { 240 };
+    (positional, (parameters / columns).max(1))
 }
 
 /// Where the indexer stands.
@@ -87,23 +121,30 @@ pub struct EntryRow {
     pub signature: String,
 }
 
-/// Store one entry.
-pub async fn insert_entry(tx: &mut Transaction<'_, Any>, entry: &EntryRow) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(entry.seq)
-    .bind(&entry.kind)
-    .bind(&entry.subject)
-    .bind(&entry.actor)
-    .bind(&entry.data_hash)
-    .bind(entry.slot)
-    .bind(entry.timestamp)
-    .bind(&entry.head)
-    .bind(&entry.signature)
-    .execute(&mut **tx)
-    .await?;
+/// Store entries.
+pub async fn insert_entries(tx: &mut Transaction<'_, Any>, entries: &[EntryRow]) -> Result<(), sqlx::Error> {
+    let (positional, rows) = statement_shape(tx, 9);
+    for chunk in entries.chunks(rows) {
+        let sql = format!(
+            "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)
+             VALUES {}",
+            values_clause(chunk.len(), 9, positional)
+        );
+        let mut query = sqlx::query(&sql);
+        for entry in chunk {
+            query = query
+                .bind(entry.seq)
+                .bind(&entry.kind)
+                .bind(&entry.subject)
+                .bind(&entry.actor)
+                .bind(&entry.data_hash)
+                .bind(entry.slot)
+                .bind(entry.timestamp)
+                .bind(&entry.head)
+                .bind(&entry.signature);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -130,26 +171,33 @@ pub struct ProfileRow {
     pub handle: Option<String>,
 }
 
-/// Insert or update a profile (metadata fields are refreshed when its metadata CID changes).
-pub async fn upsert_profile(tx: &mut Transaction<'_, Any>, p: &ProfileRow) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (address) DO UPDATE SET
-            authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
-            metadata_state = CASE WHEN profiles.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
-                                  THEN profiles.metadata_state ELSE 'pending' END,
-            metadata_cid = excluded.metadata_cid",
-    )
-    .bind(&p.address)
-    .bind(&p.eth_address)
-    .bind(&p.authority)
-    .bind(&p.metadata_cid)
-    .bind(p.track_count)
-    .bind(p.created_at)
-    .bind(p.updated_at)
-    .execute(&mut **tx)
-    .await?;
+/// Insert or update profiles, each address once (metadata fields are re-read when a metadata CID changes).
+pub async fn upsert_profiles(tx: &mut Transaction<'_, Any>, profiles: &[ProfileRow]) -> Result<(), sqlx::Error> {
+    let (positional, rows) = statement_shape(tx, 7);
+    for chunk in profiles.chunks(rows) {
+        let sql = format!(
+            "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)
+             VALUES {}
+             ON CONFLICT (address) DO UPDATE SET
+                authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
+                metadata_state = CASE WHEN profiles.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
+                                      THEN profiles.metadata_state ELSE 'pending' END,
+                metadata_cid = excluded.metadata_cid",
+            values_clause(chunk.len(), 7, positional)
+        );
+        let mut query = sqlx::query(&sql);
+        for p in chunk {
+            query = query
+                .bind(&p.address)
+                .bind(&p.eth_address)
+                .bind(&p.authority)
+                .bind(&p.metadata_cid)
+                .bind(p.track_count)
+                .bind(p.created_at)
+                .bind(p.updated_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -189,33 +237,40 @@ pub struct TrackRow {
     pub genre: Option<String>,
 }
 
-/// Insert or update a track.
-pub async fn upsert_track(tx: &mut Transaction<'_, Any>, t: &TrackRow) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO tracks (address, profile, eth_address, track_id, content_cid, metadata_cid,
-                             replica_0, replica_1, replica_2, deleted, created_at, updated_at, indexed_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (address) DO UPDATE SET
-            deleted = excluded.deleted, updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
-            metadata_state = CASE WHEN tracks.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
-                                  THEN tracks.metadata_state ELSE 'pending' END,
-            metadata_cid = excluded.metadata_cid",
-    )
-    .bind(&t.address)
-    .bind(&t.profile)
-    .bind(&t.eth_address)
-    .bind(t.track_id)
-    .bind(&t.content_cid)
-    .bind(&t.metadata_cid)
-    .bind(t.replica_0)
-    .bind(t.replica_1)
-    .bind(t.replica_2)
-    .bind(t.deleted)
-    .bind(t.created_at)
-    .bind(t.updated_at)
-    .bind(t.indexed_seq)
-    .execute(&mut **tx)
-    .await?;
+/// Insert or update tracks, each address once.
+pub async fn upsert_tracks(tx: &mut Transaction<'_, Any>, tracks: &[TrackRow]) -> Result<(), sqlx::Error> {
+    let (positional, rows) = statement_shape(tx, 13);
+    for chunk in tracks.chunks(rows) {
+        let sql = format!(
+            "INSERT INTO tracks (address, profile, eth_address, track_id, content_cid, metadata_cid,
+                                 replica_0, replica_1, replica_2, deleted, created_at, updated_at, indexed_seq)
+             VALUES {}
+             ON CONFLICT (address) DO UPDATE SET
+                deleted = excluded.deleted, updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
+                metadata_state = CASE WHEN tracks.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
+                                      THEN tracks.metadata_state ELSE 'pending' END,
+                metadata_cid = excluded.metadata_cid",
+            values_clause(chunk.len(), 13, positional)
+        );
+        let mut query = sqlx::query(&sql);
+        for t in chunk {
+            query = query
+                .bind(&t.address)
+                .bind(&t.profile)
+                .bind(&t.eth_address)
+                .bind(t.track_id)
+                .bind(&t.content_cid)
+                .bind(&t.metadata_cid)
+                .bind(t.replica_0)
+                .bind(t.replica_1)
+                .bind(t.replica_2)
+                .bind(t.deleted)
+                .bind(t.created_at)
+                .bind(t.updated_at)
+                .bind(t.indexed_seq);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -396,4 +451,16 @@ pub async fn set_metadata(
     };
     sqlx::query(query).bind(fields.0).bind(fields.1).bind(state).bind(address).execute(pool).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_clause;
+
+    #[test]
+    fn placeholders_number_every_value() {
+        assert_eq!(values_clause(2, 3, false), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_clause(1, 1, false), "($1)");
+        assert_eq!(values_clause(2, 2, true), "(?, ?), (?, ?)");
+    }
 }

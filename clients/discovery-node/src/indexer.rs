@@ -231,14 +231,13 @@ pub async fn store_batch(
 ) -> Result<Cursor, sqlx::Error> {
     let mut tx = pool.begin().await?;
     // Every profile the batch touched (its own entries' subjects and its tracks' owners), written once.
-    for (address, profile) in &records.profiles {
-        db::upsert_profile(&mut tx, &profile_row(address, profile)).await?;
-    }
-    for item in batch {
-        let entry = &item.event.entry;
-        db::insert_entry(
-            &mut tx,
-            &EntryRow {
+    let profiles: Vec<ProfileRow> = records.profiles.iter().map(|(address, p)| profile_row(address, p)).collect();
+    db::upsert_profiles(&mut tx, &profiles).await?;
+    let entries: Vec<EntryRow> = batch
+        .iter()
+        .map(|item| {
+            let entry = &item.event.entry;
+            EntryRow {
                 seq: entry.seq as i64,
                 kind: kind_name(entry.kind),
                 subject: entry.subject.to_string(),
@@ -248,11 +247,41 @@ pub async fn store_batch(
                 timestamp: entry.timestamp,
                 head: hex(&item.event.head),
                 signature: item.signature.to_string(),
-            },
-        )
-        .await?;
-        apply(&mut tx, entry.kind, &entry.subject, entry.seq, records).await?;
+            }
+        })
+        .collect();
+    db::insert_entries(&mut tx, &entries).await?;
+    // Tracks as they are now, each once (at its last entry in the batch); nodes in entry order.
+    let mut tracks: HashMap<Pubkey, TrackRow> = HashMap::new();
+    for item in batch {
+        let entry = &item.event.entry;
+        match entry.kind {
+            EntryKind::TrackCreated | EntryKind::TrackUpdated | EntryKind::TrackDeleted => {
+                if let Some(track) = records.tracks.get(&entry.subject) {
+                    let eth = match records.profiles.get(&track.profile) {
+                        Some(profile) => Some(eth_text(&profile.eth_address)),
+                        None => db::profile_eth(&mut tx, &track.profile.to_string()).await?,
+                    };
+                    tracks.insert(entry.subject, track_row(&entry.subject, track, eth.unwrap_or_default(), entry.seq));
+                }
+            }
+            EntryKind::NodeAdmitted => {
+                if let Some(node) = records.nodes.get(&entry.subject) {
+                    db::upsert_node(&mut tx, &node_row(&entry.subject, node)).await?;
+                }
+            }
+            EntryKind::NodeRemoved => db::delete_node(&mut tx, &entry.subject.to_string()).await?,
+            // Profiles were written with the batch; the rest are in the ledger table only.
+            EntryKind::ProfileCreated
+            | EntryKind::ProfileUpdated
+            | EntryKind::AuthorityRotated
+            | EntryKind::ConfigChanged
+            | EntryKind::AppGranted
+            | EntryKind::AppRevoked => {}
+        }
     }
+    let tracks: Vec<TrackRow> = tracks.into_values().collect();
+    db::upsert_tracks(&mut tx, &tracks).await?;
     let last = batch.last().expect("batches are not empty");
     let cursor =
         Cursor { seq: last.event.entry.seq as i64, head: hex(&last.event.head), slot: last.slot as i64, signature };
@@ -276,49 +305,15 @@ pub struct Records {
     pub nodes: HashMap<Pubkey, ContentNode>,
 }
 
-async fn apply(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    kind: EntryKind,
-    subject: &Pubkey,
-    seq: u64,
-    records: &Records,
-) -> Result<(), sqlx::Error> {
-    match kind {
-        EntryKind::TrackCreated | EntryKind::TrackUpdated | EntryKind::TrackDeleted => {
-            if let Some(track) = records.tracks.get(subject) {
-                let eth = match records.profiles.get(&track.profile) {
-                    Some(profile) => Some(eth_text(&profile.eth_address)),
-                    None => db::profile_eth(tx, &track.profile.to_string()).await?,
-                };
-                db::upsert_track(tx, &track_row(subject, track, eth.unwrap_or_default(), seq)).await?;
-            }
-        }
-        EntryKind::NodeAdmitted => {
-            if let Some(node) = records.nodes.get(subject) {
-                db::upsert_node(
-                    tx,
-                    &NodeRow {
-                        sp_id: node.sp_id as i64,
-                        address: subject.to_string(),
-                        endpoint: node.endpoint.clone(),
-                        owner_wallet: eth_text(&node.owner_wallet),
-                        delegate_wallet: eth_text(&node.delegate_wallet),
-                        admitted_at: node.admitted_at,
-                    },
-                )
-                .await?;
-            }
-        }
-        EntryKind::NodeRemoved => db::delete_node(tx, &subject.to_string()).await?,
-        // Profiles were written with the batch; the rest are in the ledger table only.
-        EntryKind::ProfileCreated
-        | EntryKind::ProfileUpdated
-        | EntryKind::AuthorityRotated
-        | EntryKind::ConfigChanged
-        | EntryKind::AppGranted
-        | EntryKind::AppRevoked => {}
+fn node_row(address: &Pubkey, node: &ContentNode) -> NodeRow {
+    NodeRow {
+        sp_id: node.sp_id as i64,
+        address: address.to_string(),
+        endpoint: node.endpoint.clone(),
+        owner_wallet: eth_text(&node.owner_wallet),
+        delegate_wallet: eth_text(&node.delegate_wallet),
+        admitted_at: node.admitted_at,
     }
-    Ok(())
 }
 
 fn eth_text(address: &[u8; 20]) -> String {
