@@ -58,8 +58,9 @@ CREATE TABLE tracks (
 CREATE INDEX tracks_content_cid ON tracks (content_cid);
 CREATE INDEX tracks_artist ON tracks (eth_address, track_id);
 CREATE INDEX tracks_latest ON tracks (indexed_seq);
-CREATE INDEX tracks_title ON tracks (lower(title));
-CREATE INDEX tracks_metadata_state ON tracks (metadata_state);
+CREATE INDEX tracks_title ON tracks (lower(title)) WHERE title IS NOT NULL;
+-- Only the rows the metadata job still has to read: the index stays small and costs written rows nothing after.
+CREATE INDEX tracks_metadata_pending ON tracks (address) WHERE metadata_state = 'pending' AND metadata_cid IS NOT NULL;
 
 CREATE TABLE content_nodes (
     sp_id BIGINT PRIMARY KEY,

@@ -358,9 +358,14 @@ impl<P: Provider + Clone> Protocol<P> {
 ///
 /// The call is simulated first: a revert is reported before anything is signed. Without that, a provider with
 /// alloy's default cached nonces would spend a nonce on the refused transaction and leave the next one waiting
-/// behind a gap forever.
+/// behind a gap forever. The gas limit is the estimate plus a quarter.
 pub async fn transact<P: Provider, D: CallDecoder>(call: CallBuilder<P, D>) -> Result<TransactionReceipt, EthError> {
     call.call_raw().await?;
+    // The estimate is made at the latest block's timestamp. Mined a second later, the same call can cost more:
+    // a vote checkpoint written in the previous block is overwritten in place in the estimate but pushed anew
+    // (a fresh storage slot, ~20k gas) at execution. Without headroom such a transaction runs out of gas.
+    let estimate = call.estimate_gas().await?;
+    let call = call.gas(estimate.saturating_add(estimate / 4));
     let receipt = call.send().await?.get_receipt().await?;
     if !receipt.status() {
         return Err(EthError::Failed(receipt.transaction_hash));
