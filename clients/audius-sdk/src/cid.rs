@@ -54,8 +54,8 @@ impl ContentId {
 
     /// Read the binary form the content program stores.
     pub fn from_bytes(bytes: [u8; CID_LEN]) -> Result<Self, CidError> {
-        let cid =
-            cid::Cid::try_from(&bytes[..]).map_err(|error| CidError::Malformed(hex(&bytes), error.to_string()))?;
+        let cid = cid::Cid::try_from(&bytes[..])
+            .map_err(|error| CidError::Malformed(alloy::hex::encode(bytes), error.to_string()))?;
         Self::from_cid(&cid)
     }
 
@@ -132,10 +132,6 @@ impl CidHasher {
     pub fn finish(self) -> ContentId {
         ContentId::from_sha256(self.0.finalize().into())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

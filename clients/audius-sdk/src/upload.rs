@@ -91,6 +91,11 @@ fn check(digest: B256, signature: &[u8], expected: Address) -> Result<(), Signat
     Ok(())
 }
 
+/// Seconds since the Unix epoch on this machine: the clock grant deadlines are set and checked against.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// Check a deadline against `now`, allowing at most `max_seconds` ahead.
 pub fn check_deadline(expires_at: u64, now: u64, max_seconds: u64) -> Result<(), SignatureError> {
     if expires_at < now {

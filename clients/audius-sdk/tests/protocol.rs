@@ -4,12 +4,12 @@
 use alloy::{
     node_bindings::{Anvil, AnvilInstance},
     primitives::{utils::parse_ether, Address, U256},
-    providers::{ext::AnvilApi, Provider, ProviderBuilder},
+    providers::{Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
 use audius_sdk::{
     eth::{Deployment, EthError, Protocol, ServiceType},
-    local::{deploy_protocol, DeployOptions},
+    local::LocalChain,
 };
 
 fn provider_for(anvil: &AnvilInstance, index: usize) -> impl Provider + Clone {
@@ -17,29 +17,13 @@ fn provider_for(anvil: &AnvilInstance, index: usize) -> impl Provider + Clone {
     ProviderBuilder::new().wallet(signer).connect_http(anvil.endpoint_url())
 }
 
-async fn deployed(anvil: &AnvilInstance) -> Deployment {
-    let key = alloy::hex::encode_prefixed(anvil.keys()[0].to_bytes());
-    let url = anvil.endpoint();
-    let file = format!("local-sdk-test-{}.json", anvil.port());
-    tokio::task::spawn_blocking(move || deploy_protocol(&url, &key, &file, &DeployOptions::default()))
-        .await
-        .unwrap()
-        .expect("deploy")
-}
-
-async fn advance(provider: &impl Provider, seconds: u64) {
-    provider.anvil_increase_time(seconds).await.unwrap();
-    provider.anvil_mine(Some(1), None).await.unwrap();
-}
-
 #[tokio::test]
 async fn operator_and_delegator_lifecycle() {
-    let anvil = Anvil::new().path(audius_sdk::local::anvil_binary()).spawn();
-    let deployment = deployed(&anvil).await;
-    let [treasury, operator, fan] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
-    let admin = Protocol::connect(provider_for(&anvil, 0), deployment.clone()).await.unwrap();
-    let as_operator = Protocol::connect(provider_for(&anvil, 1), deployment.clone()).await.unwrap();
-    let as_fan = Protocol::connect(provider_for(&anvil, 2), deployment.clone()).await.unwrap();
+    let chain = LocalChain::start(None).await.unwrap();
+    let [treasury, operator, fan] = [chain.address(0), chain.address(1), chain.address(2)];
+    let admin = &chain.admin;
+    let as_operator = chain.protocol(1).await.unwrap();
+    let as_fan = chain.protocol(2).await.unwrap();
     assert_eq!(admin.token.balanceOf(treasury).call().await.unwrap(), parse_ether("1000000000").unwrap());
     for account in [operator, fan] {
         audius_sdk::eth::protocol::transact(admin.token.transfer(account, parse_ether("1000000").unwrap()))
@@ -48,7 +32,7 @@ async fn operator_and_delegator_lifecycle() {
     }
 
     // Bad input is refused with the contract's reason, in words.
-    let wallet = anvil.addresses()[3];
+    let wallet = chain.address(3);
     let low = as_operator
         .register(operator, ServiceType::ContentNode, "https://cn1.test", parse_ether("100000").unwrap(), wallet)
         .await
@@ -60,10 +44,8 @@ async fn operator_and_delegator_lifecycle() {
     let service_id =
         as_operator.register(operator, ServiceType::ContentNode, "https://cn1.test", stake, wallet).await.unwrap();
     assert_eq!(service_id, U256::from(1));
-    let taken = as_fan
-        .register(fan, ServiceType::ContentNode, "https://cn1.test", stake, anvil.addresses()[4])
-        .await
-        .unwrap_err();
+    let taken =
+        as_fan.register(fan, ServiceType::ContentNode, "https://cn1.test", stake, chain.address(4)).await.unwrap_err();
     assert_eq!(taken.to_string(), "that endpoint is already registered by service 1");
 
     as_fan.delegate(fan, operator, parse_ether("50000").unwrap()).await.unwrap();
@@ -78,7 +60,7 @@ async fn operator_and_delegator_lifecycle() {
     let early = as_fan.withdraw(operator).await.unwrap_err();
     assert_eq!(early.to_string(), format!("still locked until {unlock_at} (unix time)"));
     let now = admin.token.provider().get_block_by_number(Default::default()).await.unwrap().unwrap().header.timestamp;
-    advance(admin.token.provider(), unlock_at - now).await;
+    chain.advance(unlock_at - now).await.unwrap();
     assert_eq!(as_fan.withdraw(operator).await.unwrap(), parse_ether("10000").unwrap());
 
     // A round passes; anyone claims the operator's reward, which lands in its pool.
@@ -87,11 +69,11 @@ async fn operator_and_delegator_lifecycle() {
         let p = admin.issuance.parameters().call().await.unwrap();
         (p.roundDuration, p.inflationBps, p.attestationWindow, p.quorumBps)
     };
-    advance(admin.token.provider(), duration.to::<u64>()).await;
+    chain.advance(duration.to::<u64>()).await.unwrap();
     admin.start_round().await.unwrap();
     let not_yet = admin.claim_rewards(operator).await.unwrap_err();
     assert!(not_yet.to_string().starts_with("the finished round's rewards are fixed at"), "{not_yet}");
-    advance(admin.token.provider(), window.to::<u64>()).await;
+    chain.advance(window.to::<u64>()).await.unwrap();
     let reward = admin.claim_rewards(operator).await.unwrap();
     assert!(reward > U256::ZERO);
     let status = admin.operator_status(operator).await.unwrap();

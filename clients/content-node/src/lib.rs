@@ -148,7 +148,7 @@ pub async fn run(
             loop {
                 every.tick().await;
                 node.refresh().await;
-                if let Err(error) = db::prune_nonces(&node.db, server::unix_now()).await {
+                if let Err(error) = db::prune_nonces(&node.db, audius_sdk::upload::unix_now()).await {
                     tracing::warn!(%error, "pruning nonces");
                 }
             }

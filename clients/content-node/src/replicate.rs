@@ -6,14 +6,14 @@ use std::{sync::Arc, time::Duration};
 use audius_sdk::{
     cid::ContentId,
     rendezvous::{self, Candidate},
-    upload::{headers as h, ReplicaTransfer},
+    upload::{headers as h, unix_now, ReplicaTransfer},
 };
 use axum::http::StatusCode;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
 use crate::{
-    server::{unix_now, ApiError},
+    server::ApiError,
     store::{BlobMeta, BlobStore, StoreError, CHUNK},
     Node,
 };

@@ -15,7 +15,7 @@ use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
     cid::ContentId,
     solana::content,
-    upload::{check_deadline, headers as h, ReplicaTransfer, UploadGrant},
+    upload::{check_deadline, headers as h, unix_now, ReplicaTransfer, UploadGrant},
 };
 use axum::{
     body::Body,
@@ -83,11 +83,6 @@ pub fn router(node: Arc<Node>) -> Router {
         .with_state(node)
 }
 
-/// Seconds since the epoch.
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).ok_or_else(|| {
         ApiError::new(StatusCode::UNAUTHORIZED, format!("missing header {name}: uploads must be signed"))
@@ -125,7 +120,8 @@ async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<serde_json::Value>)> {
-    let limit = match UploadKind::of(&headers)? {
+    let upload_kind = UploadKind::of(&headers)?;
+    let limit = match upload_kind {
         UploadKind::Metadata => MAX_METADATA_BYTES.min(node.config.max_upload_bytes),
         UploadKind::Audio(_) => node.config.max_upload_bytes,
     };
@@ -203,7 +199,7 @@ async fn upload(
         return Err(StoreError::CidMismatch { expected: grant.cid, actual: staged.cid }.into());
     }
     let path = staged.path().to_owned();
-    let (meta, kind) = match UploadKind::of(&headers)? {
+    let (meta, kind) = match upload_kind {
         UploadKind::Metadata => {
             tokio::task::spawn_blocking(move || validate_metadata(&path))
                 .await

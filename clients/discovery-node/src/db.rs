@@ -68,6 +68,30 @@ fn statement_shape(tx: &Transaction<'_, Any>, columns: usize) -> (bool, usize) {
     (positional, (parameters / columns).max(1))
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Write `rows` with multi-row statements `{head} VALUES (…), (…) {tail}`, each row's `columns` values bound by
+/// `bind` in column order.
+async fn write_rows<T>(
+    tx: &mut Transaction<'_, Any>,
+    head: &str,
+    tail: &str,
+    columns: usize,
+    rows: &[T],
+    bind: for<'q> fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> Result<(), sqlx::Error> {
+    let (positional, per_statement) = statement_shape(tx, columns);
+    for chunk in rows.chunks(per_statement) {
+        let sql = format!("{head} VALUES {} {tail}", values_clause(chunk.len(), columns, positional));
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = bind(query, row);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Where the indexer stands.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
 pub struct Cursor {
@@ -123,29 +147,28 @@ pub struct EntryRow {
 
 /// Store entries.
 pub async fn insert_entries(tx: &mut Transaction<'_, Any>, entries: &[EntryRow]) -> Result<(), sqlx::Error> {
-    let (positional, rows) = statement_shape(tx, 9);
-    for chunk in entries.chunks(rows) {
-        let sql = format!(
-            "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)
-             VALUES {}",
-            values_clause(chunk.len(), 9, positional)
-        );
-        let mut query = sqlx::query(&sql);
-        for entry in chunk {
-            query = query
-                .bind(entry.seq)
-                .bind(&entry.kind)
-                .bind(&entry.subject)
-                .bind(&entry.actor)
-                .bind(&entry.data_hash)
-                .bind(entry.slot)
-                .bind(entry.timestamp)
-                .bind(&entry.head)
-                .bind(&entry.signature);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
+    write_rows(
+        tx,
+        "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)",
+        "",
+        9,
+        entries,
+        bind_entry,
+    )
+    .await
+}
+
+fn bind_entry<'q>(query: AnyQuery<'q>, e: &'q EntryRow) -> AnyQuery<'q> {
+    query
+        .bind(e.seq)
+        .bind(&e.kind)
+        .bind(&e.subject)
+        .bind(&e.actor)
+        .bind(&e.data_hash)
+        .bind(e.slot)
+        .bind(e.timestamp)
+        .bind(&e.head)
+        .bind(&e.signature)
 }
 
 /// A profile as stored.
@@ -173,32 +196,30 @@ pub struct ProfileRow {
 
 /// Insert or update profiles, each address once (metadata fields are re-read when a metadata CID changes).
 pub async fn upsert_profiles(tx: &mut Transaction<'_, Any>, profiles: &[ProfileRow]) -> Result<(), sqlx::Error> {
-    let (positional, rows) = statement_shape(tx, 7);
-    for chunk in profiles.chunks(rows) {
-        let sql = format!(
-            "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)
-             VALUES {}
-             ON CONFLICT (address) DO UPDATE SET
-                authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
-                metadata_state = CASE WHEN profiles.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
-                                      THEN profiles.metadata_state ELSE 'pending' END,
-                metadata_cid = excluded.metadata_cid",
-            values_clause(chunk.len(), 7, positional)
-        );
-        let mut query = sqlx::query(&sql);
-        for p in chunk {
-            query = query
-                .bind(&p.address)
-                .bind(&p.eth_address)
-                .bind(&p.authority)
-                .bind(&p.metadata_cid)
-                .bind(p.track_count)
-                .bind(p.created_at)
-                .bind(p.updated_at);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
+    write_rows(
+        tx,
+        "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)",
+        "ON CONFLICT (address) DO UPDATE SET
+            authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
+            metadata_state = CASE WHEN profiles.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
+                                  THEN profiles.metadata_state ELSE 'pending' END,
+            metadata_cid = excluded.metadata_cid",
+        7,
+        profiles,
+        bind_profile,
+    )
+    .await
+}
+
+fn bind_profile<'q>(query: AnyQuery<'q>, p: &'q ProfileRow) -> AnyQuery<'q> {
+    query
+        .bind(&p.address)
+        .bind(&p.eth_address)
+        .bind(&p.authority)
+        .bind(&p.metadata_cid)
+        .bind(p.track_count)
+        .bind(p.created_at)
+        .bind(p.updated_at)
 }
 
 /// A track as stored.
@@ -239,39 +260,37 @@ pub struct TrackRow {
 
 /// Insert or update tracks, each address once.
 pub async fn upsert_tracks(tx: &mut Transaction<'_, Any>, tracks: &[TrackRow]) -> Result<(), sqlx::Error> {
-    let (positional, rows) = statement_shape(tx, 13);
-    for chunk in tracks.chunks(rows) {
-        let sql = format!(
-            "INSERT INTO tracks (address, profile, eth_address, track_id, content_cid, metadata_cid,
-                                 replica_0, replica_1, replica_2, deleted, created_at, updated_at, indexed_seq)
-             VALUES {}
-             ON CONFLICT (address) DO UPDATE SET
-                deleted = excluded.deleted, updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
-                metadata_state = CASE WHEN tracks.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
-                                      THEN tracks.metadata_state ELSE 'pending' END,
-                metadata_cid = excluded.metadata_cid",
-            values_clause(chunk.len(), 13, positional)
-        );
-        let mut query = sqlx::query(&sql);
-        for t in chunk {
-            query = query
-                .bind(&t.address)
-                .bind(&t.profile)
-                .bind(&t.eth_address)
-                .bind(t.track_id)
-                .bind(&t.content_cid)
-                .bind(&t.metadata_cid)
-                .bind(t.replica_0)
-                .bind(t.replica_1)
-                .bind(t.replica_2)
-                .bind(t.deleted)
-                .bind(t.created_at)
-                .bind(t.updated_at)
-                .bind(t.indexed_seq);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
+    write_rows(
+        tx,
+        "INSERT INTO tracks (address, profile, eth_address, track_id, content_cid, metadata_cid,
+                             replica_0, replica_1, replica_2, deleted, created_at, updated_at, indexed_seq)",
+        "ON CONFLICT (address) DO UPDATE SET
+            deleted = excluded.deleted, updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
+            metadata_state = CASE WHEN tracks.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
+                                  THEN tracks.metadata_state ELSE 'pending' END,
+            metadata_cid = excluded.metadata_cid",
+        13,
+        tracks,
+        bind_track,
+    )
+    .await
+}
+
+fn bind_track<'q>(query: AnyQuery<'q>, t: &'q TrackRow) -> AnyQuery<'q> {
+    query
+        .bind(&t.address)
+        .bind(&t.profile)
+        .bind(&t.eth_address)
+        .bind(t.track_id)
+        .bind(&t.content_cid)
+        .bind(&t.metadata_cid)
+        .bind(t.replica_0)
+        .bind(t.replica_1)
+        .bind(t.replica_2)
+        .bind(t.deleted)
+        .bind(t.created_at)
+        .bind(t.updated_at)
+        .bind(t.indexed_seq)
 }
 
 fn as_bool<S: serde::Serializer>(value: &i64, serializer: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use alloy::hex::encode as hex;
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
 use audius_content::events::LedgerAppended;
 use audius_sdk::{
@@ -64,16 +65,10 @@ pub struct Located {
     pub slot: u64,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// The cursor's head as bytes; an unreadable one (never written by the indexer) reads as zero and fails the chain
+/// check like any other wrong head.
 fn head_bytes(text: &str) -> [u8; 32] {
-    let mut head = [0u8; 32];
-    for (i, byte) in head.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);
-    }
-    head
+    alloy::hex::decode_to_array(text).unwrap_or_default()
 }
 
 fn kind_name(kind: EntryKind) -> String {
@@ -107,8 +102,7 @@ impl Indexer {
         let (located, newest) = self.read_since(&cursor).await?;
         let mut pending: Vec<Located> = located.into_iter().filter(|l| l.event.entry.seq > cursor.seq as u64).collect();
         pending.sort_by_key(|l| l.event.entry.seq);
-        let events: Vec<LedgerAppended> = pending.iter().map(|l| clone_event(&l.event)).collect();
-        verify_chain(cursor.seq as u64, head_bytes(&cursor.head), &events)?;
+        verify_chain(cursor.seq as u64, head_bytes(&cursor.head), pending.iter().map(|l| &l.event))?;
         let chunks: Vec<&[Located]> = pending.chunks(self.batch.max(1)).collect();
         for (i, chunk) in chunks.iter().enumerate() {
             // Only the last batch moves the signature: a crash before it re-reads the same transactions.
@@ -210,11 +204,11 @@ impl Indexer {
     /// Once caught up with the ledger account, the indexed head must be its head.
     async fn check_head(&self, cursor: &Cursor) -> Result<(), IndexError> {
         let ledger = self.solana.ledger().await?;
-        if ledger.seq == cursor.seq as u64 && hex(&ledger.head) != cursor.head {
+        if ledger.seq == cursor.seq as u64 && hex(ledger.head) != cursor.head {
             return Err(IndexError::HeadMismatch {
                 seq: ledger.seq,
                 indexed: cursor.head.clone(),
-                on_chain: hex(&ledger.head),
+                on_chain: hex(ledger.head),
             });
         }
         Ok(())
@@ -242,10 +236,10 @@ pub async fn store_batch(
                 kind: kind_name(entry.kind),
                 subject: entry.subject.to_string(),
                 actor: entry.actor.to_string(),
-                data_hash: hex(&entry.data_hash),
+                data_hash: hex(entry.data_hash),
                 slot: entry.slot as i64,
                 timestamp: entry.timestamp,
-                head: hex(&item.event.head),
+                head: hex(item.event.head),
                 signature: item.signature.to_string(),
             }
         })
@@ -284,14 +278,10 @@ pub async fn store_batch(
     db::upsert_tracks(&mut tx, &tracks).await?;
     let last = batch.last().expect("batches are not empty");
     let cursor =
-        Cursor { seq: last.event.entry.seq as i64, head: hex(&last.event.head), slot: last.slot as i64, signature };
+        Cursor { seq: last.event.entry.seq as i64, head: hex(last.event.head), slot: last.slot as i64, signature };
     db::set_cursor(&mut tx, &cursor).await?;
     tx.commit().await?;
     Ok(cursor)
-}
-
-fn clone_event(event: &LedgerAppended) -> LedgerAppended {
-    LedgerAppended { entry: event.entry.clone(), head: event.head }
 }
 
 /// Accounts read for a batch, by address.
@@ -317,7 +307,7 @@ fn node_row(address: &Pubkey, node: &ContentNode) -> NodeRow {
 }
 
 fn eth_text(address: &[u8; 20]) -> String {
-    format!("0x{}", hex(address))
+    format!("{:#x}", alloy::primitives::Address::from(*address))
 }
 
 fn profile_row(address: &Pubkey, profile: &Profile) -> ProfileRow {

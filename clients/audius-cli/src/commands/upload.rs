@@ -9,7 +9,7 @@ use audius_sdk::{
     cid::{CidHasher, ContentId, CID_LEN},
     rendezvous::{self, Candidate},
     solana::content,
-    upload::{upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
+    upload::{unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -242,10 +242,6 @@ pub async fn run(
                 "content_type": receipt.content_type,
                 "replicas": replicas, "transaction": signature.to_string(), "ledger_seq": seq }),
     ))
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// A nonce nobody else picks: the clock's nanoseconds mixed with the process id (the node refuses a repeat).

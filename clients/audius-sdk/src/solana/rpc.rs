@@ -92,10 +92,10 @@ pub enum ChainError {
 
 /// Check that `events` continue the chain from `(seq, head)` (the last verified entry; `(0, [0; 32])` at the
 /// start) and return the new `(seq, head)`.
-pub fn verify_chain(
+pub fn verify_chain<'a>(
     mut seq: u64,
     mut head: [u8; 32],
-    events: &[LedgerAppended],
+    events: impl IntoIterator<Item = &'a LedgerAppended>,
 ) -> Result<(u64, [u8; 32]), ChainError> {
     for event in events {
         let expected = seq + 1;
