@@ -311,6 +311,68 @@ contract IssuanceTest is ProtocolFixture {
         p.issuance.submitActivity(1, ops, scores, deadline, sigs);
     }
 
+    function test_RevertWhen_AttestationSignedForAnotherChain() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        uint256 home = block.chainid;
+        // The EIP-712 domain carries the chain id: signatures made for a fork of this deployment on chain 999
+        // recover to strangers here.
+        vm.chainId(999);
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+        vm.chainId(home);
+        vm.expectPartialRevert(Issuance.NotAttester.selector);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_RevertWhen_AttestationSignedForAnotherContract() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        // The same message under the domain of another issuance contract (verifyingContract differs).
+        (, string memory name, string memory version, uint256 chainId,,,) = p.issuance.eip712Domain();
+        bytes32 otherDomain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256(bytes(name)),
+                keccak256(bytes(version)),
+                chainId,
+                address(0xdead)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                p.issuance.ACTIVITY_TYPEHASH(),
+                uint256(1),
+                keccak256(abi.encodePacked(ops)),
+                keccak256(abi.encodePacked(scores)),
+                deadline
+            )
+        );
+        bytes32 otherDigest = keccak256(abi.encodePacked("\x19\x01", otherDomain, structHash));
+        bytes[] memory sigs = new bytes[](2);
+        for (uint256 i = 0; i < 2; ++i) {
+            (uint8 v, bytes32 r, bytes32 sig) = vm.sign(attesterKeys[i], otherDigest);
+            sigs[i] = abi.encodePacked(r, sig, v);
+        }
+        vm.expectPartialRevert(Issuance.NotAttester.selector);
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
+    function test_RevertWhen_AttesterDeregisteredMidRound() public {
+        _finishRoundOne();
+        (address[] memory ops, uint16[] memory scores) = _activity();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes[] memory sigs = _signatures(1, ops, scores, deadline, 2);
+        // Signed while it attested; its node leaves the registry before the submission.
+        uint256 serviceId = p.registry.serviceIdByWallet(attesters[0]);
+        vm.prank(p.registry.getService(serviceId).owner);
+        p.registry.deregister(serviceId);
+        assertFalse(p.issuance.isAttester(attesters[0]));
+        vm.expectRevert(abi.encodeWithSelector(Issuance.NotAttester.selector, attesters[0]));
+        p.issuance.submitActivity(1, ops, scores, deadline, sigs);
+    }
+
     function test_RevertWhen_AttestationMalformed() public {
         _finishRoundOne();
         (address[] memory ops, uint16[] memory scores) = _activity();

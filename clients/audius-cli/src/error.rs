@@ -1,6 +1,7 @@
 //! Exit codes scripts can rely on, and the classification of every failure into one of them.
 
 use audius_sdk::{
+    bridge::BridgeError,
     cid::CidError,
     eth::{ActionError, EthError},
     local::LocalError,
@@ -66,11 +67,16 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
             return eth_code(error);
         }
         if let Some(error) = cause.downcast_ref::<SolanaError>() {
+            return solana_code(error);
+        }
+        if let Some(error) = cause.downcast_ref::<BridgeError>() {
             return match error {
-                SolanaError::Program(_) => ExitCode::Refused,
-                SolanaError::Rpc(_) | SolanaError::NoMetadata(_) => ExitCode::Network,
-                SolanaError::NotFound { .. } => ExitCode::Input,
-                SolanaError::Decode { .. } | SolanaError::Chain(_) => ExitCode::Failure,
+                BridgeError::Eth(error) => eth_code(error),
+                BridgeError::Solana(error) => solana_code(error),
+                BridgeError::NoProfile(_) => ExitCode::Input,
+                BridgeError::Refused(_) | BridgeError::BelowQuorum { .. } | BridgeError::NoAttesters => {
+                    ExitCode::Refused
+                }
             };
         }
         if let Some(error) = cause.downcast_ref::<LocalError>() {
@@ -87,6 +93,15 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
         }
     }
     ExitCode::Failure
+}
+
+fn solana_code(error: &SolanaError) -> ExitCode {
+    match error {
+        SolanaError::Program(_) => ExitCode::Refused,
+        SolanaError::Rpc(_) | SolanaError::NoMetadata(_) => ExitCode::Network,
+        SolanaError::NotFound { .. } => ExitCode::Input,
+        SolanaError::Decode { .. } | SolanaError::Chain(_) => ExitCode::Failure,
+    }
 }
 
 fn eth_code(error: &EthError) -> ExitCode {

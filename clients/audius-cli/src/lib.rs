@@ -51,6 +51,9 @@ pub enum Command {
     /// Artist profiles and tracks on Solana.
     #[command(subcommand)]
     Artist(commands::artist::ArtistCommand),
+    /// Carry facts across the chains with the attesters' signatures: node admission, tiers, activity.
+    #[command(subcommand)]
+    Bridge(commands::bridge::BridgeCommand),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
     /// Run the demo flow on throw-away local chains (anvil and an in-process Solana runtime).
@@ -66,6 +69,7 @@ pub async fn run(cli: Cli) -> Result<Output, anyhow::Error> {
         Command::Round(command) => commands::round::run(command, &context).await,
         Command::Gov(command) => commands::gov::run(command, &context).await,
         Command::Artist(command) => commands::artist::run(command, &context).await,
+        Command::Bridge(command) => commands::bridge::run(command, &context).await,
         Command::Completions(args) => commands::completions::run(args),
         Command::Demo(args) => commands::demo::run(args).await,
     }

@@ -37,19 +37,14 @@ async fn profile_and_tracks() {
         .await
         .unwrap();
     for sp_id in 1..=3u64 {
-        let nonce = solana.config().await.unwrap().attestation_nonce;
         let registration = content::NodeRegistration {
             sp_id,
             owner_wallet: [sp_id as u8; 20],
             delegate_wallet: [sp_id as u8; 20],
             endpoint: format!("http://127.0.0.1:{}", 4000 + sp_id),
         };
-        let digest = content::admit_node_digest(&CLUSTER, &registration, nonce, i64::MAX);
-        let signature = content::sign_digest(&attester, &digest);
-        solana
-            .send(&[content::admit_node(&authority.pubkey(), registration, i64::MAX, vec![signature])], &authority, &[])
-            .await
-            .unwrap();
+        let fact = content::AttestedFact::AdmitNode(registration);
+        solana.attest(&authority, &[&attester], fact, i64::MAX).await.unwrap();
     }
 
     let home = tempfile::tempdir().unwrap();

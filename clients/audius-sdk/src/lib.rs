@@ -1,5 +1,6 @@
 //! Audius protocol SDK.
 //!
+//! - [`bridge`]: attesters' checks and signatures that move facts between the chains, and the aggregator.
 //! - [`eth`]: typed bindings for the Ethereum contracts, generated from the committed forge artifacts in
 //!   `abi/` (never hand-written), and helpers to deploy them.
 //! - [`solana`]: PDA derivation and instruction builders for the Solana programs, reusing the programs'
@@ -11,6 +12,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "bridge")]
+pub mod bridge;
 pub mod cid;
 pub mod eth;
 pub mod local;

@@ -192,10 +192,11 @@ impl LocalChain {
         Ok(())
     }
 
-    /// Register a content node at `endpoint` for operator account `operator` (funded from the treasury), staking
-    /// `stake` whole AUDIO, signing with account `wallet`; returns its service id.
-    pub async fn register_content_node(
+    /// Register a node of `service_type` at `endpoint` for operator account `operator` (funded from the
+    /// treasury), staking `stake` whole AUDIO, signing with account `wallet`; returns its service id.
+    pub async fn register_node(
         &self,
+        service_type: crate::eth::ServiceType,
         operator: usize,
         wallet: usize,
         endpoint: &str,
@@ -206,15 +207,20 @@ impl LocalChain {
         let id = self
             .protocol(operator)
             .await?
-            .register(
-                self.address(operator),
-                crate::eth::ServiceType::ContentNode,
-                endpoint,
-                amount,
-                self.address(wallet),
-            )
+            .register(self.address(operator), service_type, endpoint, amount, self.address(wallet))
             .await?;
         Ok(id.to::<u64>())
+    }
+
+    /// [`register_node`](Self::register_node) for a content node.
+    pub async fn register_content_node(
+        &self,
+        operator: usize,
+        wallet: usize,
+        endpoint: &str,
+        stake: &str,
+    ) -> Result<u64, EthError> {
+        self.register_node(crate::eth::ServiceType::ContentNode, operator, wallet, endpoint, stake).await
     }
 
     /// Transactions account `index` has sent.

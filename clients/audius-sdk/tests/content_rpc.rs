@@ -83,12 +83,12 @@ async fn builders_round_trip_and_the_ledger_chains() {
         delegate_wallet: [2; 20],
         endpoint: "https://cn7.test".into(),
     };
-    signatures.push(client.admit_node(&admin, &[&attester], registration, i64::MAX).await.unwrap());
+    signatures.push(
+        client.attest(&admin, &[&attester], content::AttestedFact::AdmitNode(registration), i64::MAX).await.unwrap(),
+    );
     assert!(client.rpc().get_account(&content::node_address(7)).await.is_ok());
-    let config = client.config().await.unwrap();
-    let digest = content::remove_node_digest(&CLUSTER, 7, config.attestation_nonce, i64::MAX);
-    let remove = content::remove_node(&admin.pubkey(), 7, i64::MAX, vec![content::sign_digest(&attester, &digest)]);
-    signatures.push(client.send(&[remove], &admin, &[]).await.unwrap());
+    let remove = content::AttestedFact::RemoveNode { sp_id: 7 };
+    signatures.push(client.attest(&admin, &[&attester], remove, i64::MAX).await.unwrap());
     assert!(client.rpc().get_account(&content::node_address(7)).await.is_err(), "the node is gone");
 
     // Every entry, read back from the transactions, rebuilds the ledger account's chain head.

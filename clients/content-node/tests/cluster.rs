@@ -95,7 +95,10 @@ impl Cluster {
                 delegate_wallet: chain.address(wallet).0 .0,
                 endpoint,
             };
-            solana.admit_node(&authority, &[&attester], registration, i64::MAX).await.unwrap();
+            solana
+                .attest(&authority, &[&attester], content::AttestedFact::AdmitNode(registration), i64::MAX)
+                .await
+                .unwrap();
             nodes.push(NodeProcess {
                 sp_id,
                 port,

@@ -15,13 +15,13 @@ use audius_content::{
     state::{EntryKind, LedgerEntry, Profile, Track},
 };
 use audius_discovery_node::{
+    config::DEFAULT_BATCH,
     db,
     indexer::{store_batch, Located, Records},
 };
 use audius_sdk::{cid::ContentId, solana::content};
 
 const ARTISTS: u64 = 1_000;
-const BATCH: usize = 1_000;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -60,6 +60,8 @@ async fn main() {
                 track_count: tracks / ARTISTS,
                 created_at: 1,
                 updated_at: 1,
+                tier: 0,
+                tier_expires_at: 0,
                 bump: 255,
             };
             (content::profile_address(&eth), profile)
@@ -96,8 +98,8 @@ async fn main() {
     let mut written = 0u64;
     while written < tracks {
         let mut records = Records::default();
-        let mut batch = Vec::with_capacity(BATCH);
-        for _ in 0..BATCH.min((tracks - written) as usize) {
+        let mut batch = Vec::with_capacity(DEFAULT_BATCH);
+        for _ in 0..DEFAULT_BATCH.min((tracks - written) as usize) {
             let (profile_address, profile) = &profiles[(written % ARTISTS) as usize];
             let track_id = written / ARTISTS;
             let address = content::track_address(profile_address, track_id);
@@ -123,9 +125,9 @@ async fn main() {
         storing += store.elapsed();
     }
     let seconds = start.elapsed().as_secs_f64();
-    println!("storing_share {:.2}", storing.as_secs_f64() / seconds);
     println!("entries {tracks}");
-    println!("index_entries_per_s {:.0}", tracks as f64 / seconds);
+    println!("index_entries_per_s {:.0}", tracks as f64 / storing.as_secs_f64());
+    println!("with_generation_entries_per_s {:.0}", tracks as f64 / seconds);
 
     let mut rng = Lcg(42);
     let measure = |samples: &mut Vec<f64>, elapsed: std::time::Duration| samples.push(elapsed.as_secs_f64() * 1e3);

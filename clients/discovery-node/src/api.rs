@@ -26,7 +26,7 @@ use serde_json::json;
 use crate::{db, Discovery};
 
 /// A failed request.
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -49,7 +49,8 @@ fn not_found(message: impl Into<String>) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, message.into())
 }
 
-type Result<T> = std::result::Result<T, ApiError>;
+/// A handler's result.
+pub type Result<T> = std::result::Result<T, ApiError>;
 
 /// The routes.
 pub fn router(discovery: Arc<Discovery>) -> Router {
@@ -66,7 +67,8 @@ pub fn router(discovery: Arc<Discovery>) -> Router {
         .route("/v1/content/{cid}/nodes", get(nodes_for))
         .route("/v1/uploads/{cid}", get(upload_status))
         .route("/v1/uploads/{cid}/events", get(upload_events))
-        .with_state(discovery)
+        .with_state(discovery.clone())
+        .merge(crate::attest::router(discovery))
 }
 
 /// Paging parameters.

@@ -23,7 +23,7 @@ pub async fn open(location: &str) -> Result<AnyPool, sqlx::Error> {
                     // A 64 MiB page cache: the track indexes are random-keyed (addresses, CIDs), so a small cache
                     // turns every insert into page reads once the index outgrows it.
                     connection
-                        .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")
+                        .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;")
                         .await?;
                 }
                 Ok(())
@@ -192,19 +192,25 @@ pub struct ProfileRow {
     pub name: Option<String>,
     /// Handle, from the metadata.
     pub handle: Option<String>,
+    /// Stake tier attested from Ethereum (0 none … 4 platinum).
+    pub tier: i64,
+    /// Unix time the tier lapses.
+    pub tier_expires_at: i64,
 }
 
 /// Insert or update profiles, each address once (metadata fields are re-read when a metadata CID changes).
 pub async fn upsert_profiles(tx: &mut Transaction<'_, Any>, profiles: &[ProfileRow]) -> Result<(), sqlx::Error> {
     write_rows(
         tx,
-        "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at)",
+        "INSERT INTO profiles (address, eth_address, authority, metadata_cid, track_count, created_at, updated_at, tier,
+                               tier_expires_at)",
         "ON CONFLICT (address) DO UPDATE SET
             authority = excluded.authority, track_count = excluded.track_count, updated_at = excluded.updated_at,
+            tier = excluded.tier, tier_expires_at = excluded.tier_expires_at,
             metadata_state = CASE WHEN profiles.metadata_cid IS NOT DISTINCT FROM excluded.metadata_cid
                                   THEN profiles.metadata_state ELSE 'pending' END,
             metadata_cid = excluded.metadata_cid",
-        7,
+        9,
         profiles,
         bind_profile,
     )
@@ -220,6 +226,8 @@ fn bind_profile<'q>(query: AnyQuery<'q>, p: &'q ProfileRow) -> AnyQuery<'q> {
         .bind(p.track_count)
         .bind(p.created_at)
         .bind(p.updated_at)
+        .bind(p.tier)
+        .bind(p.tier_expires_at)
 }
 
 /// A track as stored.
@@ -351,7 +359,8 @@ pub async fn profile_eth(tx: &mut Transaction<'_, Any>, profile: &str) -> Result
 const TRACK_COLUMNS: &str = "address, profile, eth_address, track_id, content_cid, metadata_cid, replica_0, replica_1,
     replica_2, deleted, created_at, updated_at, indexed_seq, title, genre";
 const PROFILE_COLUMNS: &str =
-    "address, eth_address, authority, metadata_cid, track_count, created_at, updated_at, name, handle";
+    "address, eth_address, authority, metadata_cid, track_count, created_at, updated_at, name, handle, tier,
+     tier_expires_at";
 
 /// A track by its account address.
 pub async fn track(pool: &AnyPool, address: &str) -> Result<Option<TrackRow>, sqlx::Error> {
@@ -470,6 +479,27 @@ pub async fn set_metadata(
     };
     sqlx::query(query).bind(fields.0).bind(fields.1).bind(state).bind(address).execute(pool).await?;
     Ok(())
+}
+
+/// Replica slots of live tracks created before `end` (unix time), by content node and in all: what activity
+/// scores are computed from.
+pub async fn replica_counts(pool: &AnyPool, end: i64) -> Result<audius_sdk::bridge::ReplicaCounts, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT node, COUNT(*) FROM (
+             SELECT replica_0 AS node FROM tracks WHERE deleted = 0 AND created_at < $1
+             UNION ALL SELECT replica_1 FROM tracks WHERE deleted = 0 AND created_at < $1
+             UNION ALL SELECT replica_2 FROM tracks WHERE deleted = 0 AND created_at < $1
+         ) AS slots GROUP BY node",
+    )
+    .bind(end)
+    .fetch_all(pool)
+    .await?;
+    let mut counts = audius_sdk::bridge::ReplicaCounts::default();
+    for (node, count) in rows {
+        counts.by_node.insert(node as u64, count as u64);
+        counts.total += count as u64;
+    }
+    Ok(counts)
 }
 
 #[cfg(test)]

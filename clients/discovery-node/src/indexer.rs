@@ -93,7 +93,7 @@ pub struct Indexer {
 impl Indexer {
     /// An indexer writing to `pool` from the RPC node behind `solana`.
     pub fn new(solana: ContentClient, pool: AnyPool) -> Self {
-        Self { solana, pool, batch: 1_000 }
+        Self { solana, pool, batch: crate::config::DEFAULT_BATCH }
     }
 
     /// Read and write everything new; returns the cursor after it.
@@ -268,6 +268,7 @@ pub async fn store_batch(
             // Profiles were written with the batch; the rest are in the ledger table only.
             EntryKind::ProfileCreated
             | EntryKind::ProfileUpdated
+            | EntryKind::TierAttested
             | EntryKind::AuthorityRotated
             | EntryKind::ConfigChanged
             | EntryKind::AppGranted
@@ -321,6 +322,8 @@ fn profile_row(address: &Pubkey, profile: &Profile) -> ProfileRow {
         updated_at: profile.updated_at,
         name: None,
         handle: None,
+        tier: i64::from(profile.tier),
+        tier_expires_at: profile.tier_expires_at,
     }
 }
 

@@ -4,6 +4,7 @@
 //! with stake and health; which nodes to stream a CID from; and whether an upload has been indexed.
 
 pub mod api;
+pub mod attest;
 pub mod config;
 pub mod db;
 pub mod indexer;
@@ -14,6 +15,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use alloy::{
     primitives::U256,
     providers::{DynProvider, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
 };
 use anyhow::Context;
 use audius_sdk::{
@@ -52,13 +54,15 @@ pub struct Discovery {
     pub indexed: watch::Sender<i64>,
     http: reqwest::Client,
     eth: Option<Protocol<DynProvider>>,
+    /// The delegate-wallet key this node attests with, if it attests.
+    attester: Option<PrivateKeySigner>,
     stakes: RwLock<HashMap<u64, U256>>,
     health_cache: RwLock<HashMap<String, (tokio::time::Instant, bool)>>,
 }
 
 impl Discovery {
     /// Open the database and connect.
-    pub async fn open(config: &DiscoveryConfig) -> anyhow::Result<Arc<Self>> {
+    pub async fn open(config: &DiscoveryConfig, attester: Option<PrivateKeySigner>) -> anyhow::Result<Arc<Self>> {
         let pool = db::open(&config.database).await.context("opening the index database")?;
         let eth = match (&config.eth_rpc, &config.deployment) {
             (Some(url), Some(path)) => {
@@ -78,6 +82,7 @@ impl Discovery {
             health_cache: RwLock::new(HashMap::new()),
             pool,
             eth,
+            attester,
         }))
     }
 
@@ -161,15 +166,17 @@ impl Discovery {
     }
 }
 
-/// Run until `shutdown` resolves: index, read metadata, refresh chain status, serve the API.
+/// Run until `shutdown` resolves: index, read metadata, refresh chain status, serve the API; with an `attester`
+/// key (the node's delegate wallet), attest facts for the bridge.
 pub async fn run(
     config: DiscoveryConfig,
+    attester: Option<PrivateKeySigner>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
-    let discovery = Discovery::open(&config).await?;
+    let discovery = Discovery::open(&config, attester).await?;
     let mut indexer = Indexer::new(discovery.solana_client(), discovery.pool.clone());
     indexer.batch = config.batch;
     let poll = Duration::from_millis(config.poll_ms.max(10));

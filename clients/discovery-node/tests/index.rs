@@ -102,6 +102,7 @@ fn config(network: &LocalNetwork, database: String, listen: std::net::SocketAddr
         eth_rpc: Some(network.chain.anvil.endpoint()),
         deployment: Some(network.chain.deployment_file.clone()),
         endpoint: Some("http://dn1.test".into()),
+        delegate_key_env: String::new(),
         poll_ms: 100,
         batch: 4,
     }
@@ -137,9 +138,10 @@ async fn uploads_become_queryable() {
     for (round, database) in backends(dir.path(), "queries").await.into_iter().enumerate() {
         let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(audius_discovery_node::run(config(&network, database.clone(), listen), async move {
-            let _ = stopped.await;
-        }));
+        let server =
+            tokio::spawn(audius_discovery_node::run(config(&network, database.clone(), listen), None, async move {
+                let _ = stopped.await;
+            }));
         let base = format!("http://{listen}");
         eventually(&format!("{base}/health"), "the server answers", |_| true).await;
 
@@ -272,12 +274,15 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
 
     // Entries that do not continue the indexed chain halt indexing, with nothing written after the break.
     for database in backends(dir.path(), "forged").await {
-        let discovery = Discovery::open(&DiscoveryConfig {
-            eth_rpc: None,
-            deployment: None,
-            endpoint: None,
-            ..config(&network, database, "127.0.0.1:0".parse().unwrap())
-        })
+        let discovery = Discovery::open(
+            &DiscoveryConfig {
+                eth_rpc: None,
+                deployment: None,
+                endpoint: None,
+                ..config(&network, database, "127.0.0.1:0".parse().unwrap())
+            },
+            None,
+        )
         .await
         .unwrap();
         let forged = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), discovery.pool.clone());

@@ -1,13 +1,17 @@
 //! The whole network on one machine: anvil with the contracts deployed by the deployment script, the local Solana
-//! node with the programs (configuration initialized, one attester), and content nodes registered on Ethereum,
-//! admitted on Solana and running in this process. Tests, benchmarks and the demo start it with one call.
+//! node with the programs, discovery nodes registered on Ethereum and configured as the program's attesters, and
+//! content nodes registered on Ethereum and admitted on Solana through the bridge (a quorum of the discovery nodes'
+//! attestations), all running in this process. Tests, benchmarks and the demo start it with one call.
 
 use std::{path::PathBuf, time::Duration};
 
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context};
 use audius_content_node::config::NodeConfig;
+use audius_discovery_node::config::DiscoveryConfig;
 use audius_sdk::{
+    bridge::{Aggregator, Observer},
+    eth::ServiceType,
     local::LocalChain,
     solana::{content, rpc::ContentClient},
 };
@@ -23,6 +27,8 @@ pub const CLUSTER: [u8; 32] = *b"audius-localnet-cluster-00000000";
 pub struct Options {
     /// Content nodes (at least 3 for uploads to succeed).
     pub content_nodes: usize,
+    /// Discovery nodes, each an attester (at most 5).
+    pub discovery_nodes: usize,
     /// Largest upload a content node takes.
     pub max_upload_bytes: u64,
     /// Where the nodes keep their data [default: a temporary directory, removed on drop].
@@ -31,7 +37,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { content_nodes: 3, max_upload_bytes: 512 << 20, data_dir: None }
+        Self { content_nodes: 3, discovery_nodes: 1, max_upload_bytes: 512 << 20, data_dir: None }
     }
 }
 
@@ -47,6 +53,20 @@ pub struct ContentNode {
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
+/// A running discovery node.
+pub struct DiscoveryNode {
+    /// Its service id.
+    pub sp_id: u64,
+    /// Where it answers.
+    pub endpoint: String,
+    /// Its index database.
+    pub database: PathBuf,
+    /// The delegate wallet it attests with.
+    pub attester: PrivateKeySigner,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
 /// The running network. Dropping it stops everything.
 pub struct LocalNetwork {
     /// anvil with the contracts.
@@ -57,8 +77,8 @@ pub struct LocalNetwork {
     pub solana: ContentClient,
     /// Pays for and administers the content program; funded.
     pub solana_admin: Keypair,
-    /// The activity/registration attester.
-    pub attester: PrivateKeySigner,
+    /// Discovery nodes (the attesters), in service-id order.
+    pub discovery_nodes: Vec<DiscoveryNode>,
     /// Content nodes, in service-id order.
     pub content_nodes: Vec<ContentNode>,
     _temp: Option<tempfile::TempDir>,
@@ -66,6 +86,17 @@ pub struct LocalNetwork {
 
 /// anvil accounts 1..=n operate the content nodes; accounts 10..=10+n are their delegate wallets.
 const WALLET_BASE: usize = 10;
+/// anvil accounts 20..25 operate the discovery nodes; accounts 25..30 are their delegate wallets.
+const DISCOVERY_OPERATOR_BASE: usize = 20;
+const DISCOVERY_WALLET_BASE: usize = 25;
+const MAX_DISCOVERY_NODES: usize = 5;
+
+/// A free loopback address to listen on, and the endpoint for it.
+fn free_endpoint() -> anyhow::Result<(std::net::SocketAddr, String)> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let listen = listener.local_addr()?;
+    Ok((listen, format!("http://{listen}")))
+}
 
 impl LocalNetwork {
     /// Start both chains and the content nodes, and wait until every node has read its registration.
@@ -86,32 +117,53 @@ impl LocalNetwork {
         })
         .context("starting the local Solana node")?;
         let solana = ContentClient::new(solana_node.rpc_url.clone());
-        let attester = PrivateKeySigner::random();
+        if options.discovery_nodes == 0 || options.discovery_nodes > MAX_DISCOVERY_NODES {
+            bail!("a local network runs 1 to {MAX_DISCOVERY_NODES} discovery nodes");
+        }
+
+        // Discovery nodes registered on Ethereum; the program starts with them as its attesters.
+        let mut registered = Vec::new();
+        for i in 0..options.discovery_nodes {
+            let (operator, wallet) = (DISCOVERY_OPERATOR_BASE + i, DISCOVERY_WALLET_BASE + i);
+            let (listen, endpoint) = free_endpoint()?;
+            // More stake than the content nodes together: the attesters' operators reach the issuance contract's
+            // activity quorum (half of all stake) on their own.
+            let stake = format!("{}", 1_000_000 + 100_000 * i);
+            let sp_id = chain.register_node(ServiceType::DiscoveryNode, operator, wallet, &endpoint, &stake).await?;
+            registered.push((sp_id, listen, endpoint, chain.signer(wallet)));
+        }
+        let (attesters, quorum) = Observer { eth: &chain.admin, solana: &solana }.attester_set().await?;
         solana
-            .send(
-                &[content::initialize(&solana_admin.pubkey(), CLUSTER, vec![attester.address().0 .0], 1)],
-                &solana_admin,
-                &[],
-            )
+            .send(&[content::initialize(&solana_admin.pubkey(), CLUSTER, attesters, quorum)], &solana_admin, &[])
             .await
             .context("initializing the content program")?;
+        let mut discovery_nodes = Vec::new();
+        for (sp_id, listen, endpoint, attester) in registered {
+            let database = root.join(format!("discovery-node-{sp_id}.sqlite"));
+            let config = DiscoveryConfig {
+                listen,
+                database: database.display().to_string(),
+                solana_rpc: solana_node.rpc_url.clone(),
+                eth_rpc: Some(chain.anvil.endpoint()),
+                deployment: Some(chain.deployment_file.clone()),
+                endpoint: Some(endpoint.clone()),
+                delegate_key_env: String::new(),
+                poll_ms: 200,
+                batch: audius_discovery_node::config::DEFAULT_BATCH,
+            };
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(audius_discovery_node::run(config, Some(attester.clone()), async move {
+                let _ = stopped.await;
+            }));
+            discovery_nodes.push(DiscoveryNode { sp_id, endpoint, database, attester, stop: Some(stop), task });
+        }
 
         let mut content_nodes = Vec::new();
         for i in 0..options.content_nodes {
             let (operator, wallet) = (1 + i, WALLET_BASE + i);
-            let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-            let listen = listener.local_addr()?;
-            drop(listener);
-            let endpoint = format!("http://{listen}");
+            let (listen, endpoint) = free_endpoint()?;
             let stake = format!("{}", 200_000 + 100_000 * i);
             let sp_id = chain.register_content_node(operator, wallet, &endpoint, &stake).await?;
-            let registration = content::NodeRegistration {
-                sp_id,
-                owner_wallet: chain.address(operator).0 .0,
-                delegate_wallet: chain.address(wallet).0 .0,
-                endpoint: endpoint.clone(),
-            };
-            solana.admit_node(&solana_admin, &[&attester], registration, i64::MAX).await?;
             let data_dir = root.join(format!("content-node-{sp_id}"));
             let config = NodeConfig {
                 listen,
@@ -132,9 +184,40 @@ impl LocalNetwork {
             }));
             content_nodes.push(ContentNode { sp_id, endpoint, data_dir, stop: Some(stop), task });
         }
-        let network = Self { chain, solana_node, solana, solana_admin, attester, content_nodes, _temp: temp };
+        let network = Self { chain, solana_node, solana, solana_admin, discovery_nodes, content_nodes, _temp: temp };
+        network.wait_attesting(Duration::from_secs(30)).await?;
+        // The content nodes enter the Solana registry through the bridge.
+        network.aggregator().sync(&network.chain.admin, &network.solana, &network.solana_admin).await?;
         network.wait_ready(Duration::from_secs(30)).await?;
         Ok(network)
+    }
+
+    /// An aggregator over the discovery nodes.
+    pub fn aggregator(&self) -> Aggregator {
+        Aggregator::new(self.discovery_nodes.iter().map(|n| n.endpoint.clone()).collect())
+    }
+
+    /// Wait until every discovery node answers as an attester.
+    pub async fn wait_attesting(&self, timeout: Duration) -> anyhow::Result<()> {
+        let http = reqwest::Client::new();
+        let deadline = tokio::time::Instant::now() + timeout;
+        for node in &self.discovery_nodes {
+            loop {
+                let identity =
+                    async { http.get(format!("{}/v1/attest", node.endpoint)).send().await?.error_for_status() };
+                if identity.await.is_ok() {
+                    break;
+                }
+                if node.task.is_finished() {
+                    bail!("discovery node {} stopped while starting", node.sp_id);
+                }
+                if tokio::time::Instant::now() > deadline {
+                    bail!("discovery node {} at {} did not answer in {timeout:?}", node.sp_id, node.endpoint);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        Ok(())
     }
 
     /// Wait until every content node reports itself registered with all its peers.
@@ -181,11 +264,13 @@ impl LocalNetwork {
 
 impl Drop for LocalNetwork {
     fn drop(&mut self) {
-        for node in &mut self.content_nodes {
-            if let Some(stop) = node.stop.take() {
+        let content = self.content_nodes.iter_mut().map(|n| (&mut n.stop, &n.task));
+        let discovery = self.discovery_nodes.iter_mut().map(|n| (&mut n.stop, &n.task));
+        for (stop, task) in content.chain(discovery) {
+            if let Some(stop) = stop.take() {
                 let _ = stop.send(());
             }
-            node.task.abort();
+            task.abort();
         }
     }
 }

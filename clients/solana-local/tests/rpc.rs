@@ -107,10 +107,9 @@ fn content_program_round_trips_over_json_rpc() {
             delegate_wallet: [sp_id as u8 + 10; 20],
             endpoint: format!("http://127.0.0.1:{}", 4000 + sp_id),
         };
-        let signature =
-            content::sign_digest(&attester, &content::admit_node_digest(&CLUSTER, &registration, nonce, expiry));
-        send(&client, &[content::admit_node(&payer.pubkey(), registration, expiry, vec![signature])], &payer, &[])
-            .unwrap();
+        let fact = content::AttestedFact::AdmitNode(registration);
+        let signature = content::sign_digest(&attester, &fact.digest(&CLUSTER, nonce, expiry));
+        send(&client, &[fact.instruction(&payer.pubkey(), expiry, vec![signature])], &payer, &[]).unwrap();
     }
 
     // An artist profile bound by its Ethereum key, then a track.

@@ -31,3 +31,5 @@ pub const REPLICATION_FACTOR: usize = 3;
 pub const BIND_PROFILE_TAG: &[u8] = b"audius:bind-profile:v1";
 pub const ADMIT_NODE_TAG: &[u8] = b"audius:admit-node:v1";
 pub const REMOVE_NODE_TAG: &[u8] = b"audius:remove-node:v1";
+pub const SET_TIER_TAG: &[u8] = b"audius:set-tier:v1";
+pub const SYNC_ATTESTERS_TAG: &[u8] = b"audius:sync-attesters:v1";

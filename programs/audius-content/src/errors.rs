@@ -32,4 +32,6 @@ pub enum ContentError {
     TrackDeleted,
     #[msg("arithmetic overflow")]
     Overflow,
+    #[msg("tier expiry lies in the past")]
+    InvalidTierExpiry,
 }

@@ -94,6 +94,29 @@ pub mod audius_content {
         instructions::remove_node::handler(ctx, expiry, signatures)
     }
 
+    /// Replace the attester set on a quorum of the current attesters' signatures (the set follows the discovery
+    /// nodes registered on Ethereum).
+    pub fn sync_attesters(
+        ctx: Context<SyncAttesters>,
+        attesters: Vec<[u8; 20]>,
+        quorum: u8,
+        expiry: i64,
+        signatures: Vec<EthSignature>,
+    ) -> Result<()> {
+        instructions::sync_attesters::handler(ctx, attesters, quorum, expiry, signatures)
+    }
+
+    /// Record a profile's Ethereum stake tier (valid until `tier_expires_at`) on a quorum of attester signatures.
+    pub fn attest_tier(
+        ctx: Context<AttestTier>,
+        tier: u8,
+        tier_expires_at: i64,
+        expiry: i64,
+        signatures: Vec<EthSignature>,
+    ) -> Result<()> {
+        instructions::attest_tier::handler(ctx, tier, tier_expires_at, expiry, signatures)
+    }
+
     /// Record a new track, replicated on the three content nodes passed as `replica_0..2`. Profile authority or an
     /// authorised app.
     pub fn create_track(

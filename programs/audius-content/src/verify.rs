@@ -50,6 +50,16 @@ pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Resul
     Ok(address)
 }
 
+/// The digest attesters sign: `parts` (tag, program, cluster, the fact) followed by the attestation nonce and
+/// expiry.
+pub fn attestation_digest(parts: &[&[u8]], nonce: u64, expiry: i64) -> [u8; 32] {
+    let (nonce, expiry) = (nonce.to_le_bytes(), expiry.to_le_bytes());
+    let mut all: Vec<&[u8]> = parts.to_vec();
+    all.push(&nonce);
+    all.push(&expiry);
+    eth_digest(&all)
+}
+
 /// Check an attestation: not expired, signed by at least a quorum of distinct attesters given in ascending
 /// address order, over `parts` followed by the config's attestation nonce and `expiry`. Consumes the nonce.
 pub fn verify_attestation(
@@ -60,12 +70,7 @@ pub fn verify_attestation(
 ) -> Result<()> {
     require!(Clock::get()?.unix_timestamp <= expiry, ContentError::AttestationExpired);
     require!(signatures.len() >= usize::from(config.attester_quorum), ContentError::BelowQuorum);
-    let nonce = config.attestation_nonce.to_le_bytes();
-    let expiry_bytes = expiry.to_le_bytes();
-    let mut all: Vec<&[u8]> = parts.to_vec();
-    all.push(&nonce);
-    all.push(&expiry_bytes);
-    let digest = eth_digest(&all);
+    let digest = attestation_digest(parts, config.attestation_nonce, expiry);
     let mut previous: Option<[u8; 20]> = None;
     for signature in signatures {
         let signer = recover_eth_address(&digest, signature)?;

@@ -64,6 +64,8 @@ fn profile_is_bound_by_the_ethereum_key() {
             track_count: 0,
             created_at: profile.created_at,
             updated_at: profile.created_at,
+            tier: 0,
+            tier_expires_at: 0,
             bump: profile.bump,
         }
     );
@@ -181,14 +183,7 @@ fn nodes_are_admitted_only_by_an_attester_quorum() {
     // A signer that is not an attester.
     let outsider = EthKey::from_seed(42);
     let mut sigs = h.attest(&[0], &parts, 0, expiry);
-    let digest = {
-        let n = 0u64.to_le_bytes();
-        let e = expiry.to_le_bytes();
-        let mut all = parts.to_vec();
-        all.push(&n);
-        all.push(&e);
-        audius_content::verify::eth_digest(&all)
-    };
+    let digest = audius_content::verify::attestation_digest(&parts, 0, expiry);
     sigs.push(outsider.sign(&digest));
     if outsider.address < h.attesters[0].address {
         sigs.reverse();

@@ -6,7 +6,6 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::{
-    commands::operator::chain_now,
     context::Context,
     units::{parse_address, parse_audio, when},
     Output,
@@ -77,7 +76,7 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
             let (eth, delegator) = context.eth_writer().await?;
             context.confirm(&format!("request to take {} out of {operator}'s pool", format_audio(amount)))?;
             let unlock_at = eth.request_withdrawal(operator, amount).await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!(
                     "undelegation of {} requested; the lockup ends {} (then run `audius delegate undelegate {operator}`)",

@@ -10,7 +10,7 @@ use audius_sdk::eth::{
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::{commands::operator::chain_now, context::Context, error::CliError, units::when, Output};
+use crate::{context::Context, error::CliError, units::when, Output};
 
 /// Governance subcommands.
 #[derive(Subcommand)]
@@ -91,7 +91,7 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
             context.confirm(&format!("propose {} as {proposer}", calls.join(", ")))?;
             let id = eth.propose(&encoded, &description).await?;
             let proposal = eth.proposal(id).await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!("proposal {id} created; voting opens {}", when(proposal.snapshot, now)),
                 json!({ "id": id.to_string(), "proposer": proposer, "actions": encoded,
@@ -130,7 +130,7 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
             let (eth, _) = context.eth_writer().await?;
             context.confirm(&format!("queue proposal {id}"))?;
             let eta = eth.queue(id).await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!("proposal {id} queued; it can be executed {}", when(eta, now)),
                 json!({ "id": id.to_string(), "eta": eta }),
@@ -166,7 +166,7 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
         GovCommand::Show { id } => {
             let eth = context.eth_reader().await?;
             let proposal = eth.proposal(id).await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             let mut text = format!(
                 "proposal {id}: {}\n  state: {}\n  proposer: {}\n",
                 title(&proposal),

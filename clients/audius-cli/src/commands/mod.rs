@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod artist;
+pub mod bridge;
 pub mod completions;
 pub mod delegate;
 pub mod demo;

@@ -136,7 +136,7 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
             let (eth, operator) = context.eth_writer().await?;
             context.confirm(&format!("request to take {} out of the stake of {operator}", format_audio(amount)))?;
             let unlock_at = eth.request_withdrawal(operator, amount).await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!(
                     "decrease of {} requested; the lockup ends {} (then run `audius operator decrease`)",
@@ -184,7 +184,7 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
             let (eth, operator) = context.eth_writer().await?;
             context.confirm(&format!("request a cut of {cut_bps} bps for {operator}"))?;
             let effective_at = eth.request_cut_change(cut_bps).await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!("cut change to {cut_bps} bps requested; it can be applied from {}", when(effective_at, now)),
                 json!({ "operator": operator, "cut_bps": cut_bps, "effective_at": effective_at }),
@@ -222,15 +222,10 @@ fn validate_endpoint(endpoint: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The chain's clock (the latest block's timestamp): lockups run on it, not on this machine's clock.
-pub async fn chain_now(eth: &crate::context::Eth) -> anyhow::Result<u64> {
-    Ok(eth.staking.clock().call().await?.to::<u64>())
-}
-
 async fn status(context: &Context, operator: Address) -> anyhow::Result<Output> {
     let eth = context.eth_reader().await?;
     let status = eth.operator_status(operator).await?;
-    let now = chain_now(&eth).await?;
+    let now = eth.chain_now().await?;
     let pool = &status.pool;
     let active = U256::from(pool.assets.to::<u128>());
     let pending = U256::from(pool.pendingAssets.to::<u128>());

@@ -4,7 +4,7 @@ use audius_sdk::eth::format_audio;
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::{commands::operator::chain_now, context::Context, units::when, Output};
+use crate::{context::Context, units::when, Output};
 
 /// Round subcommands.
 #[derive(Subcommand)]
@@ -29,7 +29,7 @@ pub async fn run(command: RoundCommand, context: &Context) -> anyhow::Result<Out
             let eth = context.eth_reader().await?;
             let current = eth.issuance.currentRound().call().await?;
             let parameters = eth.issuance.parameters().call().await?;
-            let now = chain_now(&eth).await?;
+            let now = eth.chain_now().await?;
             let next = current.start.to::<u64>() + parameters.roundDuration.to::<u64>();
             let previous = current.round.checked_sub(1).filter(|&round| round > 0);
             let mut text = format!(

@@ -262,6 +262,11 @@ impl<P: Provider + Clone> Protocol<P> {
         })
     }
 
+    /// The contracts' clock: the latest block's timestamp, which deadlines and rounds are checked against.
+    pub async fn chain_now(&self) -> Result<u64, EthError> {
+        Ok(self.staking.clock().call().await?.to::<u64>())
+    }
+
     /// Every registered node, in registration order.
     pub async fn services(&self) -> Result<Vec<Service>, EthError> {
         let count = self.registry.serviceCount().call().await?.to::<u64>();

@@ -128,7 +128,7 @@ pub fn grant_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey)
 }
 
 /// A node's Ethereum registration, as attesters sign it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeRegistration {
     /// The registry's service id.
     pub sp_id: u64,
@@ -138,24 +138,6 @@ pub struct NodeRegistration {
     pub delegate_wallet: [u8; 20],
     /// Where the node answers.
     pub endpoint: String,
-}
-
-/// The digest an attester signs to admit `node` (the config's current attestation nonce and an expiry included).
-pub fn admit_node_digest(cluster: &[u8; 32], node: &NodeRegistration, nonce: u64, expiry: i64) -> [u8; 32] {
-    let sp = node.sp_id.to_le_bytes();
-    let parts = audius_content::instructions::admit_node_parts(
-        cluster,
-        &sp,
-        &node.owner_wallet,
-        &node.delegate_wallet,
-        node.endpoint.as_bytes(),
-    );
-    let nonce = nonce.to_le_bytes();
-    let expiry = expiry.to_le_bytes();
-    let mut all = parts.to_vec();
-    all.push(&nonce);
-    all.push(&expiry);
-    audius_content::verify::eth_digest(&all)
 }
 
 /// `admit_node` with attester signatures (in ascending signer order); `payer` relays and pays.
@@ -178,6 +160,123 @@ pub fn admit_node(payer: &Pubkey, node: NodeRegistration, expiry: i64, signature
             signatures,
         },
     )
+}
+
+/// `attest_tier`: record the stake tier of `eth_address`'s profile, valid until `tier_expires_at`, with attester
+/// signatures (in ascending signer order); `payer` relays.
+pub fn attest_tier(
+    payer: &Pubkey,
+    eth_address: &[u8; 20],
+    tier: u8,
+    tier_expires_at: i64,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Instruction {
+    ix(
+        accounts::AttestTier {
+            payer: *payer,
+            content: content_write(),
+            profile: profile_address(eth_address),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::AttestTier { tier, tier_expires_at, expiry, signatures },
+    )
+}
+
+/// `sync_attesters`: replace the attester set with the signatures of a quorum of the current one; `payer` relays.
+pub fn sync_attesters(
+    payer: &Pubkey,
+    attesters: Vec<[u8; 20]>,
+    quorum: u8,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Instruction {
+    ix(
+        accounts::SyncAttesters {
+            payer: *payer,
+            content: content_write(),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::SyncAttesters { attesters, quorum, expiry, signatures },
+    )
+}
+
+/// A fact attesters carry from Ethereum onto Solana: what they sign, and the instruction that records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AttestedFact {
+    /// A content node registered and within its stake bounds: admit it.
+    AdmitNode(NodeRegistration),
+    /// An admitted content node deregistered or out of bounds: remove it.
+    RemoveNode {
+        /// The registry's service id.
+        sp_id: u64,
+    },
+    /// An account's stake tier (`FeatureAccess.tierOf`), valid until `expires_at`.
+    Tier {
+        /// The profile's Ethereum address.
+        eth_address: [u8; 20],
+        /// 0 none … 4 platinum.
+        tier: u8,
+        /// Unix time after which apps treat the tier as none.
+        expires_at: i64,
+    },
+    /// The attester set: delegate wallets of the discovery nodes within bounds, ascending, and the quorum.
+    Attesters {
+        /// Ethereum addresses.
+        attesters: Vec<[u8; 20]>,
+        /// Signatures an attestation needs.
+        quorum: u8,
+    },
+}
+
+impl AttestedFact {
+    /// The digest each attester signs, at the configuration's attestation `nonce`, valid until `expiry`.
+    pub fn digest(&self, cluster: &[u8; 32], nonce: u64, expiry: i64) -> [u8; 32] {
+        use audius_content::{instructions as ixs, verify::attestation_digest};
+        match self {
+            AttestedFact::AdmitNode(node) => attestation_digest(
+                &ixs::admit_node_parts(
+                    cluster,
+                    &node.sp_id.to_le_bytes(),
+                    &node.owner_wallet,
+                    &node.delegate_wallet,
+                    node.endpoint.as_bytes(),
+                ),
+                nonce,
+                expiry,
+            ),
+            AttestedFact::RemoveNode { sp_id } => {
+                attestation_digest(&ixs::remove_node_parts(cluster, &sp_id.to_le_bytes()), nonce, expiry)
+            }
+            AttestedFact::Tier { eth_address, tier, expires_at } => attestation_digest(
+                &ixs::attest_tier_parts(cluster, eth_address, &[*tier], &expires_at.to_le_bytes()),
+                nonce,
+                expiry,
+            ),
+            AttestedFact::Attesters { attesters, quorum } => attestation_digest(
+                &ixs::sync_attesters_parts(cluster, &ixs::attester_set_hash(attesters), &[*quorum]),
+                nonce,
+                expiry,
+            ),
+        }
+    }
+
+    /// The instruction recording the fact with `signatures` (in ascending signer order); `payer` relays.
+    pub fn instruction(self, payer: &Pubkey, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+        match self {
+            AttestedFact::AdmitNode(node) => admit_node(payer, node, expiry, signatures),
+            AttestedFact::RemoveNode { sp_id } => remove_node(payer, sp_id, expiry, signatures),
+            AttestedFact::Tier { eth_address, tier, expires_at } => {
+                attest_tier(payer, &eth_address, tier, expires_at, expiry, signatures)
+            }
+            AttestedFact::Attesters { attesters, quorum } => {
+                sync_attesters(payer, attesters, quorum, expiry, signatures)
+            }
+        }
+    }
 }
 
 /// `create_track` as track `track_id` (the profile's current track count) on three replica nodes; `signer` is the
@@ -276,17 +375,6 @@ pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey
         },
         instruction::RevokeApp {},
     )
-}
-
-/// The digest an attester signs to remove content node `sp_id` (the config's current attestation nonce and an
-/// expiry included).
-pub fn remove_node_digest(cluster: &[u8; 32], sp_id: u64, nonce: u64, expiry: i64) -> [u8; 32] {
-    let sp = sp_id.to_le_bytes();
-    let (nonce, expiry) = (nonce.to_le_bytes(), expiry.to_le_bytes());
-    let mut all = audius_content::instructions::remove_node_parts(cluster, &sp).to_vec();
-    all.push(&nonce);
-    all.push(&expiry);
-    audius_content::verify::eth_digest(&all)
 }
 
 /// `remove_node` with attester signatures (in ascending signer order); `payer` relays and receives the rent.

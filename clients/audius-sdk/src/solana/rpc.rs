@@ -266,21 +266,21 @@ impl ContentClient {
             .collect())
     }
 
-    /// Admit a content node with the signatures of `attesters` (a quorum of the configured ones, in ascending
-    /// address order), valid until `expiry`; `payer` relays.
-    pub async fn admit_node(
+    /// Record `fact` with the signatures of local `attesters` keys (a quorum of the configured ones), valid until
+    /// `expiry`; `payer` relays. Remote attesters go through `bridge::Aggregator`.
+    pub async fn attest(
         &self,
         payer: &Keypair,
         attesters: &[&PrivateKeySigner],
-        node: content::NodeRegistration,
+        fact: content::AttestedFact,
         expiry: i64,
     ) -> Result<Signature, SolanaError> {
         let config = self.config().await?;
-        let digest = content::admit_node_digest(&config.cluster, &node, config.attestation_nonce, expiry);
+        let digest = fact.digest(&config.cluster, config.attestation_nonce, expiry);
         let mut signers = attesters.to_vec();
         signers.sort_by_key(|key| key.address());
         let signatures = signers.iter().map(|key| content::sign_digest(key, &digest)).collect();
-        self.send(&[content::admit_node(&payer.pubkey(), node, expiry, signatures)], payer, &[]).await
+        self.send(&[fact.instruction(&payer.pubkey(), expiry, signatures)], payer, &[]).await
     }
 
     /// Create the profile of `eth_key`'s address, bound to `authority` by a proof signed with the Ethereum key;

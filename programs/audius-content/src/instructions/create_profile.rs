@@ -54,6 +54,8 @@ pub fn handler(
         track_count: 0,
         created_at: now,
         updated_at: now,
+        tier: 0,
+        tier_expires_at: 0,
         bump: ctx.bumps.profile,
     });
     let event = ctx.accounts.content.ledger.append(

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod admit_node;
+pub mod attest_tier;
 pub mod create_profile;
 pub mod create_track;
 pub mod delete_track;
@@ -12,11 +13,13 @@ pub mod initialize;
 pub mod remove_node;
 pub mod revoke_app;
 pub mod rotate_authority;
+pub mod sync_attesters;
 pub mod update_profile;
 pub mod update_track;
 
 pub use admin::*;
 pub use admit_node::*;
+pub use attest_tier::*;
 pub use create_profile::*;
 pub use create_track::*;
 pub use delete_track::*;
@@ -25,6 +28,7 @@ pub use initialize::*;
 pub use remove_node::*;
 pub use revoke_app::*;
 pub use rotate_authority::*;
+pub use sync_attesters::*;
 pub use update_profile::*;
 pub use update_track::*;
 

@@ -29,6 +29,7 @@ pub enum EntryKind {
     TrackCreated,
     TrackUpdated,
     TrackDeleted,
+    TierAttested,
 }
 
 /// One ledger entry.

@@ -17,7 +17,22 @@ pub struct Profile {
     pub track_count: u64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Stake tier attested from Ethereum (`FeatureAccess.tierOf`: 0 none … 4 platinum), valid until
+    /// `tier_expires_at`; apps treat an expired tier as none.
+    pub tier: u8,
+    pub tier_expires_at: i64,
     pub bump: u8,
+}
+
+impl Profile {
+    /// The attested tier at unix time `now` (0 once it has expired).
+    pub fn tier_at(&self, now: i64) -> u8 {
+        if now <= self.tier_expires_at {
+            self.tier
+        } else {
+            0
+        }
+    }
 }
 
 /// An app key's right to write on a profile's behalf; revoking closes it.

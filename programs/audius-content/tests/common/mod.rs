@@ -11,7 +11,6 @@ use audius_content::{
     events::LedgerAppended,
     instructions::{admit_node_parts, bind_profile_digest},
     state::{Config, ContentNode, Ledger, Profile, Track},
-    verify::eth_digest,
 };
 use litesvm::LiteSVM;
 use solana_instruction_error::InstructionError;
@@ -173,12 +172,7 @@ impl Harness {
     }
 
     pub fn attest(&self, signers: &[usize], parts: &[&[u8]], nonce: u64, expiry: i64) -> Vec<[u8; 65]> {
-        let nonce = nonce.to_le_bytes();
-        let expiry = expiry.to_le_bytes();
-        let mut all = parts.to_vec();
-        all.push(&nonce);
-        all.push(&expiry);
-        let digest = eth_digest(&all);
+        let digest = audius_content::verify::attestation_digest(parts, nonce, expiry);
         signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
     }
 

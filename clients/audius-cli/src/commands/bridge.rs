@@ -1,0 +1,130 @@
+//! `audius bridge`: carry facts across the chains with the attesters' signatures (docs/bridge.md). Anyone may
+//! aggregate: the attesters check every fact themselves and the chains check their signatures.
+
+use alloy::primitives::Address;
+use audius_sdk::{
+    bridge::{Aggregator, Observer},
+    solana::content::AttestedFact,
+};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use crate::{context::Context, units::parse_address, Output};
+
+/// Bridge subcommands.
+#[derive(Subcommand)]
+pub enum BridgeCommand {
+    /// What Solana lacks of Ethereum: the attester set and node admissions or removals still to carry.
+    Status,
+    /// Carry them: the attester set, then every admission and removal (the Solana keypair relays and pays).
+    Sync(Attesters),
+    /// Attest an account's stake tier onto its Solana profile.
+    Tier {
+        /// The account (its profile's Ethereum address).
+        #[arg(value_parser = parse_address)]
+        account: Address,
+        #[command(flatten)]
+        attesters: Attesters,
+    },
+    /// Attest the finished issuance round's activity on Ethereum (the Ethereum key sends it).
+    Activity(Attesters),
+}
+
+/// Which attesters to ask.
+#[derive(Args)]
+pub struct Attesters {
+    /// A discovery node to ask for signatures (repeat it) [default: every discovery node registered on Ethereum].
+    #[arg(long = "attester")]
+    urls: Vec<String>,
+}
+
+impl Attesters {
+    async fn aggregator(self, eth: &crate::context::Eth) -> anyhow::Result<Aggregator> {
+        Ok(if self.urls.is_empty() { Aggregator::discover(eth).await? } else { Aggregator::new(self.urls) })
+    }
+}
+
+fn describe(fact: &AttestedFact) -> String {
+    match fact {
+        AttestedFact::AdmitNode(node) => format!("admit content node {} at {}", node.sp_id, node.endpoint),
+        AttestedFact::RemoveNode { sp_id } => format!("remove content node {sp_id}"),
+        AttestedFact::Tier { eth_address, tier, .. } => format!("tier {tier} for {}", Address::from(*eth_address)),
+        AttestedFact::Attesters { attesters, quorum } => {
+            format!("attester set of {} with quorum {quorum}", attesters.len())
+        }
+    }
+}
+
+/// Run a bridge subcommand.
+pub async fn run(command: BridgeCommand, context: &Context) -> anyhow::Result<Output> {
+    match command {
+        BridgeCommand::Status => {
+            let eth = context.eth_reader().await?;
+            let solana = context.solana();
+            let observer = Observer { eth: &eth, solana: &solana };
+            let (attesters, quorum) = observer.attester_set().await?;
+            let config = solana.config().await?;
+            let mut pending: Vec<AttestedFact> = Vec::new();
+            if config.attesters != attesters || config.attester_quorum != quorum {
+                pending.push(AttestedFact::Attesters { attesters: attesters.clone(), quorum });
+            }
+            pending.extend(observer.node_facts().await?);
+            let mut text = format!(
+                "attesters on Solana: {} (quorum {}), on Ethereum: {} (quorum {quorum})\n",
+                config.attesters.len(),
+                config.attester_quorum,
+                attesters.len()
+            );
+            if pending.is_empty() {
+                text.push_str("Solana is in step with Ethereum\n");
+            }
+            for fact in &pending {
+                text.push_str(&format!("pending: {}\n", describe(fact)));
+            }
+            Ok(Output::new(text, json!({ "attester_nonce": config.attestation_nonce, "pending": pending })))
+        }
+        BridgeCommand::Sync(attesters) => {
+            let eth = context.eth_reader().await?;
+            let solana = context.solana();
+            let payer = context.solana_keypair()?;
+            context.confirm("carry the attester set and node registrations to Solana")?;
+            let recorded = attesters.aggregator(&eth).await?.sync(&eth, &solana, &payer).await?;
+            let mut text: String = recorded.iter().map(|fact| format!("recorded: {}\n", describe(fact))).collect();
+            if recorded.is_empty() {
+                text.push_str("nothing to carry: Solana is in step with Ethereum\n");
+            }
+            Ok(Output::new(text, json!({ "recorded": recorded })))
+        }
+        BridgeCommand::Tier { account, attesters } => {
+            let eth = context.eth_reader().await?;
+            let solana = context.solana();
+            let payer = context.solana_keypair()?;
+            context.confirm(&format!("attest the stake tier of {account} onto its Solana profile"))?;
+            let (tier, signature) =
+                attesters.aggregator(&eth).await?.submit_tier(&eth, &solana, &payer, account).await?;
+            Ok(Output::new(
+                format!("tier {tier} recorded for {account} (transaction {signature})"),
+                json!({ "account": account, "tier": tier, "signature": signature.to_string() }),
+            ))
+        }
+        BridgeCommand::Activity(attesters) => {
+            let (eth, _) = context.eth_writer().await?;
+            context.confirm("submit the finished round's attested activity")?;
+            let (report, signers) = attesters.aggregator(&eth).await?.submit_activity(&eth).await?;
+            let full = f64::from(eth.issuance.FULL_SCORE().call().await?);
+            let mut text = format!(
+                "round {}: activity of {} operators attested by {signers} signers\n",
+                report.round,
+                report.operators.len()
+            );
+            for (operator, score) in report.operators.iter().zip(&report.scores) {
+                text.push_str(&format!("  {operator}  {:>6.2} %\n", f64::from(*score) * 100.0 / full));
+            }
+            Ok(Output::new(
+                text,
+                json!({ "round": report.round, "operators": report.operators, "scores": report.scores,
+                        "signers": signers }),
+            ))
+        }
+    }
+}

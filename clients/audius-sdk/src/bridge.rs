@@ -1,0 +1,616 @@
+//! The bridge between the chains (docs/bridge.md). Staked discovery nodes, identified by their Ethereum delegate
+//! wallets, attest facts; a quorum of their signatures moves a fact across:
+//!
+//! - Ethereum → Solana ([`AttestedFact`]): content-node admission and removal, stake tiers, the attester set
+//!   itself. Each attester checks the fact against its own reading of both chains ([`Observer::check`]) before it
+//!   signs; the program checks the signatures against its attester set, nonce and expiry.
+//! - Solana → Ethereum ([`ActivityReport`]): each operator's activity score for a finished issuance round,
+//!   computed from the indexed ledger ([`activity_scores`]) and signed as the issuance contract's EIP-712 message;
+//!   the contract checks that the signers' stake reaches its quorum.
+//!
+//! [`Aggregator`] collects the signatures over HTTP from the attesters registered on Ethereum and submits them.
+//! It needs no trust: it cannot sign, and a fact only lands with a quorum of attesters behind it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use alloy::{
+    primitives::{Address, Bytes, U256},
+    providers::Provider,
+    signers::{local::PrivateKeySigner, SignerSync},
+};
+use audius_content::constants::{MAX_ATTESTERS, MAX_QUORUM};
+use serde::{Deserialize, Serialize};
+use solana_keypair::Keypair;
+use solana_signature::Signature;
+use solana_signer::Signer;
+
+use crate::{
+    eth::{protocol::transact, EthError, Protocol, Service, ServiceType},
+    solana::{
+        content::{self, AttestedFact, NodeRegistration},
+        rpc::{ContentClient, SolanaError},
+    },
+    upload::unix_now,
+};
+
+/// How long an attested tier stays valid on Solana; attesters refuse a longer one.
+pub const TIER_VALIDITY_SECS: i64 = 7 * 24 * 3600;
+/// The longest expiry an attester gives a signature (it must be used, or it lapses, within this window).
+pub const MAX_SIGNATURE_SECS: u64 = 600;
+/// The expiry the aggregator asks for.
+pub const SIGNATURE_SECS: u64 = 300;
+
+/// Errors of attesting and aggregating.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// Ethereum.
+    #[error(transparent)]
+    Eth(#[from] EthError),
+    /// Solana.
+    #[error(transparent)]
+    Solana(#[from] SolanaError),
+    /// The fact does not hold, as this attester reads the chains.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Too few attesters signed.
+    #[error("{got} attester signatures, {need} needed; refusals: {}", refusals.join("; "))]
+    BelowQuorum {
+        /// Valid signatures collected.
+        got: usize,
+        /// Signatures the quorum needs.
+        need: usize,
+        /// Why the others did not sign.
+        refusals: Vec<String>,
+    },
+    /// The account has no Solana profile to carry a tier to.
+    #[error("{0} has no profile on Solana")]
+    NoProfile(Address),
+    /// No discovery node is registered as an attester.
+    #[error("no attester is registered on Ethereum")]
+    NoAttesters,
+}
+
+/// A request to sign an Ethereum → Solana fact at the program's attestation `nonce`, valid until `expiry`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactClaim {
+    /// The fact.
+    pub fact: AttestedFact,
+    /// The configuration's attestation nonce the signature is for.
+    pub nonce: u64,
+    /// Unix time after which the signature is void.
+    pub expiry: i64,
+}
+
+/// An attester's signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttesterSignature {
+    /// The attester's Ethereum address (its discovery node's delegate wallet).
+    pub signer: Address,
+    /// r ‖ s ‖ v.
+    pub signature: Bytes,
+}
+
+/// A request to attest the activity of a finished issuance round, valid until `deadline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityClaim {
+    /// The finished round.
+    pub round: u64,
+    /// Unix time after which the signature is void.
+    pub deadline: u64,
+}
+
+/// An attester's activity scores for a round, and its signature over them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityReport {
+    /// The round.
+    pub round: u64,
+    /// Operators with a non-zero score, ascending.
+    pub operators: Vec<Address>,
+    /// Their scores, out of the contract's `FULL_SCORE`.
+    pub scores: Vec<u16>,
+    /// The signature's expiry.
+    pub deadline: u64,
+    /// The signature over the contract's `activityDigest`.
+    pub signature: AttesterSignature,
+}
+
+/// What one attester's reading of the chains says; the same code decides what an aggregator asks for and what an
+/// attester signs.
+pub struct Observer<'a, P> {
+    /// Ethereum.
+    pub eth: &'a Protocol<P>,
+    /// Solana.
+    pub solana: &'a ContentClient,
+}
+
+/// A registered service and whether its operator is within its stake bounds.
+struct Registered {
+    service: Service,
+    in_bounds: bool,
+}
+
+/// The quorum for `attesters` attesters: more than two thirds (at least one), capped at what fits a transaction.
+pub fn attester_quorum(attesters: usize) -> u8 {
+    let two_thirds = (attesters * 2).div_ceil(3).max(1);
+    u8::try_from(two_thirds).unwrap_or(u8::MAX).min(MAX_QUORUM)
+}
+
+fn registration(service: &Service) -> NodeRegistration {
+    NodeRegistration {
+        sp_id: service.id,
+        owner_wallet: service.owner.0 .0,
+        delegate_wallet: service.delegate_wallet.0 .0,
+        endpoint: service.endpoint.clone(),
+    }
+}
+
+impl<P: Provider + Clone> Observer<'_, P> {
+    async fn registered(&self) -> Result<Vec<Registered>, BridgeError> {
+        let mut registered = Vec::new();
+        for service in self.eth.services().await? {
+            let in_bounds =
+                self.eth.registry.isInBounds(U256::from(service.id)).call().await.map_err(EthError::from)?;
+            registered.push(Registered { service, in_bounds });
+        }
+        Ok(registered)
+    }
+
+    /// The attester set Ethereum calls for: delegate wallets of the discovery nodes within their bounds (the
+    /// `MAX_ATTESTERS` with most stake behind them), ascending, and its quorum.
+    pub async fn attester_set(&self) -> Result<(Vec<[u8; 20]>, u8), BridgeError> {
+        let stakes: HashMap<Address, U256> =
+            self.eth.pools().await?.into_iter().map(|pool| (pool.operator, pool.active_stake)).collect();
+        let mut candidates: Vec<(U256, [u8; 20])> = self
+            .registered()
+            .await?
+            .into_iter()
+            .filter(|r| r.in_bounds && r.service.service_type == ServiceType::DiscoveryNode.name())
+            .map(|r| (stakes.get(&r.service.owner).copied().unwrap_or_default(), r.service.delegate_wallet.0 .0))
+            .collect();
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut attesters: Vec<[u8; 20]> = candidates.into_iter().map(|(_, wallet)| wallet).collect();
+        attesters.dedup();
+        attesters.truncate(MAX_ATTESTERS);
+        attesters.sort_unstable();
+        let quorum = attester_quorum(attesters.len());
+        Ok((attesters, quorum))
+    }
+
+    /// The node facts Solana lacks: content nodes registered and in bounds on Ethereum but not admitted, and
+    /// admitted nodes that are deregistered, out of bounds or registered differently now (removed first; the next
+    /// pass admits the new registration).
+    pub async fn node_facts(&self) -> Result<Vec<AttestedFact>, BridgeError> {
+        let registered = self.registered().await?;
+        let count = self.eth.registry.serviceCount().call().await.map_err(EthError::from)?.to::<u64>();
+        let ids: Vec<u64> = (1..=count).collect();
+        let admitted = self.solana.nodes(&ids).await?;
+        let mut facts = Vec::new();
+        for (sp_id, node) in ids.iter().zip(admitted) {
+            let wanted = registered
+                .iter()
+                .find(|r| {
+                    r.service.id == *sp_id && r.in_bounds && r.service.service_type == ServiceType::ContentNode.name()
+                })
+                .map(|r| registration(&r.service));
+            let current = node.map(|n| NodeRegistration {
+                sp_id: n.sp_id,
+                owner_wallet: n.owner_wallet,
+                delegate_wallet: n.delegate_wallet,
+                endpoint: n.endpoint,
+            });
+            match (wanted, current) {
+                (Some(wanted), None) => facts.push(AttestedFact::AdmitNode(wanted)),
+                (None, Some(_)) => facts.push(AttestedFact::RemoveNode { sp_id: *sp_id }),
+                (Some(wanted), Some(current)) if wanted != current => {
+                    facts.push(AttestedFact::RemoveNode { sp_id: *sp_id })
+                }
+                _ => {}
+            }
+        }
+        Ok(facts)
+    }
+
+    /// `account`'s stake tier on Ethereum.
+    pub async fn tier(&self, account: Address) -> Result<u8, BridgeError> {
+        Ok(self.eth.feature_access.tierOf(account).call().await.map_err(EthError::from)?)
+    }
+
+    /// Whether `fact` holds now; `Refused` says why not.
+    pub async fn check(&self, fact: &AttestedFact, now: i64) -> Result<(), BridgeError> {
+        let refuse = |reason: String| Err(BridgeError::Refused(reason));
+        match fact {
+            AttestedFact::AdmitNode(node) => {
+                if !self.node_facts().await?.contains(fact) {
+                    return refuse(format!(
+                        "content node {} is not registered, in bounds and unadmitted as claimed",
+                        node.sp_id
+                    ));
+                }
+            }
+            AttestedFact::RemoveNode { sp_id } => {
+                if !self.node_facts().await?.contains(fact) {
+                    return refuse(format!("content node {sp_id} is not admitted, or still registered and in bounds"));
+                }
+            }
+            AttestedFact::Tier { eth_address, tier, expires_at } => {
+                let actual = self.tier(Address::from(*eth_address)).await?;
+                if actual != *tier {
+                    return refuse(format!("{} has tier {actual}, not {tier}", Address::from(*eth_address)));
+                }
+                if *expires_at <= now || *expires_at > now + TIER_VALIDITY_SECS {
+                    return refuse(format!("a tier is attested for at most {TIER_VALIDITY_SECS} s"));
+                }
+            }
+            AttestedFact::Attesters { attesters, quorum } => {
+                let (expected, expected_quorum) = self.attester_set().await?;
+                if *attesters != expected || *quorum != expected_quorum {
+                    return refuse("the attester set differs from the discovery nodes in bounds on Ethereum".into());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sign a fact claim as an attester, after checking it: the nonce is the program's, the expiry is near, the fact
+/// holds.
+pub async fn attest_fact<P: Provider + Clone>(
+    observer: &Observer<'_, P>,
+    key: &PrivateKeySigner,
+    claim: &FactClaim,
+) -> Result<AttesterSignature, BridgeError> {
+    let now = unix_now() as i64;
+    if claim.expiry <= now || claim.expiry > now + MAX_SIGNATURE_SECS as i64 {
+        return Err(BridgeError::Refused(format!("the expiry must lie within {MAX_SIGNATURE_SECS} s from now")));
+    }
+    let config = observer.solana.config().await?;
+    if claim.nonce != config.attestation_nonce {
+        return Err(BridgeError::Refused(format!(
+            "nonce {} is not the program's attestation nonce {}",
+            claim.nonce, config.attestation_nonce
+        )));
+    }
+    observer.check(&claim.fact, now).await?;
+    let digest = claim.fact.digest(&config.cluster, claim.nonce, claim.expiry);
+    Ok(AttesterSignature { signer: key.address(), signature: content::sign_digest(key, &digest).to_vec().into() })
+}
+
+/// A finished issuance round: its number and the time it covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundWindow {
+    /// The round.
+    pub round: u64,
+    /// Its start (the stake snapshot).
+    pub start: u64,
+    /// Its end (the next round's start).
+    pub end: u64,
+}
+
+/// The round that just finished (the one activity is attested for), if any.
+pub async fn finished_round<P: Provider + Clone>(eth: &Protocol<P>) -> Result<Option<RoundWindow>, BridgeError> {
+    let current = eth.issuance.currentRound().call().await.map_err(EthError::from)?;
+    let round = u64::from(current.round);
+    Ok((round >= 2).then(|| RoundWindow {
+        round: round - 1,
+        start: current.previousStart.to::<u64>(),
+        end: current.start.to::<u64>(),
+    }))
+}
+
+/// Replica slots of live tracks created before a round's end: by content node (service id), and in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplicaCounts {
+    /// Slots naming each node.
+    pub by_node: HashMap<u64, u64>,
+    /// All slots.
+    pub total: u64,
+}
+
+/// Each operator's activity score for `window`, from public data only (docs/bridge.md):
+///
+/// - an operator's content nodes that are admitted on Solana should hold its stake share of the round's replica
+///   slots (stake at the round's start, among operators with admitted content nodes: the rendezvous ranking
+///   places content in proportion to stake); its content ratio is what they hold over that share, at most 1
+///   (1 when no track exists yet);
+/// - an operator with a discovery node in bounds (an attester) has a discovery ratio of 1;
+/// - the score is `FULL_SCORE` × the mean of the ratios of the roles it registered (a registered content node
+///   that is not admitted counts 0).
+///
+/// Returns the operators with a non-zero score, ascending, and their scores.
+pub async fn activity_scores<P: Provider + Clone>(
+    observer: &Observer<'_, P>,
+    window: RoundWindow,
+    replicas: &ReplicaCounts,
+) -> Result<(Vec<Address>, Vec<u16>), BridgeError> {
+    let eth = observer.eth;
+    let full = U256::from(eth.issuance.FULL_SCORE().call().await.map_err(EthError::from)?);
+    let registered = observer.registered().await?;
+    let content_ids: Vec<u64> = registered
+        .iter()
+        .filter(|r| r.service.service_type == ServiceType::ContentNode.name())
+        .map(|r| r.service.id)
+        .collect();
+    let admitted: Vec<u64> = content_ids
+        .iter()
+        .zip(observer.solana.nodes(&content_ids).await?)
+        .filter_map(|(id, node)| node.map(|_| *id))
+        .collect();
+
+    // Per operator: (has content nodes, slots its admitted nodes hold, has an admitted node, has a discovery node).
+    #[derive(Default)]
+    struct Roles {
+        content: bool,
+        admitted: bool,
+        held: u64,
+        discovery: bool,
+    }
+    let mut roles: BTreeMap<Address, Roles> = BTreeMap::new();
+    for r in &registered {
+        let entry = roles.entry(r.service.owner).or_default();
+        if r.service.service_type == ServiceType::ContentNode.name() {
+            entry.content = true;
+            if admitted.contains(&r.service.id) {
+                entry.admitted = true;
+                entry.held += replicas.by_node.get(&r.service.id).copied().unwrap_or(0);
+            }
+        } else if r.service.service_type == ServiceType::DiscoveryNode.name() && r.in_bounds {
+            entry.discovery = true;
+        }
+    }
+    let mut stakes = BTreeMap::new();
+    for (operator, role) in &roles {
+        if role.admitted {
+            let stake =
+                eth.staking.getPastVotes(*operator, U256::from(window.start)).call().await.map_err(EthError::from)?;
+            stakes.insert(*operator, stake);
+        }
+    }
+    let stake_total: U256 = stakes.values().copied().fold(U256::ZERO, |a, b| a + b);
+
+    let (mut operators, mut scores) = (Vec::new(), Vec::new());
+    for (operator, role) in &roles {
+        // Ratios as fractions of `full`.
+        let mut ratios = Vec::new();
+        if role.content {
+            let stake = stakes.get(operator).copied().unwrap_or_default();
+            let ratio = if !role.admitted {
+                U256::ZERO
+            } else if replicas.total == 0 || stake_total.is_zero() {
+                full
+            } else {
+                // held / (total × stake / stake_total), capped at 1.
+                let expected = U256::from(replicas.total) * stake;
+                if expected.is_zero() {
+                    full
+                } else {
+                    (U256::from(role.held) * stake_total * full / expected).min(full)
+                }
+            };
+            ratios.push(ratio);
+        }
+        if role.discovery {
+            ratios.push(full);
+        }
+        if ratios.is_empty() {
+            continue;
+        }
+        let score = ratios.iter().fold(U256::ZERO, |a, b| a + b) / U256::from(ratios.len());
+        if !score.is_zero() {
+            operators.push(*operator);
+            scores.push(score.to::<u16>());
+        }
+    }
+    Ok((operators, scores))
+}
+
+/// Sign a round's activity as an attester: the round must be the one that just finished, the deadline near (on
+/// the Ethereum clock).
+pub async fn attest_activity<P: Provider + Clone>(
+    observer: &Observer<'_, P>,
+    key: &PrivateKeySigner,
+    claim: &ActivityClaim,
+    replicas: &ReplicaCounts,
+) -> Result<ActivityReport, BridgeError> {
+    let now = observer.eth.chain_now().await?;
+    if claim.deadline <= now || claim.deadline > now + MAX_SIGNATURE_SECS {
+        return Err(BridgeError::Refused(format!("the deadline must lie within {MAX_SIGNATURE_SECS} s from now")));
+    }
+    let window = finished_round(observer.eth)
+        .await?
+        .filter(|w| w.round == claim.round)
+        .ok_or_else(|| BridgeError::Refused(format!("round {} is not the round that just finished", claim.round)))?;
+    let (operators, scores) = activity_scores(observer, window, replicas).await?;
+    let digest = observer
+        .eth
+        .issuance
+        .activityDigest(U256::from(claim.round), operators.clone(), scores.clone(), U256::from(claim.deadline))
+        .call()
+        .await
+        .map_err(EthError::from)?;
+    let signature = key.sign_hash_sync(&digest).expect("secp256k1 signing");
+    Ok(ActivityReport {
+        round: claim.round,
+        operators,
+        scores,
+        deadline: claim.deadline,
+        signature: AttesterSignature { signer: key.address(), signature: signature.as_bytes().to_vec().into() },
+    })
+}
+
+/// Collects attester signatures over HTTP and submits them.
+pub struct Aggregator {
+    http: reqwest::Client,
+    /// Base URLs of the attesters' discovery nodes.
+    pub attesters: Vec<String>,
+}
+
+impl Aggregator {
+    /// An aggregator over the discovery nodes at `attesters`.
+    pub fn new(attesters: Vec<String>) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client with default TLS");
+        Self { http, attesters }
+    }
+
+    /// An aggregator over every discovery node registered on Ethereum.
+    pub async fn discover<P: Provider + Clone>(eth: &Protocol<P>) -> Result<Self, BridgeError> {
+        let endpoints: Vec<String> = eth
+            .services()
+            .await?
+            .into_iter()
+            .filter(|s| s.service_type == ServiceType::DiscoveryNode.name())
+            .map(|s| s.endpoint)
+            .collect();
+        if endpoints.is_empty() {
+            return Err(BridgeError::NoAttesters);
+        }
+        Ok(Self::new(endpoints))
+    }
+
+    /// Ask every attester at `path`; the answers, and why the others gave none.
+    async fn gather<Q: Serialize, A: for<'de> Deserialize<'de>>(&self, path: &str, body: &Q) -> (Vec<A>, Vec<String>) {
+        let requests = self.attesters.iter().map(|base| async move {
+            let url = format!("{}{path}", base.trim_end_matches('/'));
+            let response = self.http.post(&url).json(body).send().await.map_err(|e| format!("{base}: {e}"))?;
+            if !response.status().is_success() {
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                return Err(format!("{base}: {status} {text}"));
+            }
+            response.json::<A>().await.map_err(|e| format!("{base}: {e}"))
+        });
+        let mut answers = Vec::new();
+        let mut refusals = Vec::new();
+        for result in futures_util::future::join_all(requests).await {
+            match result {
+                Ok(answer) => answers.push(answer),
+                Err(reason) => refusals.push(reason),
+            }
+        }
+        (answers, refusals)
+    }
+
+    /// Record `fact` on Solana: collect a quorum of signatures at the program's current nonce and relay them with
+    /// `payer`.
+    pub async fn submit_fact(
+        &self,
+        solana: &ContentClient,
+        payer: &Keypair,
+        fact: AttestedFact,
+    ) -> Result<Signature, BridgeError> {
+        let config = solana.config().await?;
+        let claim = FactClaim { fact, nonce: config.attestation_nonce, expiry: (unix_now() + SIGNATURE_SECS) as i64 };
+        let (answers, mut refusals) = self.gather::<_, AttesterSignature>("/v1/attest/fact", &claim).await;
+        let digest = claim.fact.digest(&config.cluster, claim.nonce, claim.expiry);
+        // Only signatures that recover to a configured attester count; each signer once, ascending.
+        let mut valid: BTreeMap<[u8; 20], [u8; 65]> = BTreeMap::new();
+        for answer in answers {
+            let Ok(signature) = <[u8; 65]>::try_from(answer.signature.as_ref()) else { continue };
+            let recovered = alloy::primitives::Signature::from_raw(&signature)
+                .ok()
+                .and_then(|s| s.recover_address_from_prehash(&digest.into()).ok());
+            match recovered {
+                Some(signer) if signer == answer.signer && config.attesters.contains(&signer.0 .0) => {
+                    valid.insert(signer.0 .0, signature);
+                }
+                _ => refusals.push(format!("{} is not a configured attester or signed something else", answer.signer)),
+            }
+        }
+        let need = usize::from(config.attester_quorum);
+        if valid.len() < need {
+            return Err(BridgeError::BelowQuorum { got: valid.len(), need, refusals });
+        }
+        let signatures: Vec<[u8; 65]> = valid.into_values().take(need).collect();
+        Ok(solana.send(&[claim.fact.instruction(&payer.pubkey(), claim.expiry, signatures)], payer, &[]).await?)
+    }
+
+    /// Bring Solana in line with Ethereum: the attester set first, then every node admission and removal. Returns
+    /// the facts recorded.
+    pub async fn sync<P: Provider + Clone>(
+        &self,
+        eth: &Protocol<P>,
+        solana: &ContentClient,
+        payer: &Keypair,
+    ) -> Result<Vec<AttestedFact>, BridgeError> {
+        let observer = Observer { eth, solana };
+        let mut recorded = Vec::new();
+        let (attesters, quorum) = observer.attester_set().await?;
+        let config = solana.config().await?;
+        if !attesters.is_empty() && (config.attesters != attesters || config.attester_quorum != quorum) {
+            let fact = AttestedFact::Attesters { attesters, quorum };
+            self.submit_fact(solana, payer, fact.clone()).await?;
+            recorded.push(fact);
+        }
+        for fact in observer.node_facts().await? {
+            self.submit_fact(solana, payer, fact.clone()).await?;
+            recorded.push(fact);
+        }
+        Ok(recorded)
+    }
+
+    /// Attest `account`'s Ethereum tier onto its Solana profile for [`TIER_VALIDITY_SECS`].
+    pub async fn submit_tier<P: Provider + Clone>(
+        &self,
+        eth: &Protocol<P>,
+        solana: &ContentClient,
+        payer: &Keypair,
+        account: Address,
+    ) -> Result<(u8, Signature), BridgeError> {
+        if solana.profile(&account.0 .0).await?.is_none() {
+            return Err(BridgeError::NoProfile(account));
+        }
+        let tier = Observer { eth, solana }.tier(account).await?;
+        // A little short of the limit, so the attesters' clocks may run slightly ahead of ours.
+        let expires_at = unix_now() as i64 + TIER_VALIDITY_SECS - 60;
+        let fact = AttestedFact::Tier { eth_address: account.0 .0, tier, expires_at };
+        Ok((tier, self.submit_fact(solana, payer, fact).await?))
+    }
+
+    /// Attest the finished round's activity on Ethereum: every attester reports its scores, and the scores most
+    /// of them agree on are submitted with their signatures (the contract checks the signers' stake quorum).
+    pub async fn submit_activity<P: Provider + Clone>(
+        &self,
+        eth: &Protocol<P>,
+    ) -> Result<(ActivityReport, usize), BridgeError> {
+        let window = finished_round(eth).await?.ok_or(BridgeError::Refused("no issuance round has finished".into()))?;
+        let claim = ActivityClaim { round: window.round, deadline: eth.chain_now().await? + SIGNATURE_SECS };
+        let (reports, refusals) = self.gather::<_, ActivityReport>("/v1/attest/activity", &claim).await;
+        // Group identical reports; the largest group is submitted.
+        let mut groups: Vec<(ActivityReport, Vec<AttesterSignature>)> = Vec::new();
+        for report in reports {
+            let same = |(r, _): &&mut (ActivityReport, Vec<AttesterSignature>)| {
+                r.operators == report.operators && r.scores == report.scores && r.deadline == report.deadline
+            };
+            match groups.iter_mut().find(same) {
+                Some((_, signatures)) => signatures.push(report.signature.clone()),
+                None => groups.push((report.clone(), vec![report.signature])),
+            }
+        }
+        let (report, mut signatures) = groups
+            .into_iter()
+            .max_by_key(|(_, signatures)| signatures.len())
+            .ok_or(BridgeError::BelowQuorum { got: 0, need: 1, refusals })?;
+        signatures.sort_by_key(|s| s.signer);
+        signatures.dedup_by_key(|s| s.signer);
+        // A signer that is no attester any more (deregistered, out of bounds) would revert the whole submission.
+        let mut attesting = Vec::with_capacity(signatures.len());
+        for signature in signatures {
+            if eth.issuance.isAttester(signature.signer).call().await.map_err(EthError::from)? {
+                attesting.push(signature);
+            }
+        }
+        let signatures = attesting;
+        let count = signatures.len();
+        transact(eth.issuance.submitActivity(
+            U256::from(report.round),
+            report.operators.clone(),
+            report.scores.clone(),
+            U256::from(report.deadline),
+            signatures.into_iter().map(|s| s.signature).collect(),
+        ))
+        .await?;
+        Ok((report, count))
+    }
+}

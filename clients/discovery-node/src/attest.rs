@@ -1,0 +1,83 @@
+//! The attester (docs/bridge.md): with a delegate-wallet key, the node signs the facts it can confirm from its own
+//! reading of both chains and of its index. It never signs what it is told; it signs what it observes.
+
+use std::sync::Arc;
+
+use alloy::primitives::Address;
+use audius_sdk::bridge::{self, ActivityClaim, ActivityReport, AttesterSignature, BridgeError, FactClaim, Observer};
+use axum::{
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+    Json, Router,
+};
+use serde_json::json;
+
+use crate::{
+    api::{ApiError, Result},
+    db, Discovery,
+};
+
+impl From<BridgeError> for ApiError {
+    fn from(error: BridgeError) -> Self {
+        match error {
+            BridgeError::Refused(reason) => ApiError(StatusCode::CONFLICT, reason),
+            other => ApiError(StatusCode::BAD_GATEWAY, other.to_string()),
+        }
+    }
+}
+
+/// The attester's routes.
+pub fn router(discovery: Arc<Discovery>) -> Router {
+    Router::new()
+        .route("/v1/attest", get(identity))
+        .route("/v1/attest/fact", post(fact))
+        .route("/v1/attest/activity", post(activity))
+        .with_state(discovery)
+}
+
+fn unavailable(message: &str) -> ApiError {
+    ApiError(StatusCode::SERVICE_UNAVAILABLE, message.into())
+}
+
+/// The key and the Ethereum side, or 503: a node without them does not attest.
+fn attester(
+    d: &Discovery,
+) -> Result<(&alloy::signers::local::PrivateKeySigner, Observer<'_, alloy::providers::DynProvider>)> {
+    let key = d.attester.as_ref().ok_or_else(|| unavailable("this node has no attester key"))?;
+    let eth = d.eth.as_ref().ok_or_else(|| unavailable("this node is not connected to Ethereum"))?;
+    Ok((key, Observer { eth, solana: &d.solana }))
+}
+
+async fn identity(State(d): State<Arc<Discovery>>) -> Result<Json<serde_json::Value>> {
+    let (key, observer) = attester(&d)?;
+    let signer: Address = key.address();
+    let on_ethereum = observer.eth.issuance.isAttester(signer).call().await.map_err(|e| BridgeError::Eth(e.into()))?;
+    let on_solana = d.solana.config().await.map_err(BridgeError::from)?.attesters.contains(&signer.0 .0);
+    Ok(Json(json!({ "signer": signer, "ethereum_attester": on_ethereum, "solana_attester": on_solana })))
+}
+
+async fn fact(State(d): State<Arc<Discovery>>, Json(claim): Json<FactClaim>) -> Result<Json<AttesterSignature>> {
+    let (key, observer) = attester(&d)?;
+    let signature = bridge::attest_fact(&observer, key, &claim).await?;
+    tracing::info!(fact = ?claim.fact, nonce = claim.nonce, "attested");
+    Ok(Json(signature))
+}
+
+async fn activity(State(d): State<Arc<Discovery>>, Json(claim): Json<ActivityClaim>) -> Result<Json<ActivityReport>> {
+    let (key, observer) = attester(&d)?;
+    // Scores come from the index: it must hold every ledger entry there is.
+    let ledger = d.solana.ledger().await.map_err(BridgeError::from)?;
+    let cursor = db::cursor(&d.pool).await?;
+    if (cursor.seq as u64) < ledger.seq {
+        return Err(unavailable(&format!("the index is at ledger entry {} of {}", cursor.seq, ledger.seq)));
+    }
+    let window = bridge::finished_round(observer.eth)
+        .await?
+        .filter(|w| w.round == claim.round)
+        .ok_or_else(|| BridgeError::Refused(format!("round {} is not the round that just finished", claim.round)))?;
+    let replicas = db::replica_counts(&d.pool, window.end as i64).await?;
+    let report = bridge::attest_activity(&observer, key, &claim, &replicas).await?;
+    tracing::info!(round = claim.round, operators = report.operators.len(), "attested activity");
+    Ok(Json(report))
+}

@@ -1,0 +1,60 @@
+use anchor_lang::prelude::*;
+
+// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+use crate::instructions::*;
+
+use crate::{
+    constants::{PROFILE_SEED, SET_TIER_TAG},
+    errors::ContentError,
+    state::{record_hash, EntryKind, Profile},
+    verify::{verify_attestation, EthSignature},
+};
+
+/// Record a profile's Ethereum stake tier on the signatures of a quorum of attesters (anyone may relay).
+#[event_cpi]
+#[derive(Accounts)]
+pub struct AttestTier<'info> {
+    pub payer: Signer<'info>,
+    pub content: ContentWrite<'info>,
+    #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    pub profile: Account<'info, Profile>,
+}
+
+/// What attesters sign to set a tier (before the attestation nonce and expiry `verify_attestation` appends).
+pub fn attest_tier_parts<'a>(
+    cluster: &'a [u8; 32],
+    eth_address: &'a [u8; 20],
+    tier: &'a [u8; 1],
+    tier_expires_at: &'a [u8; 8],
+) -> [&'a [u8]; 6] {
+    [SET_TIER_TAG, crate::ID.as_ref(), cluster, eth_address, tier, tier_expires_at]
+}
+
+pub fn handler(
+    ctx: Context<AttestTier>,
+    tier: u8,
+    tier_expires_at: i64,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    require!(tier_expires_at > now, ContentError::InvalidTierExpiry);
+    let config = &mut ctx.accounts.content.config;
+    let cluster = config.cluster;
+    let eth_address = ctx.accounts.profile.eth_address;
+    let (tier_bytes, expires_bytes) = ([tier], tier_expires_at.to_le_bytes());
+    let parts = attest_tier_parts(&cluster, &eth_address, &tier_bytes, &expires_bytes);
+    verify_attestation(config, &parts, expiry, &signatures)?;
+
+    let profile = &mut ctx.accounts.profile;
+    profile.tier = tier;
+    profile.tier_expires_at = tier_expires_at;
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::TierAttested,
+        profile.key(),
+        ctx.accounts.payer.key(),
+        record_hash(&**profile)?,
+    )?;
+    emit_cpi!(event);
+    Ok(())
+}
