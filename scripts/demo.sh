@@ -7,4 +7,4 @@ cd "$REPO_ROOT"
 "$REPO_ROOT/scripts/setup.sh"
 echo "== building (a cold build takes 20+ minutes on 2 cores)"
 cargo build --quiet -p audius-cli
-"$CARGO_TARGET_DIR/debug/audius" demo "$@"
+"$CARGO_TARGET_DIR/debug/audius" localnet demo "$@"

@@ -129,7 +129,8 @@ struct Registered {
     in_bounds: bool,
 }
 
-/// The quorum for `attesters` attesters: more than two thirds (at least one), capped at what fits a transaction.
+/// The quorum for `attesters` attesters: at least two thirds (`⌈2n/3⌉`, at least one), capped at what fits a
+/// transaction (`MAX_QUORUM`).
 pub fn attester_quorum(attesters: usize) -> u8 {
     let two_thirds = (attesters * 2).div_ceil(3).max(1);
     u8::try_from(two_thirds).unwrap_or(u8::MAX).min(MAX_QUORUM)
@@ -155,25 +156,38 @@ impl<P: Provider + Clone> Observer<'_, P> {
         Ok(registered)
     }
 
-    /// The attester set Ethereum calls for: delegate wallets of the discovery nodes within their bounds (the
-    /// `MAX_ATTESTERS` with most stake behind them), ascending, and its quorum.
+    /// The attester set Ethereum calls for: one seat per operator with a discovery node within its bounds (the
+    /// delegate wallet of its lowest-id discovery node), the `MAX_ATTESTERS` operators with most stake, ascending
+    /// by wallet, and its quorum. Seats per operator, not per node: running more nodes buys no more of the quorum.
     pub async fn attester_set(&self) -> Result<(Vec<[u8; 20]>, u8), BridgeError> {
         let stakes: HashMap<Address, U256> =
             self.eth.pools().await?.into_iter().map(|pool| (pool.operator, pool.active_stake)).collect();
-        let mut candidates: Vec<(U256, [u8; 20])> = self
-            .registered()
-            .await?
+        // Services come in id order: the first discovery node of an operator takes its seat.
+        let mut seats: BTreeMap<Address, [u8; 20]> = BTreeMap::new();
+        for r in self.registered().await? {
+            if r.in_bounds && r.service.service_type == ServiceType::DiscoveryNode.name() {
+                seats.entry(r.service.owner).or_insert(r.service.delegate_wallet.0 .0);
+            }
+        }
+        let mut candidates: Vec<(U256, [u8; 20])> = seats
             .into_iter()
-            .filter(|r| r.in_bounds && r.service.service_type == ServiceType::DiscoveryNode.name())
-            .map(|r| (stakes.get(&r.service.owner).copied().unwrap_or_default(), r.service.delegate_wallet.0 .0))
+            .map(|(owner, wallet)| (stakes.get(&owner).copied().unwrap_or_default(), wallet))
             .collect();
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut attesters: Vec<[u8; 20]> = candidates.into_iter().map(|(_, wallet)| wallet).collect();
-        attesters.dedup();
         attesters.truncate(MAX_ATTESTERS);
         attesters.sort_unstable();
         let quorum = attester_quorum(attesters.len());
         Ok((attesters, quorum))
+    }
+
+    /// The attester-set fact Solana lacks, if its set differs from what Ethereum calls for (and Ethereum has any
+    /// attester: an empty set is never installed).
+    pub async fn attester_change(&self) -> Result<Option<AttestedFact>, BridgeError> {
+        let (attesters, quorum) = self.attester_set().await?;
+        let config = self.solana.config().await?;
+        let differs = config.attesters != attesters || config.attester_quorum != quorum;
+        Ok((!attesters.is_empty() && differs).then_some(AttestedFact::Attesters { attesters, quorum }))
     }
 
     /// The node facts Solana lacks: content nodes registered and in bounds on Ethereum but not admitted, and
@@ -336,11 +350,11 @@ pub async fn activity_scores<P: Provider + Clone>(
         .filter_map(|(id, node)| node.map(|_| *id))
         .collect();
 
-    // Per operator: (has content nodes, slots its admitted nodes hold, has an admitted node, has a discovery node).
+    // Per operator: its content nodes, how many are admitted, the slots those hold, and whether it attests.
     #[derive(Default)]
     struct Roles {
-        content: bool,
-        admitted: bool,
+        content: u64,
+        admitted: u64,
         held: u64,
         discovery: bool,
     }
@@ -348,9 +362,9 @@ pub async fn activity_scores<P: Provider + Clone>(
     for r in &registered {
         let entry = roles.entry(r.service.owner).or_default();
         if r.service.service_type == ServiceType::ContentNode.name() {
-            entry.content = true;
+            entry.content += 1;
             if admitted.contains(&r.service.id) {
-                entry.admitted = true;
+                entry.admitted += 1;
                 entry.held += replicas.by_node.get(&r.service.id).copied().unwrap_or(0);
             }
         } else if r.service.service_type == ServiceType::DiscoveryNode.name() && r.in_bounds {
@@ -359,7 +373,7 @@ pub async fn activity_scores<P: Provider + Clone>(
     }
     let mut stakes = BTreeMap::new();
     for (operator, role) in &roles {
-        if role.admitted {
+        if role.admitted > 0 {
             let stake =
                 eth.staking.getPastVotes(*operator, U256::from(window.start)).call().await.map_err(EthError::from)?;
             stakes.insert(*operator, stake);
@@ -371,22 +385,19 @@ pub async fn activity_scores<P: Provider + Clone>(
     for (operator, role) in &roles {
         // Ratios as fractions of `full`.
         let mut ratios = Vec::new();
-        if role.content {
+        if role.content > 0 {
             let stake = stakes.get(operator).copied().unwrap_or_default();
-            let ratio = if !role.admitted {
+            let holding = if role.admitted == 0 {
                 U256::ZERO
-            } else if replicas.total == 0 || stake_total.is_zero() {
+            } else if replicas.total == 0 || stake_total.is_zero() || stake.is_zero() {
                 full
             } else {
                 // held / (total × stake / stake_total), capped at 1.
                 let expected = U256::from(replicas.total) * stake;
-                if expected.is_zero() {
-                    full
-                } else {
-                    (U256::from(role.held) * stake_total * full / expected).min(full)
-                }
+                (U256::from(role.held) * stake_total * full / expected).min(full)
             };
-            ratios.push(ratio);
+            // A registered node that never reached Solana holds nothing: the ratio shrinks by its share.
+            ratios.push(holding * U256::from(role.admitted) / U256::from(role.content));
         }
         if role.discovery {
             ratios.push(full);
@@ -403,22 +414,33 @@ pub async fn activity_scores<P: Provider + Clone>(
     Ok((operators, scores))
 }
 
-/// Sign a round's activity as an attester: the round must be the one that just finished, the deadline near (on
-/// the Ethereum clock).
+/// The window of `round` if it is the round that just finished (the only one activity may be attested for).
+pub async fn claimed_window<P: Provider + Clone>(eth: &Protocol<P>, round: u64) -> Result<RoundWindow, BridgeError> {
+    finished_round(eth)
+        .await?
+        .filter(|w| w.round == round)
+        .ok_or_else(|| BridgeError::Refused(format!("round {round} is not the round that just finished")))
+}
+
+/// Sign a round's activity as an attester, for the `window` of the claimed round (see [`claimed_window`]) and
+/// the replica counts of its ledger; the deadline must be near on the Ethereum clock.
 pub async fn attest_activity<P: Provider + Clone>(
     observer: &Observer<'_, P>,
     key: &PrivateKeySigner,
     claim: &ActivityClaim,
+    window: RoundWindow,
     replicas: &ReplicaCounts,
 ) -> Result<ActivityReport, BridgeError> {
+    if window.round != claim.round {
+        return Err(BridgeError::Refused(format!(
+            "the window given is round {}'s, not {}'s",
+            window.round, claim.round
+        )));
+    }
     let now = observer.eth.chain_now().await?;
     if claim.deadline <= now || claim.deadline > now + MAX_SIGNATURE_SECS {
         return Err(BridgeError::Refused(format!("the deadline must lie within {MAX_SIGNATURE_SECS} s from now")));
     }
-    let window = finished_round(observer.eth)
-        .await?
-        .filter(|w| w.round == claim.round)
-        .ok_or_else(|| BridgeError::Refused(format!("round {} is not the round that just finished", claim.round)))?;
     let (operators, scores) = activity_scores(observer, window, replicas).await?;
     let digest = observer
         .eth
@@ -437,32 +459,48 @@ pub async fn attest_activity<P: Provider + Clone>(
     })
 }
 
-/// Collects attester signatures over HTTP and submits them.
+/// Largest answer read from an attester: a signature or a report is a few kilobytes.
+const MAX_ANSWER_BYTES: usize = 256 << 10;
+/// How much of a refusal's text is kept.
+const MAX_REASON_CHARS: usize = 300;
+
+/// Collects attester signatures over HTTP and submits them. It trusts no answer: every signature is recovered and
+/// checked against the signer it claims and the attester set before it is used.
 pub struct Aggregator {
     http: reqwest::Client,
     /// Base URLs of the attesters' discovery nodes.
     pub attesters: Vec<String>,
 }
 
+/// `signature` as the chains take it (r ‖ s ‖ v, low s, v = 27/28) if it recovers to `signer` over `digest`.
+fn canonical_signature(digest: &[u8; 32], signer: Address, signature: &[u8]) -> Option<[u8; 65]> {
+    let parsed = alloy::primitives::Signature::from_raw(signature).ok()?;
+    // The high-s twin of a valid signature recovers to the same address; the program refuses it.
+    if parsed.normalize_s().is_some() {
+        return None;
+    }
+    (parsed.recover_address_from_prehash(&(*digest).into()).ok()? == signer).then(|| parsed.as_bytes())
+}
+
 impl Aggregator {
     /// An aggregator over the discovery nodes at `attesters`.
     pub fn new(attesters: Vec<String>) -> Self {
         let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
+            .connect_timeout(std::time::Duration::from_secs(3))
+            .timeout(std::time::Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("an HTTP client with default TLS");
         Self { http, attesters }
     }
 
-    /// An aggregator over every discovery node registered on Ethereum.
+    /// An aggregator over every discovery node registered on Ethereum within its bounds.
     pub async fn discover<P: Provider + Clone>(eth: &Protocol<P>) -> Result<Self, BridgeError> {
-        let endpoints: Vec<String> = eth
-            .services()
-            .await?
-            .into_iter()
-            .filter(|s| s.service_type == ServiceType::DiscoveryNode.name())
-            .map(|s| s.endpoint)
-            .collect();
+        let mut endpoints = Vec::new();
+        for pool in eth.pools().await?.into_iter().filter(|pool| pool.within_bounds) {
+            let discovery = pool.services.into_iter().filter(|s| s.service_type == ServiceType::DiscoveryNode.name());
+            endpoints.extend(discovery.map(|s| s.endpoint));
+        }
         if endpoints.is_empty() {
             return Err(BridgeError::NoAttesters);
         }
@@ -473,13 +511,20 @@ impl Aggregator {
     async fn gather<Q: Serialize, A: for<'de> Deserialize<'de>>(&self, path: &str, body: &Q) -> (Vec<A>, Vec<String>) {
         let requests = self.attesters.iter().map(|base| async move {
             let url = format!("{}{path}", base.trim_end_matches('/'));
-            let response = self.http.post(&url).json(body).send().await.map_err(|e| format!("{base}: {e}"))?;
-            if !response.status().is_success() {
-                let status = response.status();
-                let text = response.text().await.unwrap_or_default();
+            let mut response = self.http.post(&url).json(body).send().await.map_err(|e| format!("{base}: {e}"))?;
+            let status = response.status();
+            let mut answer = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| format!("{base}: {e}"))? {
+                if answer.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    return Err(format!("{base}: answer larger than {MAX_ANSWER_BYTES} bytes"));
+                }
+                answer.extend_from_slice(&chunk);
+            }
+            if !status.is_success() {
+                let text: String = String::from_utf8_lossy(&answer).chars().take(MAX_REASON_CHARS).collect();
                 return Err(format!("{base}: {status} {text}"));
             }
-            response.json::<A>().await.map_err(|e| format!("{base}: {e}"))
+            serde_json::from_slice::<A>(&answer).map_err(|e| format!("{base}: {e}"))
         });
         let mut answers = Vec::new();
         let mut refusals = Vec::new();
@@ -493,7 +538,7 @@ impl Aggregator {
     }
 
     /// Record `fact` on Solana: collect a quorum of signatures at the program's current nonce and relay them with
-    /// `payer`.
+    /// `payer`, with a compute budget sized to the signatures.
     pub async fn submit_fact(
         &self,
         solana: &ContentClient,
@@ -504,18 +549,14 @@ impl Aggregator {
         let claim = FactClaim { fact, nonce: config.attestation_nonce, expiry: (unix_now() + SIGNATURE_SECS) as i64 };
         let (answers, mut refusals) = self.gather::<_, AttesterSignature>("/v1/attest/fact", &claim).await;
         let digest = claim.fact.digest(&config.cluster, claim.nonce, claim.expiry);
-        // Only signatures that recover to a configured attester count; each signer once, ascending.
+        // Only canonical signatures that recover to a configured attester count; each signer once, ascending.
         let mut valid: BTreeMap<[u8; 20], [u8; 65]> = BTreeMap::new();
         for answer in answers {
-            let Ok(signature) = <[u8; 65]>::try_from(answer.signature.as_ref()) else { continue };
-            let recovered = alloy::primitives::Signature::from_raw(&signature)
-                .ok()
-                .and_then(|s| s.recover_address_from_prehash(&digest.into()).ok());
-            match recovered {
-                Some(signer) if signer == answer.signer && config.attesters.contains(&signer.0 .0) => {
-                    valid.insert(signer.0 .0, signature);
+            match canonical_signature(&digest, answer.signer, &answer.signature) {
+                Some(signature) if config.attesters.contains(&answer.signer.0 .0) => {
+                    valid.insert(answer.signer.0 .0, signature);
                 }
-                _ => refusals.push(format!("{} is not a configured attester or signed something else", answer.signer)),
+                _ => refusals.push(format!("{}: not a configured attester's signature over the claim", answer.signer)),
             }
         }
         let need = usize::from(config.attester_quorum);
@@ -523,7 +564,8 @@ impl Aggregator {
             return Err(BridgeError::BelowQuorum { got: valid.len(), need, refusals });
         }
         let signatures: Vec<[u8; 65]> = valid.into_values().take(need).collect();
-        Ok(solana.send(&[claim.fact.instruction(&payer.pubkey(), claim.expiry, signatures)], payer, &[]).await?)
+        let instructions = content::attested_instructions(claim.fact, &payer.pubkey(), claim.expiry, signatures);
+        Ok(solana.send(&instructions, payer, &[]).await?)
     }
 
     /// Bring Solana in line with Ethereum: the attester set first, then every node admission and removal. Returns
@@ -536,10 +578,7 @@ impl Aggregator {
     ) -> Result<Vec<AttestedFact>, BridgeError> {
         let observer = Observer { eth, solana };
         let mut recorded = Vec::new();
-        let (attesters, quorum) = observer.attester_set().await?;
-        let config = solana.config().await?;
-        if !attesters.is_empty() && (config.attesters != attesters || config.attester_quorum != quorum) {
-            let fact = AttestedFact::Attesters { attesters, quorum };
+        if let Some(fact) = observer.attester_change().await? {
             self.submit_fact(solana, payer, fact.clone()).await?;
             recorded.push(fact);
         }
@@ -568,47 +607,91 @@ impl Aggregator {
         Ok((tier, self.submit_fact(solana, payer, fact).await?))
     }
 
-    /// Attest the finished round's activity on Ethereum: every attester reports its scores, and the scores most
-    /// of them agree on are submitted with their signatures (the contract checks the signers' stake quorum).
+    /// Attest the finished round's activity on Ethereum. Every attester reports its scores; a report counts when
+    /// it answers this round and deadline and its signature recovers to a current attester, once per operator.
+    /// The scores with the most stake behind them are submitted (the contract checks that stake against its
+    /// quorum).
     pub async fn submit_activity<P: Provider + Clone>(
         &self,
         eth: &Protocol<P>,
     ) -> Result<(ActivityReport, usize), BridgeError> {
         let window = finished_round(eth).await?.ok_or(BridgeError::Refused("no issuance round has finished".into()))?;
         let claim = ActivityClaim { round: window.round, deadline: eth.chain_now().await? + SIGNATURE_SECS };
-        let (reports, refusals) = self.gather::<_, ActivityReport>("/v1/attest/activity", &claim).await;
-        // Group identical reports; the largest group is submitted.
-        let mut groups: Vec<(ActivityReport, Vec<AttesterSignature>)> = Vec::new();
-        for report in reports {
-            let same = |(r, _): &&mut (ActivityReport, Vec<AttesterSignature>)| {
-                r.operators == report.operators && r.scores == report.scores && r.deadline == report.deadline
-            };
-            match groups.iter_mut().find(same) {
-                Some((_, signatures)) => signatures.push(report.signature.clone()),
-                None => groups.push((report.clone(), vec![report.signature])),
-            }
-        }
-        let (report, mut signatures) = groups
+        let (reports, mut refusals) = self.gather::<_, ActivityReport>("/v1/attest/activity", &claim).await;
+        let attesters: HashMap<Address, Address> = eth
+            .services()
+            .await?
             .into_iter()
-            .max_by_key(|(_, signatures)| signatures.len())
-            .ok_or(BridgeError::BelowQuorum { got: 0, need: 1, refusals })?;
-        signatures.sort_by_key(|s| s.signer);
-        signatures.dedup_by_key(|s| s.signer);
-        // A signer that is no attester any more (deregistered, out of bounds) would revert the whole submission.
-        let mut attesting = Vec::with_capacity(signatures.len());
-        for signature in signatures {
-            if eth.issuance.isAttester(signature.signer).call().await.map_err(EthError::from)? {
-                attesting.push(signature);
-            }
+            .filter(|s| s.service_type == ServiceType::DiscoveryNode.name())
+            .map(|s| (s.delegate_wallet, s.owner))
+            .collect();
+        // Per distinct scores: the report, its signatures by signer, the operators behind them and their stake.
+        struct Group {
+            report: ActivityReport,
+            signatures: BTreeMap<Address, Bytes>,
+            operators: Vec<Address>,
+            stake: U256,
         }
-        let signatures = attesting;
-        let count = signatures.len();
+        let mut groups: Vec<Group> = Vec::new();
+        for report in reports {
+            let signer = report.signature.signer;
+            if report.round != claim.round || report.deadline != claim.deadline {
+                refusals.push(format!("{signer}: answered another round or deadline"));
+                continue;
+            }
+            let digest = eth
+                .issuance
+                .activityDigest(
+                    U256::from(report.round),
+                    report.operators.clone(),
+                    report.scores.clone(),
+                    U256::from(report.deadline),
+                )
+                .call()
+                .await
+                .map_err(EthError::from)?;
+            let owner = attesters.get(&signer).copied();
+            let signature = canonical_signature(&digest.0, signer, &report.signature.signature);
+            let is_attester = eth.issuance.isAttester(signer).call().await.map_err(EthError::from)?;
+            let (Some(owner), Some(signature), true) = (owner, signature, is_attester) else {
+                refusals.push(format!("{signer}: not a current attester's signature over its report"));
+                continue;
+            };
+            let index = match groups
+                .iter()
+                .position(|g| g.report.operators == report.operators && g.report.scores == report.scores)
+            {
+                Some(index) => index,
+                None => {
+                    groups.push(Group {
+                        report: report.clone(),
+                        signatures: BTreeMap::new(),
+                        operators: Vec::new(),
+                        stake: U256::ZERO,
+                    });
+                    groups.len() - 1
+                }
+            };
+            let group = &mut groups[index];
+            // An operator counts once, however many of its nodes sign (the contract refuses a second).
+            if group.operators.contains(&owner) {
+                continue;
+            }
+            group.stake +=
+                eth.staking.getPastVotes(owner, U256::from(window.start)).call().await.map_err(EthError::from)?;
+            group.operators.push(owner);
+            group.signatures.insert(signer, signature.to_vec().into());
+        }
+        let group =
+            groups.into_iter().max_by_key(|g| g.stake).ok_or(BridgeError::BelowQuorum { got: 0, need: 1, refusals })?;
+        let count = group.signatures.len();
+        let report = group.report;
         transact(eth.issuance.submitActivity(
             U256::from(report.round),
             report.operators.clone(),
             report.scores.clone(),
             U256::from(report.deadline),
-            signatures.into_iter().map(|s| s.signature).collect(),
+            group.signatures.into_values().collect(),
         ))
         .await?;
         Ok((report, count))

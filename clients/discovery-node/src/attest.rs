@@ -72,12 +72,9 @@ async fn activity(State(d): State<Arc<Discovery>>, Json(claim): Json<ActivityCla
     if (cursor.seq as u64) < ledger.seq {
         return Err(unavailable(&format!("the index is at ledger entry {} of {}", cursor.seq, ledger.seq)));
     }
-    let window = bridge::finished_round(observer.eth)
-        .await?
-        .filter(|w| w.round == claim.round)
-        .ok_or_else(|| BridgeError::Refused(format!("round {} is not the round that just finished", claim.round)))?;
+    let window = bridge::claimed_window(observer.eth, claim.round).await?;
     let replicas = db::replica_counts(&d.pool, window.end as i64).await?;
-    let report = bridge::attest_activity(&observer, key, &claim, &replicas).await?;
+    let report = bridge::attest_activity(&observer, key, &claim, window, &replicas).await?;
     tracing::info!(round = claim.round, operators = report.operators.len(), "attested activity");
     Ok(Json(report))
 }

@@ -63,6 +63,7 @@ pub struct DiscoveryNode {
     pub database: PathBuf,
     /// The delegate wallet it attests with.
     pub attester: PrivateKeySigner,
+    config: DiscoveryConfig,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -91,6 +92,28 @@ const DISCOVERY_OPERATOR_BASE: usize = 20;
 const DISCOVERY_WALLET_BASE: usize = 25;
 const MAX_DISCOVERY_NODES: usize = 5;
 
+type Running = (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>);
+
+fn spawn_discovery_node(config: DiscoveryConfig, attester: PrivateKeySigner) -> Running {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(audius_discovery_node::run(config, Some(attester), async move {
+        let _ = stopped.await;
+    }));
+    (stop, task)
+}
+
+/// Stop a node's server and wait until it has let go of its port and files.
+async fn stop_node(
+    stop: &mut Option<tokio::sync::oneshot::Sender<()>>,
+    task: &mut tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    if let Some(stop) = stop.take() {
+        let _ = stop.send(());
+    }
+    task.abort();
+    let _ = task.await;
+}
+
 /// A free loopback address to listen on, and the endpoint for it.
 fn free_endpoint() -> anyhow::Result<(std::net::SocketAddr, String)> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -109,6 +132,7 @@ impl LocalNetwork {
                 (Some(temp), root)
             }
         };
+        std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         let chain = LocalChain::start(None).await.context("starting anvil and deploying the contracts")?;
         let solana_admin = Keypair::new();
         let solana_node = LocalNode::start(audius_solana_local::NodeConfig {
@@ -151,11 +175,8 @@ impl LocalNetwork {
                 poll_ms: 200,
                 batch: audius_discovery_node::config::DEFAULT_BATCH,
             };
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let task = tokio::spawn(audius_discovery_node::run(config, Some(attester.clone()), async move {
-                let _ = stopped.await;
-            }));
-            discovery_nodes.push(DiscoveryNode { sp_id, endpoint, database, attester, stop: Some(stop), task });
+            let (stop, task) = spawn_discovery_node(config.clone(), attester.clone());
+            discovery_nodes.push(DiscoveryNode { sp_id, endpoint, database, attester, config, stop: Some(stop), task });
         }
 
         let mut content_nodes = Vec::new();
@@ -190,6 +211,28 @@ impl LocalNetwork {
         network.aggregator().sync(&network.chain.admin, &network.solana, &network.solana_admin).await?;
         network.wait_ready(Duration::from_secs(30)).await?;
         Ok(network)
+    }
+
+    /// Stop content node `sp_id` (its registration stays: to the network it is a node that went down).
+    pub async fn stop_content_node(&mut self, sp_id: u64) -> anyhow::Result<()> {
+        let node = self.content_nodes.iter_mut().find(|n| n.sp_id == sp_id).context("no such content node")?;
+        stop_node(&mut node.stop, &mut node.task).await;
+        Ok(())
+    }
+
+    /// Stop discovery node `index` abruptly, wherever it is in its indexing.
+    pub async fn stop_discovery_node(&mut self, index: usize) -> anyhow::Result<()> {
+        let node = self.discovery_nodes.get_mut(index).context("no such discovery node")?;
+        stop_node(&mut node.stop, &mut node.task).await;
+        Ok(())
+    }
+
+    /// Start discovery node `index` again on the same database and port: it resumes from its cursor.
+    pub async fn start_discovery_node(&mut self, index: usize) -> anyhow::Result<()> {
+        let node = self.discovery_nodes.get_mut(index).context("no such discovery node")?;
+        let (stop, task) = spawn_discovery_node(node.config.clone(), node.attester.clone());
+        (node.stop, node.task) = (Some(stop), task);
+        self.wait_attesting(Duration::from_secs(30)).await
     }
 
     /// An aggregator over the discovery nodes.

@@ -9,6 +9,7 @@ use audius_localnet::{LocalNetwork, Options};
 use audius_sdk::{
     bridge::{BridgeError, FactClaim, Observer, MAX_SIGNATURE_SECS},
     cid::ContentId,
+    eth::ServiceType,
     solana::content::{self, AttestedFact, NodeRegistration},
     upload::unix_now,
 };
@@ -41,6 +42,14 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     let ids: Vec<u64> = network.content_nodes.iter().map(|n| n.sp_id).collect();
     assert!(solana.nodes(&ids).await.unwrap().iter().all(Option::is_some));
     assert!(observer.node_facts().await.unwrap().is_empty(), "nothing left to bridge");
+    // An operator running a second discovery node gains no second seat.
+    let operator = eth.registry.getService(U256::from(network.discovery_nodes[0].sp_id)).call().await.unwrap().owner;
+    let index = (20..23).find(|i| chain.address(*i) == operator).unwrap();
+    chain.fund(index, "10").await.unwrap();
+    let ten = U256::from(10u64) * U256::from(10u64).pow(U256::from(18u8));
+    let second = chain.protocol(index).await.unwrap();
+    second.register(operator, ServiceType::DiscoveryNode, "http://127.0.0.1:7", ten, chain.address(28)).await.unwrap();
+    assert_eq!(observer.attester_change().await.unwrap(), None, "still one seat per operator");
 
     // Register on Ethereum → admitted on Solana; deregister → removed.
     let spare =
@@ -188,6 +197,18 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     );
     let config = solana.config().await.unwrap();
     assert!(!config.attesters.contains(&leaving.attester.address().0 .0));
+    // Its signature, with a remaining attester's, no longer makes a quorum on Solana.
+    let fact = AttestedFact::Tier { eth_address: artist.address().0 .0, tier: 4, expires_at: now + 3600 };
+    let expiry = unix_now() as i64 + 60;
+    let digest = fact.digest(&config.cluster, config.attestation_nonce, expiry);
+    let mut keys = [&leaving.attester, &network.discovery_nodes[0].attester];
+    keys.sort_by_key(|k| k.address());
+    let signatures = keys.iter().map(|k| content::sign_digest(k, &digest)).collect();
+    let error = solana
+        .send(&content::attested_instructions(fact, &payer.pubkey(), expiry, signatures), payer, &[])
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("NotAttester"), "{error}");
     let (tier, _) = aggregator.submit_tier(eth, solana, payer, artist.address()).await.unwrap();
     assert_eq!(tier, 2, "the two remaining attesters still reach the quorum");
 }

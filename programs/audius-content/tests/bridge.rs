@@ -57,11 +57,11 @@ fn tier_is_recorded_on_a_quorum_and_refused_otherwise() {
     // Signed for another cluster: the signatures recover to strangers.
     let other_cluster = fact.digest(&[8; 32], 0, expiry);
     let sigs: Vec<[u8; 65]> = [0, 1].iter().map(|i| h.attesters[*i].sign(&other_cluster)).collect();
-    assert!(send(&mut h, sigs, &fact, expiry).is_err());
+    assert_eq!(send(&mut h, sigs, &fact, expiry), Err(content(ContentError::NotAttester)));
     // A claimed tier other than the one signed.
     let sigs = sign(&h, &[0, 1], &fact, expiry);
     let inflated = AttestedFact::Tier { eth_address: artist.address, tier: 4, expires_at: h.now() + 7 * 24 * 3600 };
-    assert!(send(&mut h, sigs, &inflated, expiry).is_err());
+    assert_eq!(send(&mut h, sigs, &inflated, expiry), Err(content(ContentError::NotAttester)));
     let profile = h.profile(&artist.address).unwrap();
     assert_eq!((profile.tier, profile.tier_expires_at), (0, 0), "nothing failed wrote anything");
     assert_eq!(h.config().attestation_nonce, 0, "no failed attempt consumed the nonce");
@@ -79,12 +79,13 @@ fn tier_is_recorded_on_a_quorum_and_refused_otherwise() {
     assert_eq!(h.ledger().head, h.recomputed_head());
 
     // Replayed: the nonce moved on, so the same signatures recover to other addresses.
-    assert!(send(&mut h, sigs.clone(), &fact, expiry).is_err());
-    // Retargeted at another artist's profile.
+    assert_eq!(send(&mut h, sigs, &fact, expiry), Err(content(ContentError::NotAttester)));
+    // Retargeted at another artist's profile, signed at the current nonce: the profile is part of the message.
     let other = EthKey::from_seed(2);
     h.create_profile(&other);
+    let sigs = sign(&h, &[0, 1], &fact, expiry);
     let ix = audius_sdk::solana::content::attest_tier(&payer.pubkey(), &other.address, 3, expires_at, expiry, sigs);
-    assert!(h.send(ix, &payer).is_err());
+    assert_eq!(h.send(ix, &payer), Err(content(ContentError::NotAttester)));
     assert_eq!(h.profile(&other.address).unwrap().tier, 0);
 }
 

@@ -64,10 +64,7 @@ pub async fn run(command: BridgeCommand, context: &Context) -> anyhow::Result<Ou
             let observer = Observer { eth: &eth, solana: &solana };
             let (attesters, quorum) = observer.attester_set().await?;
             let config = solana.config().await?;
-            let mut pending: Vec<AttestedFact> = Vec::new();
-            if config.attesters != attesters || config.attester_quorum != quorum {
-                pending.push(AttestedFact::Attesters { attesters: attesters.clone(), quorum });
-            }
+            let mut pending: Vec<AttestedFact> = observer.attester_change().await?.into_iter().collect();
             pending.extend(observer.node_facts().await?);
             let mut text = format!(
                 "attesters on Solana: {} (quorum {}), on Ethereum: {} (quorum {quorum})\n",

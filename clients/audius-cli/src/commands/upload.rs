@@ -12,7 +12,6 @@ use audius_sdk::{
     upload::{unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 use solana_signer::Signer;
 
 use crate::{
@@ -167,13 +166,37 @@ async fn store(
     Err(CliError::network(format!("no content node took the upload: {}", failures.join("; "))))
 }
 
-/// Run the upload.
-pub async fn run(
+/// A track stored on three content nodes and recorded on Solana.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Published {
+    /// Its id within the profile.
+    pub track_id: u64,
+    /// The audio's CID.
+    pub cid: ContentId,
+    /// The metadata's CID, if any.
+    pub metadata_cid: Option<ContentId>,
+    /// Bytes.
+    pub size: u64,
+    /// The type the node recognized.
+    pub content_type: String,
+    /// The content nodes holding it.
+    pub replicas: [u64; 3],
+    /// The Solana transaction that recorded it.
+    pub transaction: String,
+    /// Its ledger entry.
+    pub ledger_seq: Option<u64>,
+}
+
+/// Store `file` (and its metadata document) on the content nodes and record the track, signed by the artist's
+/// Ethereum key and its profile's Solana `authority`.
+pub async fn publish(
     context: &Context,
+    eth_key: &alloy::signers::local::PrivateKeySigner,
+    authority: &solana_keypair::Keypair,
     file: &Path,
     metadata: Option<&Path>,
     content_type: Option<String>,
-) -> anyhow::Result<Output> {
+) -> anyhow::Result<Published> {
     let json = context.settings.json;
     let content_type = match content_type {
         Some(given) if given.starts_with("audio/") => given,
@@ -191,8 +214,6 @@ pub async fn run(
             return Err(CliError::input(format!("metadata {} is not a JSON object", metadata.display())));
         }
     }
-    let eth_key = context.eth_signer()?;
-    let authority = context.solana_keypair()?;
     let artist = eth_key.address();
     let profile = require_profile(context, artist).await?;
     check_authority(&profile, &authority.pubkey())?;
@@ -205,10 +226,10 @@ pub async fn run(
     let nodes = Nodes::read(context).await?;
     context.confirm(&format!("upload {} ({} bytes, {}) as {artist}", file.display(), audio.size, audio.cid))?;
     let metadata_cid = match &metadata {
-        Some(metadata) => Some(store(context, &nodes, &eth_key, metadata).await?.cid),
+        Some(metadata) => Some(store(context, &nodes, eth_key, metadata).await?.cid),
         None => None,
     };
-    let receipt = store(context, &nodes, &eth_key, &audio).await?;
+    let receipt = store(context, &nodes, eth_key, &audio).await?;
     let cid = receipt.cid;
     let replicas: [u64; 3] = receipt
         .replicas
@@ -229,18 +250,41 @@ pub async fn run(
         metadata_cid.map_or([0; CID_LEN], ContentId::to_bytes),
         replicas,
     );
-    let signature = solana.send(&[instruction], &authority, &[]).await?;
-    let seq = solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
+    let signature = solana.send(&[instruction], authority, &[]).await?;
+    let ledger_seq = solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
+    Ok(Published {
+        track_id,
+        cid,
+        metadata_cid,
+        size: audio.size,
+        content_type: receipt.content_type,
+        replicas,
+        transaction: signature.to_string(),
+        ledger_seq,
+    })
+}
+
+/// Run the upload.
+pub async fn run(
+    context: &Context,
+    file: &Path,
+    metadata: Option<&Path>,
+    content_type: Option<String>,
+) -> anyhow::Result<Output> {
+    let eth_key = context.eth_signer()?;
+    let authority = context.solana_keypair()?;
+    let published = publish(context, &eth_key, &authority, file, metadata, content_type).await?;
     Ok(Output::new(
         format!(
-            "uploaded {} as track {track_id}\n  cid {cid}\n  metadata {}\n  replicas {replicas:?}\n  ledger entry {}\n",
+            "uploaded {} as track {}\n  cid {}\n  metadata {}\n  replicas {:?}\n  ledger entry {}\n",
             file.display(),
-            metadata_cid.map_or_else(|| "none".to_owned(), |cid| cid.to_string()),
-            seq.unwrap_or_default()
+            published.track_id,
+            published.cid,
+            published.metadata_cid.map_or_else(|| "none".to_owned(), |cid| cid.to_string()),
+            published.replicas,
+            published.ledger_seq.unwrap_or_default()
         ),
-        json!({ "track_id": track_id, "cid": cid, "metadata_cid": metadata_cid, "size": audio.size,
-                "content_type": receipt.content_type,
-                "replicas": replicas, "transaction": signature.to_string(), "ledger_seq": seq }),
+        serde_json::to_value(&published)?,
     ))
 }
 

@@ -279,6 +279,26 @@ impl AttestedFact {
     }
 }
 
+/// Compute units an attested instruction needs besides its signatures (ledger append, event, account writes).
+const ATTESTED_BASE_UNITS: u32 = 60_000;
+/// Compute units per attester signature: a `secp256k1_recover` (25,000) and the digest around it.
+const UNITS_PER_ATTESTATION: u32 = 30_000;
+
+/// `fact`'s instruction with `signatures`, preceded by a compute-unit limit sized to them (the default 200,000
+/// units do not cover a quorum of eight).
+pub fn attested_instructions(
+    fact: AttestedFact,
+    payer: &Pubkey,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Vec<Instruction> {
+    let units = ATTESTED_BASE_UNITS + UNITS_PER_ATTESTATION * signatures.len() as u32;
+    vec![
+        solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(units),
+        fact.instruction(payer, expiry, signatures),
+    ]
+}
+
 /// `create_track` as track `track_id` (the profile's current track count) on three replica nodes; `signer` is the
 /// profile authority or an app with `app_grant`, and pays.
 pub fn create_track(

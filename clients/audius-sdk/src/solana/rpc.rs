@@ -280,7 +280,7 @@ impl ContentClient {
         let mut signers = attesters.to_vec();
         signers.sort_by_key(|key| key.address());
         let signatures = signers.iter().map(|key| content::sign_digest(key, &digest)).collect();
-        self.send(&[fact.instruction(&payer.pubkey(), expiry, signatures)], payer, &[]).await
+        self.send(&content::attested_instructions(fact, &payer.pubkey(), expiry, signatures), payer, &[]).await
     }
 
     /// Create the profile of `eth_key`'s address, bound to `authority` by a proof signed with the Ethereum key;

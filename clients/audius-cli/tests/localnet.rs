@@ -1,0 +1,69 @@
+//! `audius localnet` as a user runs it: `up` returns once every service is healthy and leaves the network running
+//! in the background; `status` reads each service; `down` stops what `up` started and nothing else; `reset` clears
+//! the state directory.
+
+mod common;
+
+use common::Audius;
+
+fn alive(pid: u64) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Processes whose parent is `pid`.
+fn children(pid: u64) -> Vec<u64> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u64>().ok())
+        .filter(|child| {
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            // pid (comm) state ppid …: the command may hold spaces, so read after the last ')'.
+            stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u64>().ok()) == Some(pid)
+        })
+        .collect()
+}
+
+#[test]
+fn up_status_down_reset() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("localnet");
+    let dir_arg = dir.to_str().unwrap();
+    let cli = Audius::new(home.path().into());
+    // A process of our own that `down` must leave alone.
+    let mut bystander = std::process::Command::new("sleep").arg("60").spawn().unwrap();
+
+    let up = cli.ok(&["localnet", "up", "--dir", dir_arg]);
+    let pid = up["manifest"]["pid"].as_u64().unwrap();
+    assert!(alive(pid));
+    let services = up["services"].as_array().unwrap();
+    assert_eq!(services.len(), 4, "one discovery node, three content nodes: {up}");
+    for service in services {
+        assert!(!service["health"].is_null(), "{service}");
+    }
+    let content: Vec<_> = services.iter().filter(|s| s["kind"] == "content-node").collect();
+    assert!(content.iter().all(|s| s["health"]["registration"]["status"] == "registered"), "{up}");
+    assert!(dir.join("localnet.json").exists() && dir.join("deployment.json").exists());
+    let anvil = children(pid);
+    assert!(!anvil.is_empty(), "anvil runs under the network process");
+
+    // `up` again finds it running and starts nothing.
+    let again = cli.ok(&["localnet", "up", "--dir", dir_arg]);
+    assert_eq!(again["manifest"]["pid"].as_u64(), Some(pid));
+    let status = cli.ok(&["localnet", "status", "--dir", dir_arg]);
+    assert_eq!(status["manifest"]["eth_rpc"], up["manifest"]["eth_rpc"]);
+    assert!(status["block"].as_u64().is_some());
+
+    let down = cli.ok(&["localnet", "down", "--dir", dir_arg]);
+    assert_eq!(down["stopped"], true);
+    assert!(!alive(pid), "the network process stopped");
+    assert!(anvil.iter().all(|child| !alive(*child)), "so did anvil");
+    assert!(bystander.try_wait().unwrap().is_none(), "nothing else was stopped");
+    bystander.kill().unwrap();
+    let stopped = cli.run(&["--json", "localnet", "status", "--dir", dir_arg]);
+    assert_eq!(stopped.code, 2, "{stopped:?}");
+    assert_eq!(cli.ok(&["localnet", "down", "--dir", dir_arg])["stopped"], false);
+
+    assert!(dir.exists(), "down keeps the state");
+    cli.ok(&["localnet", "reset", "--dir", dir_arg]);
+    assert!(!dir.exists(), "reset clears it");
+}
