@@ -174,6 +174,8 @@ async fn up(args: NetworkArgs) -> anyhow::Result<Output> {
         .args(["--content-nodes", &args.content_nodes.to_string()])
         .args(["--discovery-nodes", &args.discovery_nodes.to_string()])
         .stdin(std::process::Stdio::null())
+        // The log says what each service did unless RUST_LOG asks for something else.
+        .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
         .stdout(log.try_clone()?)
         .stderr(log);
     // Its own process group: a Ctrl-C in this terminal later does not reach it; `down` does.
@@ -185,16 +187,21 @@ async fn up(args: NetworkArgs) -> anyhow::Result<Output> {
             return status(&manifest, &format!("up in {:.1} s", started.elapsed().as_secs_f64())).await;
         }
         if let Some(exit) = child.try_wait()? {
-            let log = std::fs::read_to_string(dir.join(LOG)).unwrap_or_default();
-            let tail: Vec<&str> = log.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
-            bail!("the network process exited ({exit}) before it was ready:\n{}", tail.join("\n"));
+            bail!("the network process exited ({exit}) before it was ready:\n{}", log_tail(&dir));
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            bail!("the network was not ready in 180 s; see {}", dir.join(LOG).display());
+            bail!("the network was not ready in 180 s; the end of {}:\n{}", dir.join(LOG).display(), log_tail(&dir));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The last lines the network process logged.
+fn log_tail(dir: &Path) -> String {
+    let log = std::fs::read_to_string(dir.join(LOG)).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(15)..].join("\n")
 }
 
 async fn serve(args: NetworkArgs) -> anyhow::Result<Output> {
