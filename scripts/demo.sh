@@ -5,6 +5,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
 
 "$REPO_ROOT/scripts/setup.sh"
-echo "== building (a cold build takes 20+ minutes on 2 cores)"
+echo "== building (a cold build took about 7 minutes on 2 cores)"
 cargo build --quiet -p audius-cli
 "$CARGO_TARGET_DIR/debug/audius" localnet demo "$@"
