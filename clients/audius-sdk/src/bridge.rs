@@ -127,6 +127,8 @@ pub struct Observer<'a, P> {
 struct Registered {
     service: Service,
     in_bounds: bool,
+    /// Active stake in its operator's pool.
+    stake: U256,
 }
 
 /// The quorum for `attesters` attesters: at least two thirds (`⌈2n/3⌉`, at least one), capped at what fits a
@@ -146,13 +148,15 @@ fn registration(service: &Service) -> NodeRegistration {
 }
 
 impl<P: Provider + Clone> Observer<'_, P> {
+    /// Every registered service in id order, with its operator's bounds and stake, read once per operator (a
+    /// service is in bounds exactly when its operator is: `ServiceRegistry.isInBounds`).
     async fn registered(&self) -> Result<Vec<Registered>, BridgeError> {
-        let mut registered = Vec::new();
-        for service in self.eth.services().await? {
-            let in_bounds =
-                self.eth.registry.isInBounds(U256::from(service.id)).call().await.map_err(EthError::from)?;
-            registered.push(Registered { service, in_bounds });
+        let mut registered: Vec<Registered> = Vec::new();
+        for pool in self.eth.pools().await? {
+            let (in_bounds, stake) = (pool.within_bounds, pool.active_stake);
+            registered.extend(pool.services.into_iter().map(|service| Registered { service, in_bounds, stake }));
         }
+        registered.sort_by_key(|r| r.service.id);
         Ok(registered)
     }
 
@@ -160,19 +164,14 @@ impl<P: Provider + Clone> Observer<'_, P> {
     /// delegate wallet of its lowest-id discovery node), the `MAX_ATTESTERS` operators with most stake, ascending
     /// by wallet, and its quorum. Seats per operator, not per node: running more nodes buys no more of the quorum.
     pub async fn attester_set(&self) -> Result<(Vec<[u8; 20]>, u8), BridgeError> {
-        let stakes: HashMap<Address, U256> =
-            self.eth.pools().await?.into_iter().map(|pool| (pool.operator, pool.active_stake)).collect();
         // Services come in id order: the first discovery node of an operator takes its seat.
-        let mut seats: BTreeMap<Address, [u8; 20]> = BTreeMap::new();
+        let mut seats: BTreeMap<Address, (U256, [u8; 20])> = BTreeMap::new();
         for r in self.registered().await? {
             if r.in_bounds && r.service.service_type == ServiceType::DiscoveryNode.name() {
-                seats.entry(r.service.owner).or_insert(r.service.delegate_wallet.0 .0);
+                seats.entry(r.service.owner).or_insert((r.stake, r.service.delegate_wallet.0 .0));
             }
         }
-        let mut candidates: Vec<(U256, [u8; 20])> = seats
-            .into_iter()
-            .map(|(owner, wallet)| (stakes.get(&owner).copied().unwrap_or_default(), wallet))
-            .collect();
+        let mut candidates: Vec<(U256, [u8; 20])> = seats.into_values().collect();
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut attesters: Vec<[u8; 20]> = candidates.into_iter().map(|(_, wallet)| wallet).collect();
         attesters.truncate(MAX_ATTESTERS);
