@@ -34,7 +34,6 @@ contract Deploy is Script, ProtocolDeployment {
         vm.serializeAddress(json, "AudioToken", address(d.token));
         vm.serializeAddress(json, "Staking", address(d.staking));
         vm.serializeAddress(json, "ServiceRegistry", address(d.registry));
-        vm.serializeAddress(json, "TimelockController", address(d.timelock));
         vm.serializeAddress(json, "AudiusGovernor", address(d.governor));
         vm.serializeAddress(json, "Issuance", address(d.issuance));
         string memory out = vm.serializeAddress(json, "FeatureAccess", address(d.featureAccess));

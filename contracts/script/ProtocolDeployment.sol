@@ -2,23 +2,20 @@
 pragma solidity ^0.8.28;
 
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-import {
-    TimelockControllerUpgradeable
-} from "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {AudioToken} from "../src/AudioToken.sol";
 import {Staking} from "../src/staking/Staking.sol";
 import {ServiceRegistry} from "../src/staking/ServiceRegistry.sol";
 import {Issuance} from "../src/issuance/Issuance.sol";
+import {IStaking} from "../src/interfaces/IStaking.sol";
 import {AudiusGovernor} from "../src/governance/AudiusGovernor.sol";
 import {FeatureAccess} from "../src/access/FeatureAccess.sol";
 import {ProtocolDefaults as D} from "../src/ProtocolDefaults.sol";
 
 /// @notice Deploys and wires the whole protocol; used by the deployment script and by the tests, so both run the
 /// same wiring. Every upgradeable contract sits behind an ERC-1967 proxy initialized in its creation transaction
-/// (nothing to front-run). The deployer holds governance only while wiring, then hands every right to the timelock
-/// and renounces the timelock admin role.
+/// (nothing to front-run). The deployer holds governance only while wiring, then hands every right to the governor,
+/// which executes passed proposals itself after its execution delay.
 abstract contract ProtocolDeployment {
     struct Config {
         // Receives the initial AUDIO supply.
@@ -33,7 +30,6 @@ abstract contract ProtocolDeployment {
         AudioToken token;
         Staking staking;
         ServiceRegistry registry;
-        TimelockController timelock;
         AudiusGovernor governor;
         Issuance issuance;
         FeatureAccess featureAccess;
@@ -60,9 +56,11 @@ abstract contract ProtocolDeployment {
             )
         );
         d.registry = ServiceRegistry(
-            _proxy(address(new ServiceRegistry()), abi.encodeCall(ServiceRegistry.initialize, (deployer, d.staking)))
+            _proxy(
+                address(new ServiceRegistry()),
+                abi.encodeCall(ServiceRegistry.initialize, (deployer, IStaking(address(d.staking))))
+            )
         );
-        d.timelock = new TimelockController(D.TIMELOCK_DELAY, new address[](0), new address[](0), deployer);
         d.governor = AudiusGovernor(
             payable(_proxy(
                     address(new AudiusGovernor()),
@@ -70,12 +68,13 @@ abstract contract ProtocolDeployment {
                         AudiusGovernor.initialize,
                         (
                             IVotes(address(d.staking)),
-                            TimelockControllerUpgradeable(payable(address(d.timelock))),
-                            D.VOTING_DELAY,
                             D.VOTING_PERIOD,
+                            D.EXECUTION_DELAY,
+                            D.GRACE_PERIOD,
                             D.PROPOSAL_THRESHOLD,
                             D.QUORUM_PERCENT,
-                            config.guardian
+                            config.guardian,
+                            D.GUARDIAN_TERM
                         )
                     )
                 ))
@@ -88,7 +87,7 @@ abstract contract ProtocolDeployment {
                     (
                         deployer,
                         d.token,
-                        d.staking,
+                        IStaking(address(d.staking)),
                         d.registry,
                         D.ROUND_DURATION,
                         D.INFLATION_BPS_PER_YEAR,
@@ -100,7 +99,7 @@ abstract contract ProtocolDeployment {
         );
         uint256[4] memory tiers = [D.TIER_BRONZE, D.TIER_SILVER, D.TIER_GOLD, D.TIER_PLATINUM];
         d.featureAccess = FeatureAccess(
-            _proxy(address(new FeatureAccess()), abi.encodeCall(FeatureAccess.initialize, (deployer, d.staking, tiers)))
+            _proxy(address(new FeatureAccess()), abi.encodeCall(FeatureAccess.initialize, (deployer, IStaking(address(d.staking)), tiers)))
         );
 
         // Wiring, while the deployer still governs.
@@ -111,17 +110,13 @@ abstract contract ProtocolDeployment {
         d.registry.addServiceType(D.DISCOVERY_NODE, D.DISCOVERY_NODE_MIN_STAKE, D.DISCOVERY_NODE_MAX_STAKE);
         d.token.setMinter(address(d.issuance));
 
-        // Hand every right to the timelock, which only the governor can drive.
-        address timelock = address(d.timelock);
-        d.token.transferOwnership(timelock);
-        d.staking.setGovernance(timelock);
-        d.registry.setGovernance(timelock);
-        d.issuance.setGovernance(timelock);
-        d.featureAccess.setGovernance(timelock);
-        d.timelock.grantRole(d.timelock.PROPOSER_ROLE(), address(d.governor));
-        d.timelock.grantRole(d.timelock.CANCELLER_ROLE(), address(d.governor));
-        d.timelock.grantRole(d.timelock.EXECUTOR_ROLE(), address(d.governor));
-        d.timelock.renounceRole(d.timelock.DEFAULT_ADMIN_ROLE(), deployer);
+        // Hand every right to the governor, which only a passed vote can drive.
+        address governor = address(d.governor);
+        d.token.transferOwnership(governor);
+        d.staking.setGovernance(governor);
+        d.registry.setGovernance(governor);
+        d.issuance.setGovernance(governor);
+        d.featureAccess.setGovernance(governor);
     }
 
     function _proxy(address implementation, bytes memory initCall) private returns (address) {

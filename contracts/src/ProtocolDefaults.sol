@@ -14,14 +14,19 @@ library ProtocolDefaults {
     uint96 internal constant DISCOVERY_NODE_MAX_STAKE = 7_000_000 ether;
 
     // ---- governance ----
-    uint48 internal constant VOTING_DELAY = 1 days;
+    // The snapshot is the proposal's creation, so voting starts at once (there is no voting delay).
     uint32 internal constant VOTING_PERIOD = 72 hours;
-    uint256 internal constant TIMELOCK_DELAY = 24 hours;
+    // A passed proposal waits this long before it can be executed; the guardian may veto it meanwhile.
+    uint32 internal constant EXECUTION_DELAY = 24 hours;
+    // ...and can be executed for this long afterwards, then it expires.
+    uint32 internal constant GRACE_PERIOD = 14 days;
+    // The guardian's role lapses after this long unless a vote renews it.
+    uint32 internal constant GUARDIAN_TERM = 365 days;
     uint256 internal constant QUORUM_PERCENT = 5;
     uint256 internal constant PROPOSAL_THRESHOLD = 200_000 ether;
 
     // ---- staking ----
-    // Longer than VOTING_DELAY + VOTING_PERIOD + TIMELOCK_DELAY (5 days): stake cannot leave during a slash vote.
+    // Longer than VOTING_PERIOD + EXECUTION_DELAY (4 days): stake cannot leave during a slash vote.
     uint40 internal constant UNSTAKE_LOCKUP = 7 days;
     uint40 internal constant REMOVE_DELEGATOR_LOCKUP = 7 days;
     // Longer than UNSTAKE_LOCKUP: delegators who object to a new cut can leave before it applies.

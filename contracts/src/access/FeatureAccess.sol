@@ -2,17 +2,18 @@
 pragma solidity ^0.8.28;
 
 import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
-import {Staking} from "../staking/Staking.sol";
+import {IStaking} from "../interfaces/IStaking.sol";
 
 /// @title FeatureAccess: stake tiers that unlock artist tooling
-/// @notice An account's tier is set by the AUDIO it has staked: its own stake as an operator plus the principal it
-/// has delegated to others (`Staking.principalOf`). At or above each governable threshold it reaches bronze (1),
+/// @notice An account's tier is set by the current value of what it has staked (`Staking.stakedValueOf`: active and
+/// pending, rewards and slashes included), so a slash or an exit lowers it at once. At or above each governable
+/// threshold it reaches bronze (1),
 /// silver (2), gold (3), platinum (4). The bridge attests tiers onto Solana profiles so apps unlock features
 /// without an Ethereum call.
 contract FeatureAccess is GovernedUUPS {
     /// @custom:storage-location erc7201:audius.storage.FeatureAccess
     struct FeatureAccessStorage {
-        Staking staking;
+        IStaking staking;
         uint256[4] thresholds;
     }
 
@@ -27,7 +28,7 @@ contract FeatureAccess is GovernedUUPS {
 
     /// @notice Initialize the proxy. Callable once; the implementation itself can never be initialized.
     /// @param thresholds_ Stake in wei for bronze, silver, gold, platinum.
-    function initialize(address governance_, Staking staking_, uint256[4] calldata thresholds_) external initializer {
+    function initialize(address governance_, IStaking staking_, uint256[4] calldata thresholds_) external initializer {
         if (address(staking_) == address(0)) revert ZeroAddress();
         __Governed_init(governance_);
         _f().staking = staking_;
@@ -47,7 +48,7 @@ contract FeatureAccess is GovernedUUPS {
     /// @notice An account's tier: 0 none, 1 bronze, 2 silver, 3 gold, 4 platinum.
     function tierOf(address account) external view returns (uint8 tier) {
         FeatureAccessStorage storage $ = _f();
-        uint256 stake = $.staking.principalOf(account) + $.staking.operatorStake(account);
+        uint256 stake = $.staking.stakedValueOf(account);
         while (tier < 4 && stake >= $.thresholds[tier]) {
             ++tier;
         }

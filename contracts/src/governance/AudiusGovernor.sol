@@ -6,8 +6,8 @@ import {
     GovernorSettingsUpgradeable
 } from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
 import {
-    GovernorCountingSimpleUpgradeable
-} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorCountingSimpleUpgradeable.sol";
+    GovernorCountingOverridableUpgradeable
+} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorCountingOverridableUpgradeable.sol";
 import {
     GovernorVotesUpgradeable
 } from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
@@ -15,41 +15,73 @@ import {
     GovernorVotesQuorumFractionUpgradeable
 } from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
 import {
-    GovernorTimelockControlUpgradeable
-} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorTimelockControlUpgradeable.sol";
-import {
     GovernorProposalGuardianUpgradeable
 } from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorProposalGuardianUpgradeable.sol";
-import {
-    TimelockControllerUpgradeable
-} from "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
-import {IGovernanceWindow} from "./IGovernanceWindow.sol";
-import {IWithdrawalLockup} from "./IWithdrawalLockup.sol";
+import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IGovernanceWindow} from "../interfaces/IGovernanceWindow.sol";
+import {IWithdrawalLockup} from "../interfaces/IWithdrawalLockup.sol";
+import {IStakeSnapshots} from "../interfaces/IStakeSnapshots.sol";
 
-/// @title AudiusGovernor: one staked AUDIO, one vote
+/// @title AudiusGovernor: every staked AUDIO votes
 /// @notice OpenZeppelin Governor over the staking contract's checkpointed stake (timestamp clock, so every duration
-/// is in seconds): votes are read at the proposal snapshot, so stake added or delegated afterwards cannot swing a
-/// live vote; quorum is a fraction of total stake at the snapshot, not a count of voters. Proposals may carry
-/// several actions, are voted For / Against / Abstain (also by signature) and run through a timelock that owns
-/// every admin role. A guardian can veto (cancel) any proposal and nothing else; a vote can remove it.
-/// @dev The window from proposal to earliest execution (voting delay + period + timelock delay) must stay below
-/// the staking withdrawal lockup, or stake could leave while a slash against it is voted: changing the voting
-/// delay or period checks it, and the staking contract checks it when its lockups change.
+/// is in seconds). The snapshot is the proposal's creation: votes are read at the end of that second and the
+/// quorum is a fraction of total stake at the end of the second before, so no stake acquired after a proposal is
+/// known can vote on it. An operator votes with its whole pool; any delegator may override it with its own stake
+/// at the snapshot (`castOverrideVote`, also by signature), which then counts for its own choice and is taken out
+/// of its operator's tally whether the operator voted before or after (OpenZeppelin's override counting, as
+/// Livepeer's LIP-89). Proposals may carry several actions and are voted For / Against / Abstain (also by
+/// signature). A proposal that passed is executed by the governor itself, which holds every admin right, after an
+/// execution delay (during which it reads as Queued and the guardian may veto it) and before a grace period ends
+/// (then Expired): no separate queue transaction, no timelock contract.
+/// @dev Cancellation: a proposer can cancel its proposal only while Pending (the second it was created in); the
+/// guardian can veto any proposal except one whose every call only replaces or renews the guardian, and its role
+/// lapses at the end of its term unless a vote renews it, so a lost or hostile guardian key cannot freeze
+/// governance. The window from proposal to earliest execution (voting period + execution delay) stays below the
+/// staking withdrawal lockup, or stake could leave while a slash against it is voted: every setter checks it, and
+/// the staking contract checks it when its lockups change.
 contract AudiusGovernor is
     GovernorUpgradeable,
     GovernorSettingsUpgradeable,
-    GovernorCountingSimpleUpgradeable,
     GovernorVotesUpgradeable,
+    GovernorCountingOverridableUpgradeable,
     GovernorVotesQuorumFractionUpgradeable,
-    GovernorTimelockControlUpgradeable,
     GovernorProposalGuardianUpgradeable,
     UUPSUpgradeable,
     IGovernanceWindow
 {
+    /// @dev What the governor keeps of a proposal besides OpenZeppelin's core: the quorum fixed at creation and
+    /// whether the guardian may veto it.
+    struct ProposalTerms {
+        uint208 quorum;
+        bool guardianProof;
+    }
+
+    /// @custom:storage-location erc7201:audius.storage.AudiusGovernor
+    struct AudiusGovernorStorage {
+        uint32 executionDelay;
+        uint32 gracePeriod;
+        uint32 guardianTerm;
+        uint48 guardianExpiresAt;
+        mapping(uint256 proposalId => ProposalTerms) terms;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("audius.storage.AudiusGovernor")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant GOVERNOR_STORAGE = 0xec1d55dfc6f1819cba46b029686f02839bd0560e1e7d25a9d5728222a8e8ba00;
+
     /// @notice The voting window would reach the staking withdrawal lockup.
     error WindowTooLong(uint256 window, uint256 lockup);
+    /// @notice The snapshot is the proposal's creation: the voting delay is always zero.
+    error VotingDelayIsZero();
+    /// @notice The execution delay or grace period is zero.
+    error InvalidExecutionTerms();
+    /// @notice A passed proposal can be executed from `eta` on.
+    error ExecutionDelayNotOver(uint256 proposalId, uint256 eta);
+
+    event ExecutionTermsSet(uint32 executionDelay, uint32 gracePeriod);
+    event GuardianTermSet(uint32 term, uint48 expiresAt);
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -58,52 +90,178 @@ contract AudiusGovernor is
 
     /// @notice Initialize the proxy. Callable once; the implementation itself can never be initialized.
     /// @param staking The staking contract: the source of votes and of the withdrawal lockup.
-    /// @param timelock The timelock that executes proposals and owns every admin role.
-    /// @param votingDelay_ Seconds from proposal to the vote snapshot and its start.
-    /// @param votingPeriod_ Seconds the vote lasts.
+    /// @param votingPeriod_ Seconds the vote lasts, from the proposal's creation.
+    /// @param executionDelay_ Seconds from the end of the vote to the earliest execution.
+    /// @param gracePeriod_ Seconds a passed proposal stays executable after its delay.
     /// @param proposalThreshold_ Stake (wei) needed to propose.
     /// @param quorumPercent Quorum as a percentage of total stake at the snapshot.
     /// @param guardian The account that may veto proposals (zero: none).
+    /// @param guardianTerm_ Seconds the guardian's role lasts before a vote must renew it.
     function initialize(
         IVotes staking,
-        TimelockControllerUpgradeable timelock,
-        uint48 votingDelay_,
         uint32 votingPeriod_,
+        uint32 executionDelay_,
+        uint32 gracePeriod_,
         uint256 proposalThreshold_,
         uint256 quorumPercent,
-        address guardian
+        address guardian,
+        uint32 guardianTerm_
     ) external initializer {
         __Governor_init("AudiusGovernor");
         __GovernorVotes_init(staking);
-        __GovernorTimelockControl_init(timelock);
-        __GovernorSettings_init(votingDelay_, votingPeriod_, proposalThreshold_);
+        __GovernorSettings_init(0, votingPeriod_, proposalThreshold_);
         __GovernorVotesQuorumFraction_init(quorumPercent);
+        _setExecutionTerms(executionDelay_, gracePeriod_);
+        _g().guardianTerm = guardianTerm_;
         _setProposalGuardian(guardian);
     }
 
-    /// @notice Seconds from a proposal's creation to its earliest execution: voting delay + voting period + timelock
-    /// delay. The staking withdrawal lockups are longer.
+    // ---- execution terms and the guardian ----
+
+    /// @notice Seconds from a proposal's creation to its earliest execution: voting period + execution delay
+    /// (the voting delay is zero). The staking withdrawal lockups are longer.
     function governanceWindow() public view returns (uint256) {
-        return votingDelay() + votingPeriod() + TimelockControllerUpgradeable(payable(timelock())).getMinDelay();
+        return votingDelay() + votingPeriod() + _g().executionDelay;
+    }
+
+    /// @notice Seconds from the end of a vote to the earliest execution, and how long a passed proposal then
+    /// stays executable.
+    function executionTerms() external view returns (uint32 executionDelay, uint32 gracePeriod) {
+        AudiusGovernorStorage storage $ = _g();
+        return ($.executionDelay, $.gracePeriod);
+    }
+
+    /// @notice Set the execution delay and grace period (seconds). Governance only; the window must stay below the
+    /// staking withdrawal lockup.
+    function setExecutionTerms(uint32 executionDelay_, uint32 gracePeriod_) external onlyGovernance {
+        _setExecutionTerms(executionDelay_, gracePeriod_);
+    }
+
+    /// @notice The guardian's term length (seconds) and when the current guardian's role lapses.
+    function guardianTerm() external view returns (uint32 term, uint48 expiresAt) {
+        AudiusGovernorStorage storage $ = _g();
+        return ($.guardianTerm, $.guardianExpiresAt);
+    }
+
+    /// @notice Set the length of the guardian's term, for the next appointment or renewal. Governance only.
+    function setGuardianTerm(uint32 term) external onlyGovernance {
+        AudiusGovernorStorage storage $ = _g();
+        $.guardianTerm = term;
+        emit GuardianTermSet(term, $.guardianExpiresAt);
+    }
+
+    /// @notice The account that may veto proposals: zero when none, or when its term has lapsed.
+    function proposalGuardian() public view override returns (address) {
+        if (block.timestamp >= _g().guardianExpiresAt) return address(0);
+        return super.proposalGuardian();
+    }
+
+    /// @dev Appointing (or re-appointing) a guardian starts a new term.
+    function _setProposalGuardian(address newProposalGuardian) internal override {
+        super._setProposalGuardian(newProposalGuardian);
+        AudiusGovernorStorage storage $ = _g();
+        uint48 expiresAt = newProposalGuardian == address(0)
+            ? 0
+            : SafeCast.toUint48(block.timestamp + $.guardianTerm);
+        $.guardianExpiresAt = expiresAt;
+        emit GuardianTermSet($.guardianTerm, expiresAt);
+    }
+
+    /// @dev The guardian may veto any proposal but one that only replaces or renews the guardian; the proposer may
+    /// cancel only while Pending (OpenZeppelin's rule, whether or not there is a guardian).
+    function _validateCancel(uint256 proposalId, address caller)
+        internal
+        view
+        override(GovernorUpgradeable, GovernorProposalGuardianUpgradeable)
+        returns (bool)
+    {
+        address guardian = proposalGuardian();
+        if (guardian != address(0) && caller == guardian && !_g().terms[proposalId].guardianProof) return true;
+        return GovernorUpgradeable._validateCancel(proposalId, caller);
+    }
+
+    // ---- proposals: the snapshot, the quorum and the execution delay ----
+
+    /// @dev The snapshot is the creation (voting delay zero): the staking contract records it, so accounts that
+    /// change stake afterwards keep their value at it, and returns the total stake before it, the quorum's base.
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override returns (uint256 proposalId) {
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        uint256 totalBefore = IStakeSnapshots(address(token())).registerSnapshot();
+        _g().terms[proposalId] = ProposalTerms({
+            quorum: SafeCast.toUint208(totalBefore * quorumNumerator() / quorumDenominator()),
+            guardianProof: _onlyTouchesTheGuardian(targets, calldatas)
+        });
+    }
+
+    /// @notice Quorum of a proposal whose snapshot is `timepoint`: the quorum fraction of total stake at the end
+    /// of the second before (the same value the proposal fixed at its creation).
+    function quorum(uint256 timepoint)
+        public
+        view
+        override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable)
+        returns (uint256)
+    {
+        return token().getPastTotalSupply(timepoint - 1) * quorumNumerator(timepoint) / quorumDenominator();
+    }
+
+    /// @notice The quorum a proposal fixed at its creation.
+    function proposalQuorum(uint256 proposalId) external view returns (uint256) {
+        return _g().terms[proposalId].quorum;
+    }
+
+    /// @dev For + Abstain must reach the quorum fixed at creation.
+    function _quorumReached(uint256 proposalId)
+        internal
+        view
+        override(GovernorUpgradeable, GovernorCountingOverridableUpgradeable)
+        returns (bool)
+    {
+        (, uint256 forVotes, uint256 abstainVotes) = proposalVotes(proposalId);
+        return _g().terms[proposalId].quorum <= forVotes + abstainVotes;
+    }
+
+    /// @notice A passed proposal reads Queued until its execution delay is over, Succeeded (executable) until the
+    /// grace period ends, then Expired.
+    function state(uint256 proposalId) public view override returns (ProposalState) {
+        ProposalState current = super.state(proposalId);
+        if (current != ProposalState.Succeeded && current != ProposalState.Queued) return current;
+        uint256 eta = proposalEta(proposalId);
+        if (block.timestamp < eta) return ProposalState.Queued;
+        if (block.timestamp >= eta + _g().gracePeriod) return ProposalState.Expired;
+        return ProposalState.Succeeded;
+    }
+
+    /// @notice When a proposal can be executed at the earliest: the end of its vote plus the execution delay.
+    function proposalEta(uint256 proposalId) public view override returns (uint256) {
+        uint256 deadline = proposalDeadline(proposalId);
+        return deadline == 0 ? 0 : deadline + 1 + _g().executionDelay;
     }
 
     // ---- window check on settings changes ----
 
     function _setVotingDelay(uint48 newVotingDelay) internal override {
+        if (newVotingDelay != 0) revert VotingDelayIsZero();
         super._setVotingDelay(newVotingDelay);
-        _requireWindowBelowLockup();
     }
 
     function _setVotingPeriod(uint32 newVotingPeriod) internal override {
         super._setVotingPeriod(newVotingPeriod);
-        _requireWindowBelowLockup();
+        // `initialize` sets the votes token before the settings, and the execution terms after them.
+        if (_g().gracePeriod != 0) _requireWindowBelowLockup();
     }
 
-    /// @dev `initialize` sets the votes token and the timelock before the settings, so both are known here.
-    /// @notice Move execution to a new timelock. Governance only (the inherited function checks it once; a second
-    /// check would consume the governance call twice); its delay must keep the window below the lockup.
-    function updateTimelock(TimelockControllerUpgradeable newTimelock) public override {
-        super.updateTimelock(newTimelock);
+    function _setExecutionTerms(uint32 executionDelay_, uint32 gracePeriod_) private {
+        if (executionDelay_ == 0 || gracePeriod_ == 0) revert InvalidExecutionTerms();
+        AudiusGovernorStorage storage $ = _g();
+        $.executionDelay = executionDelay_;
+        $.gracePeriod = gracePeriod_;
+        emit ExecutionTermsSet(executionDelay_, gracePeriod_);
         _requireWindowBelowLockup();
     }
 
@@ -113,8 +271,35 @@ contract AudiusGovernor is
         if (window >= lockup) revert WindowTooLong(window, lockup);
     }
 
-    /// @dev Only governance (the timelock, through a passed proposal) can upgrade the governor.
+    /// @dev Whether every call of a proposal is one of the governor's own guardian setters.
+    function _onlyTouchesTheGuardian(address[] memory targets, bytes[] memory calldatas) private view returns (bool) {
+        for (uint256 i = 0; i < targets.length; ++i) {
+            if (targets[i] != address(this) || calldatas[i].length < 4) return false;
+            bytes4 selector = bytes4(calldatas[i]);
+            if (selector != this.setProposalGuardian.selector && selector != this.setGuardianTerm.selector) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// @dev Only governance (a passed proposal, executed by the governor itself) can upgrade the governor.
     function _authorizeUpgrade(address) internal override onlyGovernance {}
+
+    // ---- execution: by the governor itself, after the delay ----
+
+    function _executeOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override {
+        // `execute` admits Succeeded only, which `state` reports once the delay is over; checked again for clarity.
+        uint256 eta = proposalEta(proposalId);
+        if (block.timestamp < eta) revert ExecutionDelayNotOver(proposalId, eta);
+        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
 
     // ---- required overrides ----
 
@@ -129,16 +314,6 @@ contract AudiusGovernor is
     }
 
     /// @inheritdoc GovernorUpgradeable
-    function quorum(uint256 timepoint)
-        public
-        view
-        override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable)
-        returns (uint256)
-    {
-        return super.quorum(timepoint);
-    }
-
-    /// @inheritdoc GovernorUpgradeable
     function proposalThreshold()
         public
         view
@@ -148,70 +323,9 @@ contract AudiusGovernor is
         return super.proposalThreshold();
     }
 
-    /// @inheritdoc GovernorUpgradeable
-    function state(uint256 proposalId)
-        public
-        view
-        override(GovernorUpgradeable, GovernorTimelockControlUpgradeable)
-        returns (ProposalState)
-    {
-        return super.state(proposalId);
-    }
-
-    /// @inheritdoc GovernorUpgradeable
-    function proposalNeedsQueuing(uint256 proposalId)
-        public
-        view
-        override(GovernorUpgradeable, GovernorTimelockControlUpgradeable)
-        returns (bool)
-    {
-        return super.proposalNeedsQueuing(proposalId);
-    }
-
-    function _queueOperations(
-        uint256 proposalId,
-        address[] memory targets,
-        uint256[] memory values,
-        bytes[] memory calldatas,
-        bytes32 descriptionHash
-    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint48) {
-        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
-    }
-
-    function _executeOperations(
-        uint256 proposalId,
-        address[] memory targets,
-        uint256[] memory values,
-        bytes[] memory calldatas,
-        bytes32 descriptionHash
-    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) {
-        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
-    }
-
-    function _cancel(
-        address[] memory targets,
-        uint256[] memory values,
-        bytes[] memory calldatas,
-        bytes32 descriptionHash
-    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint256) {
-        return super._cancel(targets, values, calldatas, descriptionHash);
-    }
-
-    function _executor()
-        internal
-        view
-        override(GovernorUpgradeable, GovernorTimelockControlUpgradeable)
-        returns (address)
-    {
-        return super._executor();
-    }
-
-    function _validateCancel(uint256 proposalId, address caller)
-        internal
-        view
-        override(GovernorUpgradeable, GovernorProposalGuardianUpgradeable)
-        returns (bool)
-    {
-        return super._validateCancel(proposalId, caller);
+    function _g() private pure returns (AudiusGovernorStorage storage $) {
+        assembly {
+            $.slot := GOVERNOR_STORAGE
+        }
     }
 }

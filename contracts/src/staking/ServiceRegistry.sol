@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
-import {Staking} from "./Staking.sol";
+import {IStaking} from "../interfaces/IStaking.sol";
 
 /// @title ServiceRegistry: the node services of the network and the types they are registered under
 /// @notice Governance defines service types (content-node, discovery-node, ...) with stake bounds and a required
@@ -42,7 +42,7 @@ contract ServiceRegistry is GovernedUUPS {
 
     /// @custom:storage-location erc7201:audius.storage.ServiceRegistry
     struct RegistryStorage {
-        Staking staking;
+        IStaking staking;
         uint256 serviceCount;
         mapping(bytes32 serviceType => ServiceType) types;
         mapping(bytes32 serviceType => string) versions;
@@ -88,7 +88,7 @@ contract ServiceRegistry is GovernedUUPS {
     /// @notice Initialize the proxy. Callable once; the implementation itself can never be initialized.
     /// @param governance_ Holder of every admin right (the timelock; the deployer while wiring).
     /// @param staking_ The staking contract that holds operators' stake.
-    function initialize(address governance_, Staking staking_) external initializer {
+    function initialize(address governance_, IStaking staking_) external initializer {
         if (address(staking_) == address(0)) revert ZeroAddress();
         __Governed_init(governance_);
         _r().staking = staking_;
@@ -231,7 +231,7 @@ contract ServiceRegistry is GovernedUUPS {
     // ---- views ----
 
     /// @notice The staking contract.
-    function staking() external view returns (Staking) {
+    function staking() external view returns (IStaking) {
         return _r().staking;
     }
 
@@ -306,9 +306,13 @@ contract ServiceRegistry is GovernedUUPS {
         $.serviceIdByWallet[delegateWallet] = serviceId;
     }
 
-    /// @dev Non-zero, ordered, and within 88 bits (309 million AUDIO), the width a service stores them in.
+    /// @dev Non-zero, ordered, whole AUDIO (the staking contract keeps bounds in whole AUDIO), and within 88 bits
+    /// (309 million AUDIO), the width a service stores them in.
     function _requireBounds(uint96 minStake, uint96 maxStake) private pure {
-        if (minStake == 0 || maxStake < minStake || maxStake > type(uint88).max) {
+        if (
+            minStake == 0 || maxStake < minStake || maxStake > type(uint88).max || minStake % 1 ether != 0
+                || maxStake % 1 ether != 0
+        ) {
             revert InvalidBounds(minStake, maxStake);
         }
     }

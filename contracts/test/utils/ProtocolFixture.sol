@@ -60,34 +60,27 @@ abstract contract ProtocolFixture is Test, ProtocolDeployment {
         id = p.governor.propose(targets, values, calldatas, description);
     }
 
-    /// @dev Wait out the voting delay, vote For with `voter`, wait out the voting period.
+    /// @dev Vote For with `voter` (voting opens the second after the proposal), then wait out the voting period.
     function voteThrough(uint256 id, address voter) internal {
-        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
+        vm.warp(block.timestamp + 1);
         vm.prank(voter);
         p.governor.castVote(id, 1);
-        vm.warp(block.timestamp + D.VOTING_PERIOD);
+        vm.warp(p.governor.proposalDeadline(id) + 1);
     }
 
-    /// @dev Queue a succeeded single-call proposal.
-    function queue(address target, bytes memory data, string memory description) internal {
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = single(target, data);
-        p.governor.queue(targets, values, calldatas, keccak256(bytes(description)));
-    }
-
-    /// @dev Execute a queued single-call proposal.
+    /// @dev Execute a passed single-call proposal once its execution delay is over.
     function execute(address target, bytes memory data, string memory description) internal {
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = single(target, data);
         p.governor.execute(targets, values, calldatas, keccak256(bytes(description)));
     }
 
-    /// @dev Queue and execute a succeeded single-call proposal.
-    function queueAndExecute(address target, bytes memory data, string memory description) internal {
-        queue(target, data, description);
-        vm.warp(block.timestamp + D.TIMELOCK_DELAY);
+    /// @dev Wait out the execution delay of a passed proposal and execute it.
+    function executeAfterDelay(uint256 id, address target, bytes memory data, string memory description) internal {
+        vm.warp(p.governor.proposalEta(id));
         execute(target, data, description);
     }
 
-    /// @dev Run a proposal through: propose, vote For with each voter, queue, execute.
+    /// @dev Run a proposal through: propose, vote For with each voter, wait out the delay, execute.
     function pass(
         address proposer,
         address[] memory voters,
@@ -96,13 +89,13 @@ abstract contract ProtocolFixture is Test, ProtocolDeployment {
         string memory description
     ) internal returns (uint256 id) {
         id = propose(proposer, target, data, description);
-        vm.warp(block.timestamp + D.VOTING_DELAY + 1);
+        vm.warp(block.timestamp + 1);
         for (uint256 i = 0; i < voters.length; ++i) {
             vm.prank(voters[i]);
             p.governor.castVote(id, 1);
         }
-        vm.warp(block.timestamp + D.VOTING_PERIOD);
-        assertEq(uint8(p.governor.state(id)), uint8(IGovernor.ProposalState.Succeeded));
-        queueAndExecute(target, data, description);
+        vm.warp(p.governor.proposalDeadline(id) + 1);
+        assertEq(uint8(p.governor.state(id)), uint8(IGovernor.ProposalState.Queued));
+        executeAfterDelay(id, target, data, description);
     }
 }

@@ -7,6 +7,7 @@ import {AudioToken} from "../../src/AudioToken.sol";
 import {Staking} from "../../src/staking/Staking.sol";
 import {ServiceRegistry} from "../../src/staking/ServiceRegistry.sol";
 import {Issuance} from "../../src/issuance/Issuance.sol";
+import {IStaking} from "../../src/interfaces/IStaking.sol";
 import {ProtocolDefaults as D} from "../../src/ProtocolDefaults.sol";
 
 /// @dev Token, staking and registry behind real ERC-1967 proxies, with `gov` as governance and the launch service
@@ -42,7 +43,7 @@ abstract contract StakingFixture is Test {
         registry = ServiceRegistry(
             address(
                 new ERC1967Proxy(
-                    address(new ServiceRegistry()), abi.encodeCall(ServiceRegistry.initialize, (gov, staking))
+                    address(new ServiceRegistry()), abi.encodeCall(ServiceRegistry.initialize, (gov, IStaking(address(staking))))
                 )
             )
         );
@@ -53,8 +54,8 @@ abstract contract StakingFixture is Test {
         vm.stopPrank();
     }
 
-    /// @dev A real issuance contract wired to this staking contract (no round started: it settles nothing until
-    /// rounds run), for tests that credit rewards by acting as it.
+    /// @dev A real issuance contract wired to this staking contract (round 1 starts now; a pool pays nothing for a
+    /// round it had no stake at the snapshot of), for tests that credit rewards by acting as it.
     function deployIssuance() internal returns (Issuance issuance) {
         issuance = Issuance(
             address(
@@ -65,7 +66,7 @@ abstract contract StakingFixture is Test {
                         (
                             gov,
                             token,
-                            staking,
+                            IStaking(address(staking)),
                             registry,
                             D.ROUND_DURATION,
                             D.INFLATION_BPS_PER_YEAR,
