@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 # The contracts whose bindings the Rust clients use.
-CONTRACTS=(AudioToken Staking ServiceRegistry Issuance AudiusGovernor FeatureAccess TimelockController)
+CONTRACTS=(AudioToken Staking ServiceRegistry Issuance AudiusGovernor FeatureAccess)
 # The Anchor programs whose IDL is published.
 PROGRAMS=(audius-content audius-tips)
 

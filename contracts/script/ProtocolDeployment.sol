@@ -99,7 +99,10 @@ abstract contract ProtocolDeployment {
         );
         uint256[4] memory tiers = [D.TIER_BRONZE, D.TIER_SILVER, D.TIER_GOLD, D.TIER_PLATINUM];
         d.featureAccess = FeatureAccess(
-            _proxy(address(new FeatureAccess()), abi.encodeCall(FeatureAccess.initialize, (deployer, IStaking(address(d.staking)), tiers)))
+            _proxy(
+                address(new FeatureAccess()),
+                abi.encodeCall(FeatureAccess.initialize, (deployer, IStaking(address(d.staking)), tiers))
+            )
         );
 
         // Wiring, while the deployer still governs.

@@ -35,17 +35,46 @@ contract FeatureAccessTest is ProtocolFixture {
 
         vm.startPrank(artist);
         p.staking.requestWithdrawal(op, 9_900 ether);
+        assertEq(p.featureAccess.tierOf(artist), 4, "a pending withdrawal is still staked (and slashable)");
         vm.warp(block.timestamp + D.UNSTAKE_LOCKUP);
         p.staking.withdraw(op);
         vm.stopPrank();
         assertEq(p.featureAccess.tierOf(artist), 2, "100 AUDIO left: silver");
     }
 
+    /// L-2: a slash lowers the tier of every account of the pool, pending stake included; leaving drops it.
+    function test_L2_SlashLowersTiersAndAnExitDropsThem() public {
+        _stake(1_000 ether); // gold
+        vm.prank(artist);
+        p.staking.requestWithdrawal(op, 1_000 ether); // all of it pending
+        assertEq(p.staking.stakedValueOf(artist), 1_000 ether);
+        assertEq(p.featureAccess.tierOf(artist), 3);
+
+        // Half of the pool (active 1M and pending 1,000 alike) is slashed.
+        vm.prank(address(p.governor));
+        p.staking.slash(op, 500_500 ether, keccak256("evidence"));
+        assertEq(p.staking.stakedValueOf(artist), 500 ether);
+        assertEq(p.featureAccess.tierOf(artist), 2, "500 AUDIO: silver");
+        assertEq(p.staking.stakedValueOf(op), 500_000 ether);
+
+        // The slash voided the request: cancel it, request again and leave.
+        vm.startPrank(artist);
+        p.staking.cancelWithdrawal(op);
+        assertEq(p.featureAccess.tierOf(artist), 2);
+        p.staking.requestWithdrawal(op, type(uint256).max);
+        vm.warp(block.timestamp + D.UNSTAKE_LOCKUP);
+        p.staking.withdraw(op);
+        vm.stopPrank();
+        assertEq(p.staking.stakedValueOf(artist), 0);
+        assertEq(p.featureAccess.tierOf(artist), 0, "an exit drops the tier");
+        assertEq(p.token.balanceOf(artist), 100_000 ether - 500 ether);
+    }
+
     function test_GovernanceSetsThresholds() public {
         uint256[4] memory t = [uint256(1 ether), 2 ether, 3 ether, 4 ether];
         vm.expectEmit(address(p.featureAccess));
         emit FeatureAccess.ThresholdsSet(t);
-        vm.prank(address(p.timelock));
+        vm.prank(address(p.governor));
         p.featureAccess.setThresholds(t);
         assertEq(p.featureAccess.thresholds()[3], 4 ether);
         _stake(D.MIN_DELEGATION);
@@ -55,7 +84,7 @@ contract FeatureAccessTest is ProtocolFixture {
     function test_RevertWhen_ThresholdsInvalid() public {
         vm.expectRevert(abi.encodeWithSelector(GovernedUUPS.NotGovernance.selector, address(this)));
         p.featureAccess.setThresholds([uint256(1), 2, 3, 4]);
-        vm.startPrank(address(p.timelock));
+        vm.startPrank(address(p.governor));
         vm.expectRevert(FeatureAccess.InvalidThresholds.selector);
         p.featureAccess.setThresholds([uint256(0), 2, 3, 4]);
         vm.expectRevert(FeatureAccess.InvalidThresholds.selector);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {StakingFixture} from "./utils/StakingFixture.sol";
 import {Staking} from "../src/staking/Staking.sol";
+import {IStakingEvents} from "../src/interfaces/IStakingEvents.sol";
 import {ServiceRegistry} from "../src/staking/ServiceRegistry.sol";
 import {GovernedUUPS} from "../src/utils/GovernedUUPS.sol";
 import {ProtocolDefaults as D} from "../src/ProtocolDefaults.sol";
@@ -67,21 +68,32 @@ contract ServiceRegistryTest is StakingFixture {
     }
 
     function test_RevertWhen_RegisterBelowMinimum() public {
-        vm.expectRevert(abi.encodeWithSelector(Staking.BelowMinStake.selector, 199_999 ether, D.CONTENT_NODE_MIN_STAKE));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingEvents.BelowMinStake.selector, 199_999 ether, D.CONTENT_NODE_MIN_STAKE)
+        );
         _register(alice, "https://cn1.test", aliceWallet, 199_999 ether);
     }
 
     function test_RevertWhen_SecondServiceNotCoveredByOwnStake() public {
         _register(alice, "https://cn1.test", aliceWallet, STAKE);
         uint256 min = D.CONTENT_NODE_MIN_STAKE + D.DISCOVERY_NODE_MIN_STAKE;
-        vm.expectRevert(abi.encodeWithSelector(Staking.BelowMinStake.selector, STAKE, min));
+        vm.expectRevert(abi.encodeWithSelector(IStakingEvents.BelowMinStake.selector, STAKE, min));
         vm.prank(alice);
         registry.register(D.DISCOVERY_NODE, "https://dn1.test", 0, makeAddr("dnWallet"));
     }
 
+    /// A service registered without stake must be covered by the operator's own stake too: no pool opens without
+    /// its operator's minimum, so no one can gather delegations (and votes) on a pool without skin in it.
+    function test_RevertWhen_FirstServiceWithoutStake() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingEvents.BelowMinStake.selector, 0, D.CONTENT_NODE_MIN_STAKE));
+        _register(alice, "https://cn1.test", aliceWallet, 0);
+        assertEq(registry.serviceCount(), 0);
+        assertEq(staking.poolOf(alice).maxStake, 0);
+    }
+
     function test_RevertWhen_RegisterAboveMaximum() public {
         uint256 stake = uint256(D.CONTENT_NODE_MAX_STAKE) + 1;
-        vm.expectRevert(abi.encodeWithSelector(Staking.AboveMaxStake.selector, stake, D.CONTENT_NODE_MAX_STAKE));
+        vm.expectRevert(abi.encodeWithSelector(IStakingEvents.AboveMaxStake.selector, stake, D.CONTENT_NODE_MAX_STAKE));
         _register(alice, "https://cn1.test", aliceWallet, stake);
     }
 
@@ -262,13 +274,49 @@ contract ServiceRegistryTest is StakingFixture {
         registry.addServiceType("x", 1, tooBig);
     }
 
+    /// The staking contract keeps bounds in whole AUDIO: the registry refuses any other bound, when a type is added
+    /// and when its bounds change, so no service can carry a bound that staking would round.
+    function test_RevertWhen_BoundsAreNotWholeAudio() public {
+        vm.startPrank(gov);
+        vm.expectRevert(abi.encodeWithSelector(ServiceRegistry.InvalidBounds.selector, 1 ether + 1, 2 ether));
+        registry.addServiceType("x", 1 ether + 1, 2 ether);
+        vm.expectRevert(abi.encodeWithSelector(ServiceRegistry.InvalidBounds.selector, 1 ether, 2 ether - 1));
+        registry.addServiceType("x", 1 ether, 2 ether - 1);
+        vm.expectRevert(abi.encodeWithSelector(ServiceRegistry.InvalidBounds.selector, 1, 2));
+        registry.addServiceType("x", 1, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ServiceRegistry.InvalidBounds.selector, D.CONTENT_NODE_MIN_STAKE + 1, D.CONTENT_NODE_MAX_STAKE
+            )
+        );
+        registry.setServiceTypeBounds(D.CONTENT_NODE, D.CONTENT_NODE_MIN_STAKE + 1, D.CONTENT_NODE_MAX_STAKE);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ServiceRegistry.InvalidBounds.selector, D.CONTENT_NODE_MIN_STAKE, D.CONTENT_NODE_MAX_STAKE + 1
+            )
+        );
+        registry.setServiceTypeBounds(D.CONTENT_NODE, D.CONTENT_NODE_MIN_STAKE, D.CONTENT_NODE_MAX_STAKE + 1);
+        // Whole AUDIO is accepted, and reaches the pools as is.
+        registry.setServiceTypeBounds(D.CONTENT_NODE, 250_000 ether, 9_000_000 ether);
+        vm.stopPrank();
+        assertFalse(registry.getServiceType("x").active, "nothing was added");
+        ServiceRegistry.ServiceType memory t = registry.getServiceType(D.CONTENT_NODE);
+        assertEq(t.minStake, 250_000 ether);
+        assertEq(t.maxStake, 9_000_000 ether);
+        uint256 id = _register(alice, "https://cn1.test", aliceWallet, STAKE);
+        assertEq(registry.getService(id).minStake, 250_000 ether);
+        Staking.Pool memory pool = staking.poolOf(alice);
+        assertEq(pool.minStake, 250_000 ether);
+        assertEq(pool.maxStake, 9_000_000 ether);
+    }
+
     function test_RevertWhen_TooManyServiceTypes() public {
         vm.startPrank(gov);
         for (uint256 i = 0; i < 253; ++i) {
-            registry.addServiceType(bytes32(i + 1), 1, 2); // content-node and discovery-node hold ids 1 and 2
+            registry.addServiceType(bytes32(i + 1), 1 ether, 2 ether); // content-node and discovery-node: ids 1, 2
         }
         vm.expectRevert(ServiceRegistry.TooManyServiceTypes.selector);
-        registry.addServiceType("one-too-many", 1, 2);
+        registry.addServiceType("one-too-many", 1 ether, 2 ether);
         vm.stopPrank();
     }
 
@@ -326,11 +374,11 @@ contract ServiceRegistryTest is StakingFixture {
 
     function test_RevertWhen_StakingHooksCalledDirectly() public {
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(Staking.NotRegistry.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(IStakingEvents.NotRegistry.selector, alice));
         staking.addService(alice, alice, STAKE, 1, type(uint96).max);
-        vm.expectRevert(abi.encodeWithSelector(Staking.NotRegistry.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(IStakingEvents.NotRegistry.selector, alice));
         staking.removeService(alice, 0, 0);
-        vm.expectRevert(abi.encodeWithSelector(Staking.NotRegistry.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(IStakingEvents.NotRegistry.selector, alice));
         staking.changeBounds(alice, 0, 0, 0, type(uint96).max);
         vm.stopPrank();
     }

@@ -45,7 +45,7 @@ pub enum Command {
     /// Issuance rounds.
     #[command(subcommand)]
     Round(commands::round::RoundCommand),
-    /// Governance: propose, vote, queue, execute, veto.
+    /// Governance: propose, vote (operators and delegators), execute, veto.
     #[command(subcommand)]
     Gov(commands::gov::GovCommand),
     /// Artist profiles and tracks on Solana.

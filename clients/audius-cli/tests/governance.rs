@@ -1,5 +1,6 @@
-//! `audius gov` against a real anvil with the protocol deployed: a parameter change proposed, voted (directly and
-//! by a signature someone else submits), queued and executed, then seen in effect; a guardian's veto.
+//! `audius gov` against a real anvil with the protocol deployed: a parameter change proposed, voted (by an operator
+//! with its pool, by a delegator overriding it with its own stake, and by a signature someone else submits),
+//! executed after its delay, then seen in effect; a guardian's veto.
 
 mod common;
 
@@ -7,7 +8,7 @@ use alloy::primitives::utils::parse_ether;
 use common::Chain;
 
 #[tokio::test]
-async fn propose_vote_queue_execute_then_veto() {
+async fn propose_vote_override_execute_then_veto() {
     let guardian_index = 4;
     let chain = Chain::start(Some(guardian_index)).await;
     let home = tempfile::tempdir().unwrap();
@@ -19,6 +20,10 @@ async fn propose_vote_queue_execute_then_veto() {
     for (who, endpoint) in [(&alice, "https://cn1.test"), (&bob, "https://cn2.test")] {
         who.ok(&["operator", "register", "--type", "content-node", "--endpoint", endpoint, "--stake", "300000"]);
     }
+    // A fan delegates to Alice before the proposal: its stake is in Alice's pool at the snapshot.
+    chain.fund(6, "5000").await;
+    let fan = chain.audius(home.path().into(), 6);
+    fan.ok(&["delegate", "stake", &chain.address(1).to_string(), "1000"]);
     chain.advance(1).await; // votes are read at a past timepoint
 
     let proposed = alice.ok(&[
@@ -31,20 +36,31 @@ async fn propose_vote_queue_execute_then_veto() {
     ]);
     let id = proposed["id"].as_str().unwrap().to_owned();
     assert_eq!(proposed["actions"][0]["function"], "setGlobalMinDelegation(uint96)");
-    let shown = alice.ok(&["gov", "show", &id]);
-    assert_eq!(shown["state"], "pending");
     let text = alice.run(&["gov", "show", &id]);
     assert!(text.stdout.contains("call Staking.setGlobalMinDelegation(uint96) 100000000000000000000"), "{text:?}");
-    let early = bob.run(&["--yes", "gov", "vote", &id, "for"]);
-    assert_eq!(early.code, 3, "voting before it opens is refused: {early:?}");
+    let shown = alice.ok(&["gov", "show", &id]);
+    let description = shown["proposal"]["description"].as_str().unwrap();
+    assert!(
+        description.ends_with(&format!("#proposer={}", chain.address(1))),
+        "bound to its proposer, so a copy cannot take its id: {description:?}"
+    );
 
-    let delay = chain.admin.governor.votingDelay().call().await.unwrap().to::<u64>();
-    let period = chain.admin.governor.votingPeriod().call().await.unwrap().to::<u64>();
-    chain.advance(delay + 1).await;
+    // Voting opens the second after the proposal (its snapshot is the proposal's creation).
+    chain.advance(1).await;
+    assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "active");
     let voted = alice.ok(&["gov", "vote", &id, "for", "--reason", "cheaper spam"]);
-    assert_eq!(voted["for"].as_str().unwrap(), parse_ether("300000").unwrap().to_string());
+    assert_eq!(voted["for"].as_str().unwrap(), parse_ether("301000").unwrap().to_string(), "the whole pool");
     let twice = alice.run(&["--yes", "gov", "vote", &id, "against"]);
     assert_eq!(twice.code, 3, "{twice:?}");
+
+    // The fan overrides Alice with its own stake: it leaves Alice's For and counts Against.
+    let asked = fan.run(&["gov", "vote", &id, "against"]);
+    assert_ne!(asked.code, 0, "without --yes and without a terminal nothing is sent: {asked:?}");
+    let overridden = fan.ok(&["gov", "vote", &id, "against", "--reason", "keep it cheap"]);
+    assert_eq!(overridden["for"].as_str().unwrap(), parse_ether("300000").unwrap().to_string());
+    assert_eq!(overridden["against"].as_str().unwrap(), parse_ether("1000").unwrap().to_string());
+    let told = fan.run(&["--yes", "gov", "vote", &id, "for"]);
+    assert_eq!(told.code, 3, "one override per proposal: {told:?}");
 
     // Bob signs; Alice's wallet submits it; Bob's stake counts.
     let signed = bob.ok(&["gov", "vote", &id, "for", "--sign-only"]);
@@ -58,22 +74,36 @@ async fn propose_vote_queue_execute_then_veto() {
     let replay = alice.run(&["--yes", "gov", "submit-vote", vote_file.to_str().unwrap()]);
     assert_eq!(replay.code, 3, "a signed vote counts once: {replay:?}");
 
-    let not_yet = alice.run(&["--yes", "gov", "queue", &id]);
-    assert_eq!(not_yet.code, 3, "{not_yet:?}");
+    // `gov show` lists the operators' votes and the delegator's override.
+    let shown = bob.ok(&["gov", "show", &id]);
+    let votes = shown["votes"].as_array().unwrap();
+    assert_eq!(votes.len(), 3, "{votes:?}");
+    assert_eq!(votes[1]["override"], true);
+    assert_eq!(votes[1]["support"], "against");
+    assert_eq!(votes[1]["weight"].as_str().unwrap(), parse_ether("1000").unwrap().to_string());
+    let text = bob.run(&["gov", "show", &id]);
+    assert!(
+        text.stdout.contains(&format!("delegator {} voted against with 1,000 AUDIO", chain.address(6))),
+        "{text:?}"
+    );
+
+    // After the vote the proposal waits out its execution delay (Queued), then anyone executes it.
+    let period = chain.admin.governor.votingPeriod().call().await.unwrap().to::<u64>();
     chain.advance(period).await;
-    assert_eq!(alice.ok(&["gov", "show", &id])["state"], "succeeded");
-    let eta = alice.ok(&["gov", "queue", &id])["eta"].as_u64().unwrap();
+    assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "queued");
     let locked = alice.run(&["--yes", "gov", "execute", &id]);
     assert_eq!(locked.code, 3, "{locked:?}");
+    let eta = chain.admin.governor.proposalEta(id.parse().unwrap()).call().await.unwrap().to::<u64>();
     let now = chain.admin.governor.clock().call().await.unwrap().to::<u64>();
     chain.advance(eta - now).await;
-    alice.ok(&["gov", "execute", &id]);
-    assert_eq!(alice.ok(&["gov", "show", &id])["state"], "executed");
+    assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "succeeded");
+    bob.ok(&["gov", "execute", &id]);
+    assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "executed");
     let min = chain.admin.staking.globalMinDelegation().call().await.unwrap();
     assert_eq!(min, parse_ether("100").unwrap(), "the change took effect");
     let refused = chain.audius(home.path().into(), 1);
-    chain.fund(6, "1000").await;
-    let small = refused.with("AUDIUS_ETH_PRIVATE_KEY", chain.key(6)).run(&[
+    chain.fund(7, "1000").await;
+    let small = refused.with("AUDIUS_ETH_PRIVATE_KEY", chain.key(7)).run(&[
         "--yes",
         "delegate",
         "stake",
@@ -94,11 +124,11 @@ async fn propose_vote_queue_execute_then_veto() {
         .as_str()
         .unwrap()
         .to_owned();
-    chain.advance(delay + 1).await;
+    chain.advance(1).await;
     let stranger = bob.run(&["--yes", "gov", "veto", &second]);
     assert_eq!(stranger.code, 3, "{stranger:?}");
     guardian.ok(&["gov", "veto", &second]);
-    assert_eq!(alice.ok(&["gov", "show", &second])["state"], "canceled");
+    assert_eq!(alice.ok(&["gov", "show", &second])["proposal"]["state"], "canceled");
     let listed = bob.ok(&["gov", "list"]);
     let states: Vec<&str> = listed.as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
     assert_eq!(states, ["executed", "canceled"]);

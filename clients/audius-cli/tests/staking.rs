@@ -1,5 +1,5 @@
 //! `audius operator`, `delegate` and `round` against a real anvil with the protocol deployed: register → stake →
-//! delegate → round → claim → undelegate, the way an operator and a delegator would type them.
+//! delegate → rounds → claim → undelegate, the way an operator and a delegator would type them.
 
 mod common;
 
@@ -50,21 +50,25 @@ async fn register_stake_delegate_round_claim_undelegate() {
     assert_eq!(pools.as_array().unwrap().len(), 1);
     assert_eq!(wei(&pools[0]["active_stake"]), parse_ether("375000").unwrap());
 
-    // A round runs its course; anyone claims the pool's reward once the attestation window closes.
+    // Rounds follow the clock. Everyone here registered during round 1, after its stake snapshot, so round 2 is
+    // the first that pays: its snapshot is taken at its start (`round checkpoint`, as a keeper would), and once it
+    // has ended and its attestation window closed anyone claims the pool's reward.
     let parameters = chain.admin.issuance.parameters().call().await.unwrap();
-    fan.ok(&["round", "start"]);
-    let early = fan.run(&["--yes", "round", "start"]);
-    assert_eq!(early.code, 3, "{early:?}");
-    chain.advance(parameters.roundDuration.to::<u64>()).await;
-    assert_eq!(fan.ok(&["round", "start"])["round"], 2);
+    let until = |shown: &serde_json::Value, now: u64| shown["end"].as_u64().unwrap() - now;
+    let now = chain.admin.staking.clock().call().await.unwrap().to::<u64>();
+    chain.advance(until(&fan.ok(&["round", "show"]), now)).await;
+    assert_eq!(fan.ok(&["round", "checkpoint"])["round"], 2);
+    let now = chain.admin.staking.clock().call().await.unwrap().to::<u64>();
+    chain.advance(until(&fan.ok(&["round", "show"]), now)).await;
+    assert_eq!(fan.ok(&["round", "show"])["round"], 3);
     let window_open = fan.run(&["--yes", "delegate", "claim", &operator_address]);
     assert_eq!(window_open.code, 3, "{window_open:?}");
     assert!(window_open.stderr.contains("rewards are fixed at"), "{window_open:?}");
     chain.advance(parameters.attestationWindow.to::<u64>()).await;
     let claimed = fan.ok(&["delegate", "claim", &operator_address]);
-    assert_eq!(claimed["round"], 1);
+    assert_eq!(claimed["round"], 2);
     assert!(wei(&claimed["reward"]) > U256::ZERO);
-    assert_eq!(operator.ok(&["round", "show"])["previous"]["round"], 1);
+    assert_eq!(operator.ok(&["round", "show"])["previous"]["round"], 2);
 
     // The fan's stake grew with the reward; an undelegation waits out its lockup.
     let requested = fan.ok(&["delegate", "request-undelegate", &operator_address, "10000"]);
@@ -74,8 +78,13 @@ async fn register_stake_delegate_round_claim_undelegate() {
     assert!(locked.stderr.contains(&format!("still locked until {unlock_at}")), "{locked:?}");
     let now = chain.admin.staking.clock().call().await.unwrap().to::<u64>();
     chain.advance(unlock_at - now).await;
+    let pool = chain.admin.staking.poolOf(operator_address.parse().unwrap()).call().await.unwrap();
+    let share_value = pool.assets.div_ceil(pool.shares);
     let withdrawn = fan.ok(&["delegate", "undelegate", &operator_address]);
-    assert_eq!(wei(&withdrawn["withdrawn"]), parse_ether("10000").unwrap());
+    // The request took whole shares (rounded up, for the pool) and pays what they are worth: the amount asked, and
+    // less than one share's value more.
+    let over = wei(&withdrawn["withdrawn"]) - parse_ether("10000").unwrap();
+    assert!(over < share_value, "paid {over} wei over the request; a share is worth {share_value}");
 
     // The operator's own decrease, cancelled; node management.
     let decrease = operator.ok(&["operator", "request-decrease", "20000"]);

@@ -293,7 +293,7 @@ pub async fn attest_fact<P: Provider + Clone>(
 pub struct RoundWindow {
     /// The round.
     pub round: u64,
-    /// Its start (the stake snapshot).
+    /// Its start by the schedule.
     pub start: u64,
     /// Its end (the next round's start).
     pub end: u64,
@@ -303,11 +303,11 @@ pub struct RoundWindow {
 pub async fn finished_round<P: Provider + Clone>(eth: &Protocol<P>) -> Result<Option<RoundWindow>, BridgeError> {
     let current = eth.issuance.currentRound().call().await.map_err(EthError::from)?;
     let round = u64::from(current.round);
-    Ok((round >= 2).then(|| RoundWindow {
-        round: round - 1,
-        start: current.previousStart.to::<u64>(),
-        end: current.start.to::<u64>(),
-    }))
+    if round < 2 {
+        return Ok(None);
+    }
+    let bounds = eth.issuance.roundBounds(U256::from(round - 1)).call().await.map_err(EthError::from)?;
+    Ok(Some(RoundWindow { round: round - 1, start: bounds.start.to::<u64>(), end: bounds.end.to::<u64>() }))
 }
 
 /// Replica slots of live tracks created before a round's end: by content node (service id), and in all.

@@ -1,5 +1,5 @@
 //! The typed protocol calls against a real anvil with the whole protocol deployed by the project's deployment
-//! script: register → delegate → withdraw → round → claim, and reverts read as sentences.
+//! script: register → delegate → withdraw → rounds → claim, and reverts read as sentences.
 
 use alloy::{
     node_bindings::{Anvil, AnvilInstance},
@@ -63,24 +63,28 @@ async fn operator_and_delegator_lifecycle() {
     chain.advance(unlock_at - now).await.unwrap();
     assert_eq!(as_fan.withdraw(operator).await.unwrap(), parse_ether("10000").unwrap());
 
-    // A round passes; anyone claims the operator's reward, which lands in its pool.
-    admin.start_round().await.unwrap();
-    let (duration, _, window, _) = {
-        let p = admin.issuance.parameters().call().await.unwrap();
-        (p.roundDuration, p.inflationBps, p.attestationWindow, p.quorumBps)
-    };
-    chain.advance(duration.to::<u64>()).await.unwrap();
-    admin.start_round().await.unwrap();
+    // Rounds follow the clock (the lockup above took us into a later round than the registration's). The next
+    // round is one the operator's stake is in from the start: its snapshot is taken at its start (as a keeper
+    // would), then it ends and anyone claims the operator's reward, which lands in its pool.
+    let window = admin.issuance.parameters().call().await.unwrap().attestationWindow.to::<u64>();
+    let until_end = |end: u64, now: u64| end.saturating_sub(now);
+    let current = admin.issuance.currentRound().call().await.unwrap();
+    chain.advance(until_end(current.end.to::<u64>(), admin.chain_now().await.unwrap())).await.unwrap();
+    admin.checkpoint_round().await.unwrap();
+    let earning = u64::from(current.round) + 1;
+    let current = admin.issuance.currentRound().call().await.unwrap();
+    assert_eq!(u64::from(current.round), earning);
+    chain.advance(until_end(current.end.to::<u64>(), admin.chain_now().await.unwrap())).await.unwrap();
     let not_yet = admin.claim_rewards(operator).await.unwrap_err();
     assert!(not_yet.to_string().starts_with("the finished round's rewards are fixed at"), "{not_yet}");
-    chain.advance(window.to::<u64>()).await.unwrap();
+    chain.advance(window).await.unwrap();
     let reward = admin.claim_rewards(operator).await.unwrap();
     assert!(reward > U256::ZERO);
     let status = admin.operator_status(operator).await.unwrap();
-    assert_eq!(status.last_claimed_round, 1);
+    assert_eq!(status.last_claimed_round, earning);
     assert_eq!(status.votes, stake + parse_ether("40000").unwrap() + reward);
     let again = admin.claim_rewards(operator).await.unwrap_err();
-    assert_eq!(again.to_string(), format!("{operator} was already paid for round 1"));
+    assert_eq!(again.to_string(), format!("{operator} was already paid for round {earning}"));
 }
 
 #[tokio::test]
@@ -94,7 +98,6 @@ async fn wrong_chain_and_bad_deployment_file_are_refused() {
         service_registry: Address::ZERO,
         issuance: Address::ZERO,
         governor: Address::ZERO,
-        timelock: Address::ZERO,
         feature_access: Address::ZERO,
     };
     let error = Protocol::connect(provider_for(&anvil, 0), deployment).await.err().unwrap();

@@ -121,8 +121,10 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     // reached Solana scores 0; the three admitted ones held one replica of each of three tracks, while stake
     // 200k/300k/400k calls for 2/3/4 of the nine slots: the third holds 3 of 4, 75 %.
     chain.register_content_node(IDLE_OPERATOR, IDLE_WALLET, "http://127.0.0.1:8", "200000").await.unwrap();
+    // Rounds follow the clock: move into round 2 and take its stake snapshot (every pool is in it), then create
+    // the tracks during round 2 and let it end.
     chain.advance(8 * 24 * 3600).await.unwrap();
-    eth.start_round().await.unwrap();
+    eth.checkpoint_round().await.unwrap();
     for seed in 0..3u64 {
         let profile = content::profile_address(&artist.address().0 .0);
         let cid = ContentId::of(&seed.to_le_bytes()).to_bytes();
@@ -131,7 +133,6 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
         solana.send(&[ix], &authority, &[]).await.unwrap();
     }
     chain.advance(8 * 24 * 3600).await.unwrap();
-    eth.start_round().await.unwrap();
     // The attesters answer once their index holds the tracks.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let (report, signers) = loop {
@@ -146,7 +147,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     };
     assert!(signers >= 2, "{signers} signers");
     let round = U256::from(report.round);
-    let window_start = eth.issuance.currentRound().call().await.unwrap().previousStart;
+    let window_start = eth.issuance.roundRecord(round).call().await.unwrap().snapshotTime;
     let votes = |operator: Address| async move {
         eth.staking.getPastVotes(operator, U256::from(window_start)).call().await.unwrap()
     };

@@ -6,9 +6,6 @@ import {
     GovernorSettingsUpgradeable
 } from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
 import {
-    GovernorCountingOverridableUpgradeable
-} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorCountingOverridableUpgradeable.sol";
-import {
     GovernorVotesUpgradeable
 } from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
 import {
@@ -24,6 +21,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGovernanceWindow} from "../interfaces/IGovernanceWindow.sol";
 import {IWithdrawalLockup} from "../interfaces/IWithdrawalLockup.sol";
 import {IStakeSnapshots} from "../interfaces/IStakeSnapshots.sol";
+import {GovernorCountingStake} from "./GovernorCountingStake.sol";
 
 /// @title AudiusGovernor: every staked AUDIO votes
 /// @notice OpenZeppelin Governor over the staking contract's checkpointed stake (timestamp clock, so every duration
@@ -32,7 +30,7 @@ import {IStakeSnapshots} from "../interfaces/IStakeSnapshots.sol";
 /// known can vote on it. An operator votes with its whole pool; any delegator may override it with its own stake
 /// at the snapshot (`castOverrideVote`, also by signature), which then counts for its own choice and is taken out
 /// of its operator's tally whether the operator voted before or after (OpenZeppelin's override counting, as
-/// Livepeer's LIP-89). Proposals may carry several actions and are voted For / Against / Abstain (also by
+/// Livepeer's LIP-89; `GovernorCountingStake`, with OpenZeppelin's override interface). Proposals may carry several actions and are voted For / Against / Abstain (also by
 /// signature). A proposal that passed is executed by the governor itself, which holds every admin right, after an
 /// execution delay (during which it reads as Queued and the guardian may veto it) and before a grace period ends
 /// (then Expired): no separate queue transaction, no timelock contract.
@@ -46,26 +44,22 @@ contract AudiusGovernor is
     GovernorUpgradeable,
     GovernorSettingsUpgradeable,
     GovernorVotesUpgradeable,
-    GovernorCountingOverridableUpgradeable,
+    GovernorCountingStake,
     GovernorVotesQuorumFractionUpgradeable,
     GovernorProposalGuardianUpgradeable,
     UUPSUpgradeable,
     IGovernanceWindow
 {
-    /// @dev What the governor keeps of a proposal besides OpenZeppelin's core: the quorum fixed at creation and
-    /// whether the guardian may veto it.
-    struct ProposalTerms {
-        uint208 quorum;
-        bool guardianProof;
-    }
-
     /// @custom:storage-location erc7201:audius.storage.AudiusGovernor
     struct AudiusGovernorStorage {
         uint32 executionDelay;
         uint32 gracePeriod;
         uint32 guardianTerm;
         uint48 guardianExpiresAt;
-        mapping(uint256 proposalId => ProposalTerms) terms;
+        // The longest window of the proposals made so far that may not have reached their execution yet, and until
+        // when one of them may not have (a later vote can shorten the terms; these proposals keep theirs).
+        uint32 openWindow;
+        uint48 openWindowUntil;
     }
 
     // keccak256(abi.encode(uint256(keccak256("audius.storage.AudiusGovernor")) - 1)) & ~bytes32(uint256(0xff))
@@ -118,10 +112,14 @@ contract AudiusGovernor is
 
     // ---- execution terms and the guardian ----
 
-    /// @notice Seconds from a proposal's creation to its earliest execution: voting period + execution delay
-    /// (the voting delay is zero). The staking withdrawal lockups are longer.
+    /// @notice Seconds from a proposal's creation to its earliest execution: voting period + execution delay (the
+    /// voting delay is zero), or the longer window of a proposal made under earlier terms that has not reached its
+    /// execution yet. The staking withdrawal lockups are longer.
     function governanceWindow() public view returns (uint256) {
-        return votingDelay() + votingPeriod() + _g().executionDelay;
+        AudiusGovernorStorage storage $ = _g();
+        uint256 current = votingPeriod() + $.executionDelay;
+        if (block.timestamp < $.openWindowUntil && $.openWindow > current) return $.openWindow;
+        return current;
     }
 
     /// @notice Seconds from the end of a vote to the earliest execution, and how long a passed proposal then
@@ -160,9 +158,7 @@ contract AudiusGovernor is
     function _setProposalGuardian(address newProposalGuardian) internal override {
         super._setProposalGuardian(newProposalGuardian);
         AudiusGovernorStorage storage $ = _g();
-        uint48 expiresAt = newProposalGuardian == address(0)
-            ? 0
-            : SafeCast.toUint48(block.timestamp + $.guardianTerm);
+        uint48 expiresAt = newProposalGuardian == address(0) ? 0 : SafeCast.toUint48(block.timestamp + $.guardianTerm);
         $.guardianExpiresAt = expiresAt;
         emit GuardianTermSet($.guardianTerm, expiresAt);
     }
@@ -176,7 +172,10 @@ contract AudiusGovernor is
         returns (bool)
     {
         address guardian = proposalGuardian();
-        if (guardian != address(0) && caller == guardian && !_g().terms[proposalId].guardianProof) return true;
+        if (guardian != address(0) && caller == guardian) {
+            (,,, bool guardianProof) = _proposalTerms(proposalId);
+            if (!guardianProof) return true;
+        }
         return GovernorUpgradeable._validateCancel(proposalId, caller);
     }
 
@@ -184,6 +183,7 @@ contract AudiusGovernor is
 
     /// @dev The snapshot is the creation (voting delay zero): the staking contract records it, so accounts that
     /// change stake afterwards keep their value at it, and returns the total stake before it, the quorum's base.
+    /// The quorum, the earliest execution and the expiry are fixed now.
     function _propose(
         address[] memory targets,
         uint256[] memory values,
@@ -193,10 +193,19 @@ contract AudiusGovernor is
     ) internal override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
         uint256 totalBefore = IStakeSnapshots(address(token())).registerSnapshot();
-        _g().terms[proposalId] = ProposalTerms({
-            quorum: SafeCast.toUint208(totalBefore * quorumNumerator() / quorumDenominator()),
-            guardianProof: _onlyTouchesTheGuardian(targets, calldatas)
-        });
+        AudiusGovernorStorage storage $ = _g();
+        uint256 eta = proposalDeadline(proposalId) + 1 + $.executionDelay;
+        // Remember the longest window still running, so the staking lockups cannot be cut below it meanwhile.
+        uint256 window = eta - block.timestamp;
+        if (block.timestamp >= $.openWindowUntil || window > $.openWindow) $.openWindow = SafeCast.toUint32(window);
+        if (eta > $.openWindowUntil) $.openWindowUntil = SafeCast.toUint48(eta);
+        _initializeTallies(
+            proposalId,
+            totalBefore * quorumNumerator() / quorumDenominator(),
+            eta,
+            eta + $.gracePeriod,
+            _onlyTouchesTheGuardian(targets, calldatas)
+        );
     }
 
     /// @notice Quorum of a proposal whose snapshot is `timepoint`: the quorum fraction of total stake at the end
@@ -207,23 +216,19 @@ contract AudiusGovernor is
         override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable)
         returns (uint256)
     {
+        if (timepoint == 0) return 0;
         return token().getPastTotalSupply(timepoint - 1) * quorumNumerator(timepoint) / quorumDenominator();
     }
 
     /// @notice The quorum a proposal fixed at its creation.
-    function proposalQuorum(uint256 proposalId) external view returns (uint256) {
-        return _g().terms[proposalId].quorum;
+    function proposalQuorum(uint256 proposalId) external view returns (uint256 quorum_) {
+        (quorum_,,,) = _proposalTerms(proposalId);
     }
 
-    /// @dev For + Abstain must reach the quorum fixed at creation.
-    function _quorumReached(uint256 proposalId)
-        internal
-        view
-        override(GovernorUpgradeable, GovernorCountingOverridableUpgradeable)
-        returns (bool)
-    {
-        (, uint256 forVotes, uint256 abstainVotes) = proposalVotes(proposalId);
-        return _g().terms[proposalId].quorum <= forVotes + abstainVotes;
+    /// @notice When a passed proposal stops being executable (its earliest execution plus the grace period, both
+    /// fixed at creation).
+    function proposalExpiry(uint256 proposalId) external view returns (uint256 expiresAt) {
+        (,, expiresAt,) = _proposalTerms(proposalId);
     }
 
     /// @notice A passed proposal reads Queued until its execution delay is over, Succeeded (executable) until the
@@ -231,16 +236,16 @@ contract AudiusGovernor is
     function state(uint256 proposalId) public view override returns (ProposalState) {
         ProposalState current = super.state(proposalId);
         if (current != ProposalState.Succeeded && current != ProposalState.Queued) return current;
-        uint256 eta = proposalEta(proposalId);
-        if (block.timestamp < eta) return ProposalState.Queued;
-        if (block.timestamp >= eta + _g().gracePeriod) return ProposalState.Expired;
+        (,, uint256 expiresAt,) = _proposalTerms(proposalId);
+        if (block.timestamp < proposalEta(proposalId)) return ProposalState.Queued;
+        if (block.timestamp >= expiresAt) return ProposalState.Expired;
         return ProposalState.Succeeded;
     }
 
-    /// @notice When a proposal can be executed at the earliest: the end of its vote plus the execution delay.
-    function proposalEta(uint256 proposalId) public view override returns (uint256) {
-        uint256 deadline = proposalDeadline(proposalId);
-        return deadline == 0 ? 0 : deadline + 1 + _g().executionDelay;
+    /// @notice When a proposal can be executed at the earliest: the end of its vote plus the execution delay in
+    /// force when it was created.
+    function proposalEta(uint256 proposalId) public view override returns (uint256 eta) {
+        (, eta,,) = _proposalTerms(proposalId);
     }
 
     // ---- window check on settings changes ----
@@ -302,6 +307,30 @@ contract AudiusGovernor is
     }
 
     // ---- required overrides ----
+
+    /// @dev Votes are read from the staking contract.
+    function _stakeSource() internal view override returns (address) {
+        return address(token());
+    }
+
+    /// @inheritdoc GovernorCountingStake
+    function _castVote(uint256 proposalId, address account, uint8 support, string memory reason, bytes memory params)
+        internal
+        override(GovernorUpgradeable, GovernorCountingStake)
+        returns (uint256)
+    {
+        return GovernorCountingStake._castVote(proposalId, account, support, reason, params);
+    }
+
+    /// @inheritdoc GovernorCountingStake
+    function _getVotes(address account, uint256 timepoint, bytes memory params)
+        internal
+        view
+        override(GovernorUpgradeable, GovernorVotesUpgradeable, GovernorCountingStake)
+        returns (uint256)
+    {
+        return GovernorCountingStake._getVotes(account, timepoint, params);
+    }
 
     /// @inheritdoc GovernorUpgradeable
     function votingDelay() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {

@@ -17,4 +17,12 @@ interface IStakeSnapshots {
 
     /// @notice The operator whose pool held `account`'s stake at `timepoint` (itself for an operator).
     function getPastDelegate(address account, uint256 timepoint) external view returns (address);
+
+    /// @notice How `account` votes on a proposal whose snapshot is `timepoint`: an operator (`isOperator`) with
+    /// its whole pool then, a delegator with its own stake then (which leaves `operator`'s tally); `poolId` is the
+    /// pool in both cases (0 and weight 0 with nothing staked).
+    function voterAt(address account, uint256 timepoint)
+        external
+        view
+        returns (uint256 weight, uint256 poolId, address operator, bool isOperator);
 }

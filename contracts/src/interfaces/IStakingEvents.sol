@@ -49,7 +49,6 @@ interface IStakingEvents {
     );
     event DelegatorRemovalCancelled(address indexed operator, address indexed delegator);
     event RewardsAdded(address indexed operator, uint256 amount, uint256 operatorFeeShares);
-    event RoundClockSet(uint40 anchorTime, uint40 duration, uint40 nextAnchorTime, uint40 nextDuration);
     event Slashed(address indexed operator, uint256 amount, bytes32 indexed evidenceHash);
     /// @notice ERC-20: stake entered (from = 0) or left (to = 0) an account's active position.
     event Transfer(address indexed from, address indexed to, uint256 value);
@@ -59,7 +58,6 @@ interface IStakingEvents {
     error NotIssuance(address caller);
     error NotGovernor(address caller);
     error AccountSharesOverflow(uint256 shares);
-    error InvalidRoundClock();
     error ZeroAmount();
     error ZeroShares();
     error NoServices(address operator);

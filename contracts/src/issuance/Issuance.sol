@@ -11,7 +11,7 @@ import {ServiceRegistry} from "../staking/ServiceRegistry.sol";
 import {ProtocolDefaults} from "../ProtocolDefaults.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IRewardSettlement, RoundClock} from "../interfaces/IRewardSettlement.sol";
+import {IRewardSettlement} from "../interfaces/IRewardSettlement.sol";
 import {IStaking} from "../interfaces/IStaking.sol";
 
 /// @title Issuance: ongoing AUDIO inflation paid to active node operators
@@ -23,8 +23,8 @@ import {IStaking} from "../interfaces/IStaking.sol";
 /// a finished round, its yearly inflation of the supply pro rata to its length, is split across operators by the
 /// lowest of their pool stake at the round's snapshot, at the next round's snapshot and at the claim (stake that
 /// left, or was slashed, during the round is not paid for), weighted by an activity score that staked discovery
-/// nodes attest by signature (no attestation: every operator weighs its stake). An operator out of its stake
-/// bounds at the claim is paid nothing. Each share is claimable, by anyone for anyone, during the following round;
+/// nodes attest by signature (no attestation: every operator weighs its stake). An operator whose own stake is below
+/// its services' minimum at the claim is paid nothing; stake above their maximum earns nothing. Each share is claimable, by anyone for anyone, during the following round;
 /// it is minted to the staking contract and credited to the operator's pool, whose delegators share it through
 /// their pool shares, in O(1) whatever their number. Fees anyone deposits (`depositFees`) are paid out the same
 /// way, with the next round that is fixed: a finished round's fee pot is every fee held when it is fixed. If this
@@ -79,6 +79,8 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         uint8 segmentCount;
         uint40 attestationWindow;
         uint16 attestationQuorumBps;
+        // Set by the first fee deposit: until then no round has a fee pot to fix.
+        bool feesDeposited;
         Segment[3] segments;
         mapping(uint256 round => RoundRecord) rounds;
         mapping(uint256 round => uint256) attestedWeight;
@@ -198,15 +200,16 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         $.attestationQuorumBps = quorumBps;
         emit ScheduleChanged(current + 1, SafeCast.toUint40(end), roundDuration_, inflationBps_);
         emit ParametersSet(roundDuration_, inflationBps_, attestationWindow_, quorumBps);
-        $.staking.setRoundClock(_roundClock($));
     }
 
     /// @notice Pay AUDIO fees to the operators, split as issuance is: they join the fee pot of the next finished
     /// round to be fixed. Pulled from the caller (approve first).
     function depositFees(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
+        IssuanceStorage storage $ = _i();
+        $.feesDeposited = true;
         emit FeesDeposited(msg.sender, amount);
-        IERC20(address(_i().token)).safeTransferFrom(msg.sender, address(this), amount);
+        IERC20(address($.token)).safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @notice Take the current round's stake snapshot if nobody has yet. Anyone may call it (a keeper, at the
@@ -241,7 +244,9 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         if (record.flags & FINALIZED != 0) revert AlreadyFinalized(round);
         Span memory span = Span({start: $.rounds[round].snapshotTime, end: record.snapshotTime});
         if (span.start == 0) revert NoSnapshot(round);
-        _requireQuorum($, _roundTotal($, round, record), activityDigest(round, operators, scores, deadline), span, signatures);
+        _requireQuorum(
+            $, _roundTotal($, round, record), activityDigest(round, operators, scores, deadline), span, signatures
+        );
         uint256 weightTotal = _recordScores($, round, span, operators, scores);
         if (weightTotal == 0) revert NoActivity();
         $.attestedWeight[round] = weightTotal;
@@ -285,9 +290,12 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         return (uint32(r), uint40(s), uint40(e));
     }
 
-    /// @inheritdoc IRewardSettlement
-    function roundClock() external view returns (RoundClock memory) {
-        return _roundClock(_i());
+    /// @notice When round `round` starts and ends, by the schedule (0, 0 for round 0).
+    function roundBounds(uint256 round) external view returns (uint40 start, uint40 end) {
+        if (round == 0) return (0, 0);
+        Segment memory seg = _segmentOf(_i(), round);
+        uint256 s = seg.anchorTime + (round - seg.anchorRound) * seg.duration;
+        return (SafeCast.toUint40(s), SafeCast.toUint40(s + seg.duration));
     }
 
     /// @notice The fee pot of finished round `round` (fixed when the round is).
@@ -391,6 +399,10 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         (stake, settledUntil) = _rewardBasis($, operator, current - 1, record);
         if (settledUntil >= end) return (false, 0, settledUntil);
         if (stake == 0) {
+            // A round nobody touched has no snapshot: it is fixed as forfeited at its first settlement.
+            if (record.flags & FINALIZED == 0 && $.rounds[current - 1].snapshotTime == 0) {
+                _finalize($, current, record, 0, false);
+            }
             // Nothing at stake in the round (or no snapshot, or out of bounds): nothing is due. The staking
             // contract records the settlement itself when it is the caller.
             // forge-lint: disable-next-line(unsafe-typecast) a timestamp
@@ -496,13 +508,15 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         uint256 round = current - 1;
         Segment memory seg = _segmentOf($, round);
         uint256 reward = Math.mulDiv($.token.totalSupply(), uint256(seg.inflationBps) * seg.duration, BPS * YEAR);
-        if ($.rounds[round].snapshotTime == 0) {
+        bool forfeited = $.rounds[round].snapshotTime == 0;
+        if (forfeited) {
             reward = 0;
             emit RoundForfeited(round);
         }
         record.previousReward = SafeCast.toUint96(reward);
         record.flags |= attested ? FINALIZED | ATTESTED : FINALIZED;
-        uint256 fees = IERC20(address($.token)).balanceOf(address(this));
+        // A forfeited round pays no one: the fees held wait for the next round.
+        uint256 fees = $.feesDeposited && !forfeited ? IERC20(address($.token)).balanceOf(address(this)) : 0;
         if (fees != 0) {
             $.feePot[round] = fees;
             record.flags |= HAS_FEES;
@@ -610,19 +624,6 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         end = start + seg.duration;
     }
 
-    /// @dev The segment holding the current round, and the one waiting for the next round (if any).
-    function _roundClock(IssuanceStorage storage $) private view returns (RoundClock memory clock) {
-        uint256 i = $.segmentCount;
-        Segment memory seg = $.segments[--i];
-        if (seg.anchorTime > block.timestamp) {
-            clock.nextAnchorTime = seg.anchorTime;
-            clock.nextDuration = seg.duration;
-            seg = $.segments[--i];
-        }
-        clock.anchorTime = seg.anchorTime;
-        clock.duration = seg.duration;
-    }
-
     /// @dev The segment holding round `round`.
     function _segmentOf(IssuanceStorage storage $, uint256 round) private view returns (Segment memory seg) {
         uint256 i = $.segmentCount;
@@ -631,10 +632,12 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         } while (i > 0 && seg.anchorRound > round);
     }
 
-    function _requireParameters(uint40 roundDuration_, uint16 inflationBps_, uint40 attestationWindow_, uint16 quorumBps)
-        private
-        pure
-    {
+    function _requireParameters(
+        uint40 roundDuration_,
+        uint16 inflationBps_,
+        uint40 attestationWindow_,
+        uint16 quorumBps
+    ) private pure {
         if (
             roundDuration_ == 0 || attestationWindow_ >= roundDuration_ || inflationBps_ > BPS || quorumBps == 0
                 || quorumBps > BPS

@@ -14,16 +14,7 @@ import {IStaking} from "../interfaces/IStaking.sol";
 import {IStakingEvents} from "../interfaces/IStakingEvents.sol";
 import {StakingLogic} from "./StakingLogic.sol";
 import {StakingOps} from "./StakingOps.sol";
-import {
-    StakingStorage,
-    StakingSlots,
-    PoolState,
-    PoolConfig,
-    Position,
-    Request,
-    Totals
-} from "./StakingStorage.sol";
-import {IRewardSettlement, RoundClock} from "../interfaces/IRewardSettlement.sol";
+import {StakingStorage, StakingSlots, PoolState, PoolConfig, Position, Request, Totals} from "./StakingStorage.sol";
 
 /// @title Staking: custody of all staked AUDIO, one share pool per node operator, one vote per staked AUDIO
 /// @notice An operator's pool holds the operator's own stake and everything delegated to it. Ownership of a pool
@@ -93,17 +84,9 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
         StakingOps.setRegistry(registry_);
     }
 
-    /// @notice Set the issuance contract, the only contract that credits rewards, and take its round schedule.
-    /// Governance only.
+    /// @notice Set the issuance contract, the only contract that credits rewards. Governance only.
     function setIssuance(address issuance_) external onlyGovernance {
         StakingOps.setIssuance(issuance_);
-    }
-
-    /// @notice Take a change of the issuance round schedule (issuance only): pools are settled until their round's
-    /// end without asking the issuance contract every time.
-    function setRoundClock(RoundClock calldata rounds) external {
-        if (msg.sender != _s().issuance) revert NotIssuance(msg.sender);
-        StakingOps.setRoundClock(rounds);
     }
 
     /// @notice Set the governor: it registers proposal snapshots, and the withdrawal lockups must exceed its window.
@@ -135,7 +118,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
     /// pending alike, the slashed AUDIO is burned, and every pending withdrawal and removal of the pool is voided.
     /// Governance only.
     /// @param operator The slashed operator.
-    /// @param amount AUDIO to slash; more than the pool holds slashes the whole pool.
+    /// @param amount AUDIO to slash; more than the pool holds slashes the whole pool; a pool holding nothing
+    /// reverts `NoStake`.
     /// @param evidenceHash Hash of the published evidence, recorded in the event.
     function slash(address operator, uint256 amount, bytes32 evidenceHash) external onlyGovernance {
         StakingOps.slash(operator, amount, evidenceHash);
@@ -161,10 +145,10 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
         emit OperatorBoundsChanged(
             operator, uint256(cfg.minStake) * StakingLogic.AUDIO, uint256(cfg.maxStake) * StakingLogic.AUDIO
         );
-        if (amount != 0) {
-            PoolState memory state = $.deposit(operator, cfg, operator, payer, amount);
-            $.requireOperatorBounds(operator, cfg, state);
-        }
+        // Checked with or without a deposit: a service added without stake must be covered by the own stake too.
+        PoolState memory state = $.poolState[operator];
+        if (amount != 0) state = $.deposit(operator, cfg, operator, payer, amount);
+        $.requireOperatorBounds(operator, cfg, state);
     }
 
     /// @notice Remove a deregistered service's bounds from its operator. Registry only.
@@ -216,7 +200,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
     /// @notice Start removing a delegator from your pool: its whole active stake moves to the pending bucket now
     /// (it stops earning and voting, a slash still reaches it) and is paid out to it after the removal lockup,
     /// within the execution window that follows. While the removal is pending the delegator cannot deposit into
-    /// the pool. A pending withdrawal of the delegator joins the removal.
+    /// the pool. A delegator with a live withdrawal request cannot be removed until that request is done (reverts
+    /// `WithdrawalPending`): a removal never postpones or cancels a delegator's own exit.
     function requestRemoveDelegator(address delegator) external {
         StakingOps.requestRemoveDelegator(delegator);
     }
@@ -248,9 +233,13 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
         uint256 max = uint256(cfg.maxStake) * StakingLogic.AUDIO;
         if (state.assets > max) revert AboveMaxStake(state.assets, max);
         if (operator != msg.sender) {
-            uint256 position = StakingLogic.toAssets(state, $.positions[msg.sender].active);
+            uint256 active = $.positions[msg.sender].active;
             uint256 min = $.minDelegationOf(cfg);
-            if (position < min) revert BelowMinDelegation(position, min);
+            // One share of tolerance: the deposit's rounding (down, for the pool) must not refuse a position of
+            // exactly the minimum.
+            if (StakingLogic.toAssets(state, active + 1) < min) {
+                revert BelowMinDelegation(StakingLogic.toAssets(state, active), min);
+            }
         }
     }
 
@@ -281,8 +270,8 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
 
     /// @notice Cancel your pending withdrawal: its current value (less any slash) becomes active stake again, also
     /// after a slash voided the request (a removal by your operator can be cancelled only by the operator, unless
-    /// a slash voided it). The pool's finished round is settled first: returning stake does not share a round it
-    /// sat out; the pool's maximum stake applies as to a deposit.
+    /// a slash voided it or it expired unexecuted). The pool's finished round is settled first: returning stake does
+    /// not share a round it sat out; the pool's maximum stake applies as to a deposit.
     function cancelWithdrawal(address operator) external {
         StakingOps.cancelWithdrawal(operator);
     }
@@ -325,19 +314,18 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
     }
 
     /// @inheritdoc IStaking
-    function rewardBasis(address operator, uint256 t1, uint256 t2)
-        external
-        view
-        returns (uint256 stake, uint40 until)
-    {
+    function rewardBasis(address operator, uint256 t1, uint256 t2) external view returns (uint256 stake, uint40 until) {
         StakingStorage storage $ = _s();
         PoolConfig memory cfg = $.poolConfig[operator];
         PoolState memory state = $.poolState[operator];
         until = cfg.settledUntil;
-        bool eligible = cfg.maxStake != 0 && state.assets <= uint256(cfg.maxStake) * StakingLogic.AUDIO
+        // Below its minimum an operator is paid nothing; above its maximum (rewards can lift a pool there) the
+        // excess earns nothing, rather than the whole pool forfeiting a round anyone could settle at that moment.
+        uint256 max = uint256(cfg.maxStake) * StakingLogic.AUDIO;
+        bool eligible = max != 0
             && StakingLogic.toAssets(state, $.positions[operator].active) >= uint256(cfg.minStake) * StakingLogic.AUDIO;
         if (!eligible) return (0, until);
-        stake = Math.min($.minStakeAt(operator, state.entries, t1, t2), state.assets);
+        stake = Math.min(Math.min($.minStakeAt(operator, state.entries, t1, t2), state.assets), max);
     }
 
     /// @inheritdoc IStaking
@@ -367,10 +355,16 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
 
     /// @inheritdoc IStakeSnapshots
     function getPastDelegate(address account, uint256 timepoint) external view returns (address) {
-        StakingLogic.requirePast(timepoint);
-        StakingStorage storage $ = _s();
-        (uint256 pool,) = $.sharesAt(account, timepoint);
-        return $.poolOwner[pool];
+        return StakingOps.getPastDelegate(account, timepoint);
+    }
+
+    /// @inheritdoc IStakeSnapshots
+    function voterAt(address account, uint256 timepoint)
+        external
+        view
+        returns (uint256 weight, uint256 poolId, address operator, bool isOperator)
+    {
+        return StakingOps.voterAt(account, timepoint);
     }
 
     // =========================================================================================================
@@ -474,11 +468,6 @@ contract Staking is GovernedUUPS, IERC5805, IWithdrawalLockup, IStakeSnapshots, 
     /// @notice The governor whose window the withdrawal lockups exceed.
     function governor() external view returns (IGovernanceWindow) {
         return _s().governor;
-    }
-
-    /// @notice The issuance round schedule as mirrored here.
-    function roundClock() external view returns (RoundClock memory) {
-        return _s().rounds;
     }
 
     /// @notice The shorter of the two withdrawal lockups: the governor keeps its window below it.

@@ -9,16 +9,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {PoolHistory} from "../utils/PoolHistory.sol";
 import {IRewardSettlement} from "../interfaces/IRewardSettlement.sol";
 import {IStakingEvents} from "../interfaces/IStakingEvents.sol";
-import {
-    StakingStorage,
-    PoolState,
-    PoolConfig,
-    PoolPending,
-    Position,
-    Request,
-    Totals
-} from "./StakingStorage.sol";
-import {RoundClock} from "../interfaces/IRewardSettlement.sol";
+import {StakingStorage, PoolState, PoolConfig, PoolPending, Position, Request, Totals} from "./StakingStorage.sol";
 
 /// @title StakingLogic: the pool, position and total-stake bookkeeping every staking operation goes through
 /// @dev Internal functions, compiled into the staking contract and into `StakingOps` alike.
@@ -41,8 +32,10 @@ library StakingLogic {
 
     // ---- pools ----
 
-    /// @dev Open `operator`'s pool: an id, and settled until the current round's end (it had no stake at any
-    /// round's snapshot). An account staked in another pool cannot open one.
+    /// @dev Open `operator`'s pool: an id, and not settled yet, so that its first deposit goes through the issuance
+    /// contract like any other: that takes the current round's snapshot first if nobody has, so the new pool's stake
+    /// cannot be counted at a snapshot taken after it arrived (it had no stake at an earlier snapshot, so nothing is
+    /// due). An account staked in another pool cannot open one.
     function openPool(StakingStorage storage $, address operator, PoolConfig memory cfg) internal {
         uint256 member = $.positions[operator].pool;
         if (member != 0) revert IStakingEvents.StakedElsewhere($.poolOwner[member]);
@@ -50,19 +43,8 @@ library StakingLogic {
         $.poolCount = id.toUint32();
         $.poolOwner[id] = operator;
         cfg.id = id.toUint24();
-        cfg.settledUntil = roundEndAt($.rounds, block.timestamp).toUint40();
-    }
-
-    /// @dev The end of the issuance round holding `time` (0 when no schedule is wired).
-    function roundEndAt(RoundClock memory rounds, uint256 time) internal pure returns (uint256) {
-        uint256 anchor = rounds.anchorTime;
-        uint256 duration = rounds.duration;
-        if (rounds.nextAnchorTime != 0 && time >= rounds.nextAnchorTime) {
-            anchor = rounds.nextAnchorTime;
-            duration = rounds.nextDuration;
-        }
-        if (duration == 0 || time < anchor) return 0;
-        return anchor + ((time - anchor) / duration + 1) * duration;
+        // Also clears a settlement recorded for this address before it had a pool (settleRewards is open to all).
+        cfg.settledUntil = 0;
     }
 
     /// @dev Settle the pool's finished round unless it is known settled until the current round's end; returns the
@@ -122,9 +104,8 @@ library StakingLogic {
         uint256 count = stored.entries;
         uint32 now_ = block.timestamp.toUint32();
         $.history[operator].push(count, now_, newAssets, newShares);
-        state = PoolState({
-            assets: newAssets.toUint112(), shares: newShares.toUint112(), entries: (count + 1).toUint32()
-        });
+        state =
+            PoolState({assets: newAssets.toUint112(), shares: newShares.toUint112(), entries: (count + 1).toUint32()});
         $.poolState[operator] = state;
         Totals memory t = $.totals;
         uint256 isNewSecond = t.lastChange < now_ ? 1 : 0;
@@ -149,10 +130,8 @@ library StakingLogic {
         // The frozen value (held over [frozenFrom, lastChange)) is replaced below if this is a new second; keep it
         // when a snapshot at or after its start may belong to a proposal still open (one is open for less than the
         // withdrawal lockup). Before the first change it is zero and needs no record.
-        if (
-            frozenFrom != 0 && $.totals.latestSnapshot >= frozenFrom
-                && lastChange + $.unstakeLockup > block.timestamp
-        ) {
+        if (frozenFrom != 0 && $.totals.latestSnapshot >= frozenFrom && lastChange + $.unstakeLockup > block.timestamp)
+        {
             mapping(uint256 => uint256) storage h = $.positionHistory[account];
             uint256 count = h[0] + 1;
             h[0] = count;
@@ -177,6 +156,8 @@ library StakingLogic {
     {
         Position memory p = $.positions[account];
         if (timepoint >= p.lastChange) return (p.pool, p.active);
+        // Before its second change `frozenFrom` is zero: before the first, the account held nothing in no pool.
+        if (p.frozenFrom == 0) return (0, 0);
         if (timepoint >= p.frozenFrom) return (p.pool, p.frozen);
         mapping(uint256 => uint256) storage h = $.positionHistory[account];
         // Entries are ordered by `from`; the answer is the last one at or before `timepoint`.
@@ -229,8 +210,10 @@ library StakingLogic {
             uint256 min = uint256(cfg.minStake) * AUDIO;
             if (remaining < min) revert IStakingEvents.BelowMinStake(remaining, min);
         } else if (held != shares) {
+            // One share of tolerance, as for deposits: the request's rounding (up, for the pool) must not refuse
+            // leaving exactly the minimum.
             uint256 min = $.minDelegationOf(cfg);
-            if (remaining < min) revert IStakingEvents.BelowMinDelegation(remaining, min);
+            if (toAssets(state, held - shares + 1) < min) revert IStakingEvents.BelowMinDelegation(remaining, min);
         }
     }
 
@@ -259,6 +242,7 @@ library StakingLogic {
         if (pendingShares == 0) revert IStakingEvents.ZeroShares();
         pending.shares = (pending.shares + pendingShares).toUint112();
         pending.assets = (pending.assets + moved).toUint112();
+        pending.used = true;
         $.poolPending[operator] = pending;
         $.setActive(account, p, p.active - shares);
         r.pending = (r.pending + pendingShares).toUint112();

@@ -20,7 +20,6 @@ import {
     Request,
     Totals
 } from "./StakingStorage.sol";
-import {IRewardSettlement, RoundClock} from "../interfaces/IRewardSettlement.sol";
 
 /// @title StakingOps: the staking contract's less frequent operations and heavier views
 /// @dev External functions, called by the staking contract with DELEGATECALL (they act on its storage and keep its
@@ -39,7 +38,11 @@ library StakingOps {
         Position memory p = $.positions[msg.sender];
         Request memory r = $.requests[msg.sender];
         if (cfg.id == 0 || p.pool != cfg.id || r.pending == 0) revert IStakingEvents.NoWithdrawal();
-        if (p.flags & StakingLogic.REMOVAL != 0 && r.slashEpoch == cfg.slashEpoch) {
+        // A removal binds the delegator until a slash voids it or it expires unexecuted.
+        if (
+            p.flags & StakingLogic.REMOVAL != 0 && r.slashEpoch == cfg.slashEpoch
+                && block.timestamp < uint256(r.unlockAt) + $.executionWindow
+        ) {
             revert IStakingEvents.RemovalPending(operator);
         }
         $.cancel(operator, msg.sender, cfg);
@@ -101,7 +104,10 @@ library StakingOps {
             state = $.returnPending(msg.sender, delegator, state, p, r);
         }
         if (p.active == 0) revert IStakingEvents.NotADelegator(delegator);
-        r.unlockAt = uint40(Math.max(block.timestamp + $.removeDelegatorLockup, r.unlockAt));
+        // A delegator on its way out keeps its own request: a removal joining it could postpone its unlock, and
+        // cancelling the removal would cancel the delegator's request too, so an operator could hold it for ever.
+        if (r.pending != 0) revert IStakingEvents.WithdrawalPending();
+        r.unlockAt = uint40(block.timestamp + $.removeDelegatorLockup);
         r.slashEpoch = cfg.slashEpoch;
         uint256 moved = $.movePending(msg.sender, delegator, state, p, r, p.active);
         p.flags |= StakingLogic.REMOVAL;
@@ -143,7 +149,6 @@ library StakingOps {
         if (issuance_ == address(0)) revert GovernedUUPS.ZeroAddress();
         StakingSlots.get().issuance = issuance_;
         emit IStakingEvents.IssuanceSet(issuance_);
-        _setRoundClock(IRewardSettlement(issuance_).roundClock());
     }
 
     /// @dev See `Staking.setGovernor`.
@@ -172,12 +177,14 @@ library StakingOps {
         PoolPending memory pending = $.poolPending[operator];
         uint256 assets = state.assets;
         uint256 total = assets + pending.assets;
+        // Nothing to slash (no pool, or all of it left) is refused: the slash would only void requests of no one.
+        if (total == 0) revert IStakingEvents.NoStake();
         // Capped rather than refused: a withdrawal landing just before the slash must not make it revert.
         amount = Math.min(amount, total);
         // Both parts rounded down, so only a slash of everything empties a bucket whose shares are still held (an
         // emptied bucket refuses new shares); the slash burns up to 2 wei less than asked.
-        uint256 activeLoss = total == 0 ? 0 : Math.mulDiv(amount, assets, total);
-        uint256 pendingLoss = total == 0 ? 0 : Math.mulDiv(amount, pending.assets, total);
+        uint256 activeLoss = Math.mulDiv(amount, assets, total);
+        uint256 pendingLoss = Math.mulDiv(amount, pending.assets, total);
         amount = activeLoss + pendingLoss;
         // forge-lint: disable-next-line(unsafe-typecast) at most `pending.assets`, a uint112
         pending.assets -= uint112(pendingLoss);
@@ -197,19 +204,6 @@ library StakingOps {
         StakingSlots.get().setLockups(unstakeLockup, removeDelegatorLockup, cutCooldown, window);
     }
 
-    /// @dev See `Staking.setRoundClock`.
-    function setRoundClock(RoundClock calldata rounds) external {
-        _setRoundClock(rounds);
-    }
-
-    function _setRoundClock(RoundClock memory rounds) private {
-        if (rounds.duration == 0 || (rounds.nextAnchorTime != 0 && rounds.nextDuration == 0)) {
-            revert IStakingEvents.InvalidRoundClock();
-        }
-        StakingSlots.get().rounds = rounds;
-        emit IStakingEvents.RoundClockSet(rounds.anchorTime, rounds.duration, rounds.nextAnchorTime, rounds.nextDuration);
-    }
-
     // ---- views ----
 
     /// @notice Remove a deregistered service's bounds from its operator. Registry only.
@@ -219,20 +213,21 @@ library StakingOps {
         uint48 newMax = cfg.maxStake - StakingLogic.wholeAudio(maxStake);
         cfg.minStake = newMin;
         cfg.maxStake = newMax;
-        emit IStakingEvents.OperatorBoundsChanged(operator, uint256(newMin) * StakingLogic.AUDIO, uint256(newMax) * StakingLogic.AUDIO);
+        emit IStakingEvents.OperatorBoundsChanged(
+            operator, uint256(newMin) * StakingLogic.AUDIO, uint256(newMax) * StakingLogic.AUDIO
+        );
     }
 
     /// @notice Change the bounds of an operator whose service type's bounds changed. Registry only.
-    function changeBounds(address operator, uint96 oldMin, uint96 oldMax, uint96 newMin, uint96 newMax)
-        external
-       
-    {
+    function changeBounds(address operator, uint96 oldMin, uint96 oldMax, uint96 newMin, uint96 newMax) external {
         PoolConfig storage cfg = StakingSlots.get().poolConfig[operator];
         uint48 min = cfg.minStake - StakingLogic.wholeAudio(oldMin) + StakingLogic.wholeAudio(newMin);
         uint48 max = cfg.maxStake - StakingLogic.wholeAudio(oldMax) + StakingLogic.wholeAudio(newMax);
         cfg.minStake = min;
         cfg.maxStake = max;
-        emit IStakingEvents.OperatorBoundsChanged(operator, uint256(min) * StakingLogic.AUDIO, uint256(max) * StakingLogic.AUDIO);
+        emit IStakingEvents.OperatorBoundsChanged(
+            operator, uint256(min) * StakingLogic.AUDIO, uint256(max) * StakingLogic.AUDIO
+        );
     }
 
     /// @notice Active shares of `account` in `operator`'s pool and their value in AUDIO.
@@ -278,7 +273,9 @@ library StakingOps {
         StakingStorage storage $ = StakingSlots.get();
         PoolState memory state = $.poolState[operator];
         PoolConfig memory cfg = $.poolConfig[operator];
-        return StakingLogic.toAssets(state, $.positions[operator].active) >= uint256(cfg.minStake) * StakingLogic.AUDIO
+        // An account without services has no bounds to be within.
+        return cfg.maxStake != 0
+            && StakingLogic.toAssets(state, $.positions[operator].active) >= uint256(cfg.minStake) * StakingLogic.AUDIO
             && state.assets <= uint256(cfg.maxStake) * StakingLogic.AUDIO;
     }
 
@@ -298,6 +295,35 @@ library StakingOps {
             (uint256 assets,) = $.history[operator].lookup($.poolState[operator].entries, timepoint);
             total += assets;
         }
+    }
+
+    /// @dev See `Staking.voterAt`.
+    function voterAt(address account, uint256 timepoint)
+        external
+        view
+        returns (uint256 weight, uint256 poolId, address operator, bool isOperator)
+    {
+        StakingLogic.requirePast(timepoint);
+        StakingStorage storage $ = StakingSlots.get();
+        uint256 ownPool = $.poolConfig[account].id;
+        if (ownPool != 0) {
+            (weight,) = $.history[account].lookup($.poolState[account].entries, timepoint);
+            return (weight, ownPool, account, true);
+        }
+        uint256 shares;
+        (poolId, shares) = $.sharesAt(account, timepoint);
+        if (shares == 0) return (0, 0, address(0), false);
+        operator = $.poolOwner[poolId];
+        (uint256 assets, uint256 totalShares) = $.history[operator].lookup($.poolState[operator].entries, timepoint);
+        weight = totalShares == 0 ? 0 : Math.mulDiv(shares, assets, totalShares);
+    }
+
+    /// @dev See `Staking.getPastDelegate`.
+    function getPastDelegate(address account, uint256 timepoint) external view returns (address) {
+        StakingLogic.requirePast(timepoint);
+        StakingStorage storage $ = StakingSlots.get();
+        (uint256 pool,) = $.sharesAt(account, timepoint);
+        return $.poolOwner[pool];
     }
 
     /// @dev See `Staking.getPastBalanceOf`.

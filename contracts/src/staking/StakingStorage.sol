@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {PoolHistory} from "../utils/PoolHistory.sol";
 import {IGovernanceWindow} from "../interfaces/IGovernanceWindow.sol";
-import {RoundClock} from "../interfaces/IRewardSettlement.sol";
 
 // The staking contract's storage (ERC-7201), shared by the contract and its logic libraries. One struct per storage
 // slot, so each operation writes exactly the slots it changes.
@@ -30,9 +29,12 @@ struct PoolConfig {
 }
 
 /// @dev The pool's pending bucket: stake requested for withdrawal or removal, slashable, earning and voting nothing.
+/// Once used the slot keeps `used` set, so a request after the bucket emptied rewrites it instead of paying for a
+/// fresh slot.
 struct PoolPending {
     uint112 assets;
     uint112 shares;
+    bool used;
 }
 
 /// @dev A requested change of the operator cut.
@@ -84,8 +86,6 @@ struct StakingStorage {
     uint96 minDelegation;
     uint32 poolCount;
     Totals totals;
-    // The issuance round schedule, mirrored from the issuance contract (which pushes every change).
-    RoundClock rounds;
     mapping(address operator => PoolState) poolState;
     mapping(address operator => PoolConfig) poolConfig;
     mapping(address operator => PoolPending) poolPending;

@@ -225,11 +225,7 @@ contract GasBench is ProtocolFixture {
 
     // ---- governance ----
 
-    function _proposal(uint96 amount)
-        internal
-        view
-        returns (address[] memory t, uint256[] memory v, bytes[] memory c)
-    {
+    function _proposal(uint96 amount) internal view returns (address[] memory t, uint256[] memory v, bytes[] memory c) {
         t = new address[](1);
         t[0] = address(p.staking);
         v = new uint256[](1);

@@ -20,6 +20,14 @@ abstract contract ProtocolFixture is Test, ProtocolDeployment {
         );
     }
 
+    /// @dev Replace the deployment with a fresh one whose guardian is `guardian_` (zero: none, the script's default).
+    function redeploy(address guardian_) internal {
+        p = deployProtocol(
+            address(this),
+            Config({treasury: address(this), guardian: guardian_, attestationQuorumBps: D.ATTESTATION_QUORUM_BPS})
+        );
+    }
+
     function fund(address account, uint256 amount) internal {
         require(p.token.transfer(account, amount));
         vm.prank(account);
@@ -35,6 +43,14 @@ abstract contract ProtocolFixture is Test, ProtocolDeployment {
         fund(operator, stake);
         vm.prank(operator);
         serviceId = p.registry.register(serviceType, string.concat("https://", name, ".audius.test"), stake, wallet);
+    }
+
+    /// @dev A funded account that delegates `amount` to `operator`'s pool.
+    function newDelegator(string memory name, address operator, uint256 amount) internal returns (address delegator) {
+        delegator = makeAddr(name);
+        fund(delegator, amount);
+        vm.prank(delegator);
+        p.staking.delegateStake(operator, amount);
     }
 
     /// @dev The arrays of a one-call proposal.

@@ -8,14 +8,27 @@ import {Staking} from "../../src/staking/Staking.sol";
 import {ServiceRegistry} from "../../src/staking/ServiceRegistry.sol";
 import {Issuance} from "../../src/issuance/Issuance.sol";
 import {IStaking} from "../../src/interfaces/IStaking.sol";
+import {IGovernanceWindow} from "../../src/interfaces/IGovernanceWindow.sol";
 import {ProtocolDefaults as D} from "../../src/ProtocolDefaults.sol";
 
-/// @dev Token, staking and registry behind real ERC-1967 proxies, with `gov` as governance and the launch service
-/// types. Accounts are funded with AUDIO and have approved staking.
+/// @dev A governor stand-in: the window the withdrawal lockups must exceed, and the address allowed to register
+/// proposal snapshots with the staking contract (tests prank as it).
+contract FixedWindow is IGovernanceWindow {
+    uint256 public governanceWindow;
+
+    constructor(uint256 window) {
+        governanceWindow = window;
+    }
+}
+
+/// @dev Token, staking and registry behind real ERC-1967 proxies, with `gov` as governance, the launch service
+/// types and `governor` (a `FixedWindow` with the launch window: voting period + execution delay) set as the
+/// staking contract's governor. Accounts are funded with AUDIO and have approved staking.
 abstract contract StakingFixture is Test {
     AudioToken internal token;
     Staking internal staking;
     ServiceRegistry internal registry;
+    FixedWindow internal governor;
     address internal gov = makeAddr("governance");
     address internal treasury = makeAddr("treasury");
 
@@ -43,19 +56,23 @@ abstract contract StakingFixture is Test {
         registry = ServiceRegistry(
             address(
                 new ERC1967Proxy(
-                    address(new ServiceRegistry()), abi.encodeCall(ServiceRegistry.initialize, (gov, IStaking(address(staking))))
+                    address(new ServiceRegistry()),
+                    abi.encodeCall(ServiceRegistry.initialize, (gov, IStaking(address(staking))))
                 )
             )
         );
+        governor = new FixedWindow(uint256(D.VOTING_PERIOD) + D.EXECUTION_DELAY);
         vm.startPrank(gov);
         staking.setRegistry(address(registry));
+        staking.setGovernor(governor);
         registry.addServiceType(D.CONTENT_NODE, D.CONTENT_NODE_MIN_STAKE, D.CONTENT_NODE_MAX_STAKE);
         registry.addServiceType(D.DISCOVERY_NODE, D.DISCOVERY_NODE_MIN_STAKE, D.DISCOVERY_NODE_MAX_STAKE);
         vm.stopPrank();
     }
 
     /// @dev A real issuance contract wired to this staking contract (round 1 starts now; a pool pays nothing for a
-    /// round it had no stake at the snapshot of), for tests that credit rewards by acting as it.
+    /// round it had no stake at the snapshot of), for tests that credit rewards by acting as it. A pool's first
+    /// deposit settles through it, which records the pool settled until the end of the current round.
     function deployIssuance() internal returns (Issuance issuance) {
         issuance = Issuance(
             address(
@@ -79,6 +96,13 @@ abstract contract StakingFixture is Test {
         );
         vm.prank(gov);
         staking.setIssuance(address(issuance));
+    }
+
+    /// @dev Register a proposal snapshot now, as the governor does at a proposal's creation; returns the total
+    /// stake at the end of the previous second.
+    function registerSnapshot() internal returns (uint256 totalBefore) {
+        vm.prank(address(governor));
+        totalBefore = staking.registerSnapshot();
     }
 
     /// @dev A funded account that has approved staking for everything.

@@ -109,7 +109,7 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
             let (eth, _) = context.eth_writer().await?;
             context.confirm(&format!("claim the finished round's reward for {operator}"))?;
             let amount = eth.claim_rewards(operator).await?;
-            let round = eth.issuance.lastClaimedRound(operator).call().await?;
+            let round = eth.issuance.lastClaimedRound(operator).call().await?.to::<u64>();
             Ok(Output::new(
                 format!("{} credited to {operator}'s pool for round {round}", format_audio(amount)),
                 json!({ "operator": operator, "round": round, "reward": amount.to_string() }),

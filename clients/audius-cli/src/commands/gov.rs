@@ -1,11 +1,13 @@
-//! `audius gov`: proposals (built from contract names and function signatures), votes, the timelock and the
-//! guardian's veto.
+//! `audius gov`: proposals (built from contract names and function signatures), votes (an operator with its
+//! pool, a delegator overriding its operator with its own stake), execution after the delay and the guardian's
+//! veto.
 
 use std::path::PathBuf;
 
 use alloy::primitives::U256;
 use audius_sdk::eth::{
-    format_audio, governance::describe_call, ActionSpec, Proposal, ProposalState, SignedVote, Support,
+    format_audio, governance::describe_call, ActionSpec, Proposal, ProposalState, SignedVote, Support, VoteRecord,
+    VotingPower,
 };
 use clap::Subcommand;
 use serde_json::json;
@@ -27,7 +29,8 @@ pub enum GovCommand {
         #[arg(long, value_name = "PATH")]
         actions_file: Option<PathBuf>,
     },
-    /// Vote on an active proposal with your stake.
+    /// Vote on an active proposal with your stake: an operator votes its pool; a delegator overrides its operator
+    /// with its own stake at the proposal's snapshot (shown before sending).
     Vote {
         /// The proposal id.
         id: U256,
@@ -36,8 +39,9 @@ pub enum GovCommand {
         /// Why (recorded on chain).
         #[arg(long, default_value = "")]
         reason: String,
-        /// Only sign the vote and print it (for `submit-vote` by anyone); nothing is sent.
-        #[arg(long, conflicts_with = "reason")]
+        /// Only sign the vote and print it (for `submit-vote` by anyone); nothing is sent. A delegator's signed
+        /// override carries its reason.
+        #[arg(long)]
         sign_only: bool,
     },
     /// Submit a vote someone signed with `vote --sign-only` (you pay the gas; their stake counts).
@@ -45,24 +49,20 @@ pub enum GovCommand {
         /// The signed vote (JSON, as `vote --sign-only --json` prints it).
         file: PathBuf,
     },
-    /// Queue a passed proposal in the timelock.
-    Queue {
-        /// The proposal id.
-        id: U256,
-    },
-    /// Execute a queued proposal whose timelock has passed.
+    /// Execute a passed proposal once its execution delay is over (anyone may).
     Execute {
         /// The proposal id.
         id: U256,
     },
-    /// Cancel a proposal (the guardian, at any stage before execution; the proposer, before voting starts).
+    /// Cancel a proposal (the guardian, at any stage before execution, except a proposal that only replaces or
+    /// renews the guardian; the proposer, only in the second it was created).
     Veto {
         /// The proposal id.
         id: U256,
     },
     /// Every proposal since the deployment.
     List,
-    /// One proposal: its calls, state, tallies, quorum and countdowns.
+    /// One proposal: its calls, state, tallies, quorum, votes (operators' and delegators' overrides) and countdowns.
     Show {
         /// The proposal id.
         id: U256,
@@ -89,7 +89,7 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
             let encoded = specs.iter().map(|spec| spec.encode(&eth.deployment)).collect::<Result<Vec<_>, _>>()?;
             let calls: Vec<String> = encoded.iter().map(|a| format!("{}.{}", a.contract, a.function)).collect();
             context.confirm(&format!("propose {} as {proposer}", calls.join(", ")))?;
-            let id = eth.propose(&encoded, &description).await?;
+            let id = eth.propose(proposer, &encoded, &description).await?;
             let proposal = eth.proposal(id).await?;
             let now = eth.chain_now().await?;
             Ok(Output::new(
@@ -101,12 +101,19 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
         GovCommand::Vote { id, support, reason, sign_only } => {
             let (eth, voter) = context.eth_writer().await?;
             if sign_only {
-                let vote = eth.sign_vote(&context.eth_signer()?, id, support).await?;
+                let vote = eth.sign_vote(&context.eth_signer()?, id, support, &reason).await?;
                 return Ok(Output::new(serde_json::to_string_pretty(&vote)?, vote));
             }
-            context.confirm(&format!("vote {} on proposal {id} as {voter}", support_name(support)))?;
-            eth.vote(id, support, &reason).await?;
-            tally(&eth.proposal(id).await?, &format!("voted {} on proposal {id}", support_name(support)))
+            let power = match eth.voting_power(voter, id).await? {
+                VotingPower::Operator { weight } => format!("your pool's {}", format_audio(weight)),
+                VotingPower::Delegator { weight, operator } => {
+                    format!("your own {}, taken out of {operator}'s vote", format_audio(weight))
+                }
+                VotingPower::None => "no stake at the proposal's snapshot (the vote counts nothing)".to_owned(),
+            };
+            context.confirm(&format!("vote {} on proposal {id} as {voter} with {power}", support_name(support)))?;
+            eth.vote(voter, id, support, &reason).await?;
+            tally(&eth.proposal(id).await?, &format!("voted {} on proposal {id} with {power}", support_name(support)))
         }
         GovCommand::SubmitVote { file } => {
             let text = std::fs::read_to_string(&file)
@@ -125,16 +132,6 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
                     vote.proposal_id
                 ),
             )
-        }
-        GovCommand::Queue { id } => {
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("queue proposal {id}"))?;
-            let eta = eth.queue(id).await?;
-            let now = eth.chain_now().await?;
-            Ok(Output::new(
-                format!("proposal {id} queued; it can be executed {}", when(eta, now)),
-                json!({ "id": id.to_string(), "eta": eta }),
-            ))
         }
         GovCommand::Execute { id } => {
             let (eth, _) = context.eth_writer().await?;
@@ -189,12 +186,22 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
                 when(proposal.snapshot, now),
                 when(proposal.deadline, now)
             ));
-            if proposal.state == ProposalState::Queued {
+            if proposal.state == ProposalState::Queued || proposal.state == ProposalState::Succeeded {
                 text.push_str(&format!("  executable {}\n", when(proposal.eta, now)));
             }
-            Ok(Output::new(text, proposal))
+            let votes = eth.votes(id).await?;
+            for vote in &votes {
+                text.push_str(&format!("  {}\n", vote_line(vote)));
+            }
+            Ok(Output::new(text, json!({ "proposal": proposal, "votes": votes })))
         }
     }
+}
+
+fn vote_line(vote: &VoteRecord) -> String {
+    let who = if vote.is_override { "delegator" } else { "operator" };
+    let reason = if vote.reason.is_empty() { String::new() } else { format!(": {}", vote.reason) };
+    format!("{who} {} voted {} with {}{reason}", vote.voter, support_name(vote.support), format_audio(vote.weight))
 }
 
 fn support_name(support: Support) -> &'static str {

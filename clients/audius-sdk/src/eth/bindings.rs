@@ -43,10 +43,3 @@ alloy::sol!(
     FeatureAccess,
     "../../abi/FeatureAccess.json"
 );
-
-alloy::sol!(
-    #[sol(rpc)]
-    #[derive(Debug)]
-    TimelockController,
-    "../../abi/TimelockController.json"
-);

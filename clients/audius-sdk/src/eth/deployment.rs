@@ -27,12 +27,9 @@ pub struct Deployment {
     /// Rounds, attestations and reward claims (proxy).
     #[serde(rename = "Issuance")]
     pub issuance: Address,
-    /// Proposals and votes (proxy).
+    /// Proposals and votes; holder of every admin right, it executes passed proposals itself (proxy).
     #[serde(rename = "AudiusGovernor")]
     pub governor: Address,
-    /// Holder of every admin right; executes passed proposals.
-    #[serde(rename = "TimelockController")]
-    pub timelock: Address,
     /// Stake tiers (proxy).
     #[serde(rename = "FeatureAccess")]
     pub feature_access: Address,
@@ -56,7 +53,6 @@ impl Deployment {
             "ServiceRegistry" => self.service_registry,
             "Issuance" => self.issuance,
             "AudiusGovernor" => self.governor,
-            "TimelockController" => self.timelock,
             "FeatureAccess" => self.feature_access,
             _ => return None,
         })

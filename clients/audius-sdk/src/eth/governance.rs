@@ -1,6 +1,7 @@
 //! Governance: proposals built from contract names and function signatures (checked against the contracts' ABIs
-//! before anything is sent), votes (directly or by EIP-712 signature, for a relayer to submit), queue, execute,
-//! the guardian's veto, and a proposal's state, tallies and timeline.
+//! before anything is sent), votes (an operator with its pool, a delegator overriding its operator with its own
+//! stake; directly or by EIP-712 signature, for a relayer to submit), execution after the delay, the guardian's
+//! veto, and a proposal's state, tallies, ballots and timeline.
 
 use alloy::{
     dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier},
@@ -17,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use super::{bindings::AudiusGovernor, deployment::Deployment, protocol::transact, EthError, Protocol};
 
 /// The contracts a proposal may call, by the names the deployment file uses.
-pub const CONTRACT_NAMES: [&str; 7] =
-    ["AudioToken", "Staking", "ServiceRegistry", "Issuance", "AudiusGovernor", "FeatureAccess", "TimelockController"];
+pub const CONTRACT_NAMES: [&str; 6] =
+    ["AudioToken", "Staking", "ServiceRegistry", "Issuance", "AudiusGovernor", "FeatureAccess"];
 
 fn contract_abi(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -28,7 +29,6 @@ fn contract_abi(name: &str) -> Option<&'static str> {
         "Issuance" => include_str!("../../../../abi/Issuance.json"),
         "AudiusGovernor" => include_str!("../../../../abi/AudiusGovernor.json"),
         "FeatureAccess" => include_str!("../../../../abi/FeatureAccess.json"),
-        "TimelockController" => include_str!("../../../../abi/TimelockController.json"),
         _ => return None,
     })
 }
@@ -264,9 +264,9 @@ pub enum ProposalState {
     Canceled,
     /// Voting ended without quorum or majority.
     Defeated,
-    /// Passed, waiting to be queued.
+    /// Passed and executable: its execution delay is over.
     Succeeded,
-    /// In the timelock.
+    /// Passed, waiting out its execution delay (the guardian may still veto it).
     Queued,
     /// Passed but not executed in time.
     Expired,
@@ -297,10 +297,16 @@ impl std::fmt::Display for ProposalState {
     }
 }
 
+/// Amounts and ids in JSON as decimal strings (wei), as the CLI prints every amount: exact, and not hex.
+fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
 /// Everything about a proposal: what it does, where it stands, its tallies and its timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
     /// The governor's id.
+    #[serde(serialize_with = "decimal")]
     pub id: U256,
     /// Who proposed it.
     pub proposer: Address,
@@ -314,24 +320,67 @@ pub struct Proposal {
     pub calldatas: Vec<Bytes>,
     /// Current state.
     pub state: ProposalState,
-    /// Voting power is read at this time (unix seconds); voting opens after it.
+    /// Voting power is read at the end of this second (the proposal's creation); voting opens after it.
     pub snapshot: u64,
-    /// Voting closes at this time.
+    /// Voting closes at the end of this second.
     pub deadline: u64,
-    /// When a queued proposal may be executed (0: not queued).
+    /// When a passed proposal may be executed: the end of the vote plus the execution delay.
     pub eta: u64,
     /// Votes for (wei of staked AUDIO).
+    #[serde(serialize_with = "decimal")]
     pub for_votes: U256,
     /// Votes against.
+    #[serde(serialize_with = "decimal")]
     pub against_votes: U256,
     /// Abstentions.
+    #[serde(serialize_with = "decimal")]
     pub abstain_votes: U256,
-    /// For + abstain needed to pass.
+    /// For + abstain needed to pass (fixed at creation: a share of the stake just before it).
+    #[serde(serialize_with = "decimal")]
     pub quorum: U256,
 }
 
+/// One vote on a proposal, as the governor's events record it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VoteRecord {
+    /// Who voted.
+    pub voter: Address,
+    /// The vote.
+    pub support: Support,
+    /// The stake it counted with, wei (an operator's pool less the delegators that overrode it).
+    #[serde(serialize_with = "decimal")]
+    pub weight: U256,
+    /// A delegator overriding its operator (with its own stake) rather than an operator voting its pool.
+    #[serde(rename = "override")]
+    pub is_override: bool,
+    /// The voter's stated reason.
+    pub reason: String,
+}
+
+/// What an account votes with on a proposal, before it votes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum VotingPower {
+    /// An operator: its whole pool at the snapshot, less what its delegators' overrides took out.
+    Operator {
+        /// Wei.
+        #[serde(serialize_with = "decimal")]
+        weight: U256,
+    },
+    /// A delegator: its own stake at the snapshot, taken out of its operator's tally.
+    Delegator {
+        /// Wei.
+        #[serde(serialize_with = "decimal")]
+        weight: U256,
+        /// The operator it overrides.
+        operator: Address,
+    },
+    /// Nothing staked at the snapshot.
+    None,
+}
+
 impl Proposal {
-    /// The arguments the governor's queue, execute and cancel take: the calls and the description's hash.
+    /// The arguments the governor's execute and cancel take: the calls and the description's hash.
     fn into_call(self) -> (Vec<Address>, Vec<U256>, Vec<Bytes>, B256) {
         let description_hash = keccak256(self.description.as_bytes());
         (self.targets, self.values, self.calldatas, description_hash)
@@ -339,18 +388,34 @@ impl Proposal {
 }
 
 sol! {
-    /// OpenZeppelin Governor's EIP-712 ballot.
+    /// OpenZeppelin Governor's EIP-712 ballot (an operator's vote).
     struct Ballot {
         uint256 proposalId;
         uint8 support;
         address voter;
         uint256 nonce;
     }
+
+    /// OpenZeppelin GovernorCountingOverridable's EIP-712 ballot (a delegator's override).
+    struct OverrideBallot {
+        uint256 proposalId;
+        uint8 support;
+        address voter;
+        uint256 nonce;
+        string reason;
+    }
 }
 
-/// A vote signed by its voter for someone else to submit (`castVoteBySig`).
+/// A vote signed by its voter for someone else to submit (`castVoteBySig`, or `castOverrideVoteBySig` for a
+/// delegator).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedVote {
+    /// A delegator's override (signed as an `OverrideBallot`), not an operator's vote.
+    #[serde(default, rename = "override")]
+    pub is_override: bool,
+    /// The override's reason (part of what is signed).
+    #[serde(default)]
+    pub reason: String,
     /// The proposal.
     pub proposal_id: U256,
     /// The vote.
@@ -364,40 +429,82 @@ pub struct SignedVote {
 }
 
 impl<P: Provider + Clone> Protocol<P> {
-    /// Submit a proposal; returns its id.
-    pub async fn propose(&self, actions: &[Action], description: &str) -> Result<U256, EthError> {
+    /// Submit a proposal from `proposer` (the provider's signer); returns its id. The description gets the
+    /// `#proposer=` suffix OpenZeppelin's governor enforces, so nobody else can submit the same proposal first and
+    /// take its id (then cancel it, or let it lapse).
+    pub async fn propose(&self, proposer: Address, actions: &[Action], description: &str) -> Result<U256, EthError> {
         let (targets, values, calldatas) = split(actions);
-        let receipt = transact(self.governor.propose(targets, values, calldatas, description.to_owned())).await?;
+        let description = proposer_bound(description, proposer);
+        let receipt = transact(self.governor.propose(targets, values, calldatas, description)).await?;
         receipt
             .decoded_log::<AudiusGovernor::ProposalCreated>()
             .map(|log| log.data.proposalId)
             .ok_or(EthError::MissingEvent("ProposalCreated"))
     }
 
-    /// Vote on a proposal with the signer's stake, with an optional reason.
-    pub async fn vote(&self, id: U256, support: Support, reason: &str) -> Result<TransactionReceipt, EthError> {
-        transact(self.governor.castVoteWithReason(id, support as u8, reason.to_owned())).await
+    /// What `account` would vote with on proposal `id`: an operator its pool at the snapshot (less its delegators'
+    /// overrides so far), a delegator its own stake at the snapshot.
+    pub async fn voting_power(&self, account: Address, id: U256) -> Result<VotingPower, EthError> {
+        let snapshot = self.governor.proposalSnapshot(id).call().await?;
+        if snapshot >= U256::from(self.chain_now().await?) {
+            return Ok(VotingPower::None);
+        }
+        let operator = self.staking.getPastDelegate(account, snapshot).call().await?;
+        if operator == account {
+            let pool = self.staking.getPastVotes(account, snapshot).call().await?;
+            let overridden = self.overridden_weight(id, account).await?;
+            return Ok(VotingPower::Operator { weight: pool.saturating_sub(overridden) });
+        }
+        let weight = self.staking.getPastBalanceOf(account, snapshot).call().await?;
+        if weight.is_zero() || operator == Address::ZERO {
+            return Ok(VotingPower::None);
+        }
+        Ok(VotingPower::Delegator { weight, operator })
     }
 
-    /// Sign a vote with `voter`'s key without sending anything; anyone may submit it with
-    /// [`submit_signed_vote`](Self::submit_signed_vote).
+    /// Vote on a proposal with the signer's (`voter`'s) stake: an operator votes its pool (`castVote`), a
+    /// delegator overrides its operator with its own stake (`castOverrideVote`).
+    pub async fn vote(
+        &self,
+        voter: Address,
+        id: U256,
+        support: Support,
+        reason: &str,
+    ) -> Result<TransactionReceipt, EthError> {
+        match self.voting_power(voter, id).await? {
+            VotingPower::Delegator { .. } => {
+                transact(self.governor.castOverrideVote(id, support as u8, reason.to_owned())).await
+            }
+            _ => transact(self.governor.castVoteWithReason(id, support as u8, reason.to_owned())).await,
+        }
+    }
+
+    /// Sign a vote with `voter`'s key without sending anything (an override ballot for a delegator); anyone may
+    /// submit it with [`submit_signed_vote`](Self::submit_signed_vote).
     pub async fn sign_vote<S: Signer + Sync>(
         &self,
         voter: &S,
         id: U256,
         support: Support,
+        reason: &str,
     ) -> Result<SignedVote, EthError> {
-        let nonce = self.governor.nonces(voter.address()).call().await?;
+        let address = voter.address();
+        let is_override = matches!(self.voting_power(address, id).await?, VotingPower::Delegator { .. });
+        let nonce = self.governor.nonces(address).call().await?;
         let domain = self.governor_domain().await?;
-        let ballot = Ballot { proposalId: id, support: support as u8, voter: voter.address(), nonce };
-        let signature = voter
-            .sign_hash(&ballot.eip712_signing_hash(&domain))
-            .await
-            .map_err(|error| EthError::Signing(error.to_string()))?;
+        let hash = if is_override {
+            OverrideBallot { proposalId: id, support: support as u8, voter: address, nonce, reason: reason.to_owned() }
+                .eip712_signing_hash(&domain)
+        } else {
+            Ballot { proposalId: id, support: support as u8, voter: address, nonce }.eip712_signing_hash(&domain)
+        };
+        let signature = voter.sign_hash(&hash).await.map_err(|error| EthError::Signing(error.to_string()))?;
         Ok(SignedVote {
+            is_override,
+            reason: if is_override { reason.to_owned() } else { String::new() },
             proposal_id: id,
             support,
-            voter: voter.address(),
+            voter: address,
             nonce,
             signature: signature.as_bytes().to_vec().into(),
         })
@@ -405,18 +512,21 @@ impl<P: Provider + Clone> Protocol<P> {
 
     /// Submit a vote someone signed (the signer of this provider pays the gas; the voter's stake counts).
     pub async fn submit_signed_vote(&self, vote: &SignedVote) -> Result<TransactionReceipt, EthError> {
+        if vote.is_override {
+            return transact(self.governor.castOverrideVoteBySig(
+                vote.proposal_id,
+                vote.support as u8,
+                vote.voter,
+                vote.reason.clone(),
+                vote.signature.clone(),
+            ))
+            .await;
+        }
         transact(self.governor.castVoteBySig(vote.proposal_id, vote.support as u8, vote.voter, vote.signature.clone()))
             .await
     }
 
-    /// Queue a passed proposal in the timelock; returns when it may be executed (unix seconds).
-    pub async fn queue(&self, id: U256) -> Result<u64, EthError> {
-        let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
-        transact(self.governor.queue(targets, values, calldatas, description_hash)).await?;
-        Ok(self.governor.proposalEta(id).call().await?.to::<u64>())
-    }
-
-    /// Execute a queued proposal whose timelock has passed.
+    /// Execute a passed proposal whose execution delay is over (anyone may).
     pub async fn execute(&self, id: U256) -> Result<TransactionReceipt, EthError> {
         let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
         transact(self.governor.execute(targets, values, calldatas, description_hash)).await
@@ -453,10 +563,6 @@ impl<P: Provider + Clone> Protocol<P> {
     async fn proposal_from(&self, event: AudiusGovernor::ProposalCreated) -> Result<Proposal, EthError> {
         let id = event.proposalId;
         let votes = self.governor.proposalVotes(id).call().await?;
-        let snapshot = self.governor.proposalSnapshot(id).call().await?.to::<u64>();
-        let now = self.governor.clock().call().await?.to::<u64>();
-        // The governor answers quorum only for past timepoints; before the snapshot, today's is the estimate.
-        let quorum_at = if snapshot < now { snapshot } else { now.saturating_sub(1) };
         Ok(Proposal {
             id,
             proposer: event.proposer,
@@ -465,14 +571,71 @@ impl<P: Provider + Clone> Protocol<P> {
             values: event.values,
             calldatas: event.calldatas,
             state: ProposalState::from_code(self.governor.state(id).call().await?),
-            snapshot,
+            snapshot: self.governor.proposalSnapshot(id).call().await?.to::<u64>(),
             deadline: self.governor.proposalDeadline(id).call().await?.to::<u64>(),
             eta: self.governor.proposalEta(id).call().await?.to::<u64>(),
             for_votes: votes.forVotes,
             against_votes: votes.againstVotes,
             abstain_votes: votes.abstainVotes,
-            quorum: self.governor.quorum(U256::from(quorum_at)).call().await?,
+            quorum: self.governor.proposalQuorum(id).call().await?,
         })
+    }
+
+    /// Every vote cast on proposal `id`, in order: operators' votes with the weight they counted with, and
+    /// delegators' overrides. An operator's weight here is net of the overrides cast before it voted; overrides
+    /// cast after it are in the list too (each took its weight out of the operator's tally).
+    pub async fn votes(&self, id: U256) -> Result<Vec<VoteRecord>, EthError> {
+        let from = self.deployment.block;
+        let mut ballots: Vec<(u64, u64, VoteRecord)> = Vec::new();
+        for (event, log) in self.governor.VoteCast_filter().from_block(from).query().await? {
+            if event.proposalId != id {
+                continue;
+            }
+            ballots.push((
+                log.block_number.unwrap_or_default(),
+                log.log_index.unwrap_or_default(),
+                VoteRecord {
+                    voter: event.voter,
+                    support: support_of(event.support),
+                    weight: event.weight,
+                    is_override: false,
+                    reason: event.reason,
+                },
+            ));
+        }
+        for (event, log) in self.governor.OverrideVoteCast_filter().from_block(from).query().await? {
+            if event.proposalId != id {
+                continue;
+            }
+            ballots.push((
+                log.block_number.unwrap_or_default(),
+                log.log_index.unwrap_or_default(),
+                VoteRecord {
+                    voter: event.voter,
+                    support: support_of(event.support),
+                    weight: event.weight,
+                    is_override: true,
+                    reason: event.reason,
+                },
+            ));
+        }
+        ballots.sort_by_key(|(block, index, _)| (*block, *index));
+        Ok(ballots.into_iter().map(|(_, _, ballot)| ballot).collect())
+    }
+
+    /// The weight `operator`'s delegators have taken out of its vote on `id` so far by overriding it.
+    async fn overridden_weight(&self, id: U256, operator: Address) -> Result<U256, EthError> {
+        let mut total = U256::ZERO;
+        for (event, _) in self.governor.OverrideVoteCast_filter().from_block(self.deployment.block).query().await? {
+            if event.proposalId != id {
+                continue;
+            }
+            let snapshot = self.governor.proposalSnapshot(id).call().await?;
+            if self.staking.getPastDelegate(event.voter, snapshot).call().await? == operator {
+                total += event.weight;
+            }
+        }
+        Ok(total)
     }
 
     async fn governor_domain(&self) -> Result<Eip712Domain, EthError> {
@@ -484,6 +647,23 @@ impl<P: Provider + Clone> Protocol<P> {
             Some(domain.verifyingContract),
             None,
         ))
+    }
+}
+
+/// `description` with OpenZeppelin's `#proposer=0x…` suffix for `proposer` (kept when already there).
+pub fn proposer_bound(description: &str, proposer: Address) -> String {
+    let suffix = format!("#proposer={proposer}");
+    if description.to_lowercase().ends_with(&suffix.to_lowercase()) {
+        return description.to_owned();
+    }
+    format!("{description}{suffix}")
+}
+
+fn support_of(code: u8) -> Support {
+    match code {
+        0 => Support::Against,
+        1 => Support::For,
+        _ => Support::Abstain,
     }
 }
 
@@ -504,8 +684,7 @@ mod tests {
             "chainId": 31337, "block": 1,
             "AudioToken": Address::repeat_byte(1), "Staking": Address::repeat_byte(2),
             "ServiceRegistry": Address::repeat_byte(3), "Issuance": Address::repeat_byte(4),
-            "AudiusGovernor": Address::repeat_byte(5), "TimelockController": Address::repeat_byte(6),
-            "FeatureAccess": Address::repeat_byte(7),
+            "AudiusGovernor": Address::repeat_byte(5), "FeatureAccess": Address::repeat_byte(7),
         }))
         .unwrap()
     }
@@ -562,6 +741,14 @@ mod tests {
         );
         let elsewhere = Address::repeat_byte(0xaa);
         assert_eq!(describe_call(&d, elsewhere, &[1, 2]), format!("{elsewhere} 0x0102"));
+    }
+
+    #[test]
+    fn proposals_are_bound_to_their_proposer() {
+        let proposer = Address::repeat_byte(0xab);
+        let bound = proposer_bound("Slash op\n\nEvidence: …", proposer);
+        assert!(bound.ends_with(&format!("#proposer={proposer}")));
+        assert_eq!(proposer_bound(&bound, proposer), bound);
     }
 
     #[test]

@@ -15,7 +15,9 @@ use alloy::{
 
 pub use bindings::{AudioToken, AudiusGovernor, FeatureAccess, Issuance, ServiceRegistry, Staking};
 pub use deployment::Deployment;
-pub use governance::{Action, ActionError, ActionSpec, Proposal, ProposalState, SignedVote, Support};
+pub use governance::{
+    Action, ActionError, ActionSpec, Proposal, ProposalState, SignedVote, Support, VoteRecord, VotingPower,
+};
 pub use protocol::{OperatorStatus, PoolSummary, Protocol, Service, ServiceType};
 pub use revert::{describe_revert, format_audio};
 

@@ -9,7 +9,7 @@ use alloy::{
 };
 
 use super::{
-    bindings::{AudioToken, AudiusGovernor, FeatureAccess, Issuance, ServiceRegistry, Staking},
+    bindings::{AudioToken, AudiusGovernor, FeatureAccess, IStakingEvents, Issuance, ServiceRegistry, Staking},
     deployment::Deployment,
     EthError,
 };
@@ -106,19 +106,19 @@ pub struct PoolSummary {
 #[derive(Debug, Clone)]
 pub struct OperatorStatus {
     /// The operator's pool (active and pending stake, bounds, cut).
-    pub pool: Staking::Pool,
+    pub pool: IStakingEvents::Pool,
     /// The operator's own stake, active plus pending withdrawal.
     pub own_stake: U256,
     /// The operator's pending withdrawal from its own pool, and its current value.
-    pub withdrawal: Staking::Withdrawal,
+    pub withdrawal: IStakingEvents::Withdrawal,
     /// Value of that withdrawal now.
     pub withdrawal_value: U256,
     /// Whether the operator is within its services' bounds.
     pub within_bounds: bool,
     /// Current voting power (the whole active pool).
     pub votes: U256,
-    /// The last round the operator was paid for.
-    pub last_claimed_round: u32,
+    /// The last round the operator was paid for (or settled with nothing due).
+    pub last_claimed_round: u64,
     /// Feature-access tier (0 none, 1 bronze … 4 platinum).
     pub tier: u8,
     /// The current issuance round.
@@ -232,9 +232,10 @@ impl<P: Provider + Clone> Protocol<P> {
         transact(self.staking.cancelWithdrawal(operator)).await
     }
 
-    /// Start the next issuance round (anyone, once the current one has lasted its duration).
-    pub async fn start_round(&self) -> Result<TransactionReceipt, EthError> {
-        transact(self.issuance.startRound()).await
+    /// Take the current issuance round's stake snapshot if nobody has yet (anyone may; rounds follow the clock,
+    /// and the first claim or deposit of a round takes it anyway).
+    pub async fn checkpoint_round(&self) -> Result<TransactionReceipt, EthError> {
+        transact(self.issuance.checkpoint()).await
     }
 
     /// Claim `operator`'s reward for the finished round (anyone may, for anyone); returns the AUDIO credited.
@@ -255,7 +256,7 @@ impl<P: Provider + Clone> Protocol<P> {
             withdrawal_value: self.staking.withdrawalValue(operator, operator).call().await?,
             within_bounds: self.staking.isWithinBounds(operator).call().await?,
             votes: self.staking.getVotes(operator).call().await?,
-            last_claimed_round: self.issuance.lastClaimedRound(operator).call().await?,
+            last_claimed_round: self.issuance.lastClaimedRound(operator).call().await?.to::<u64>(),
             tier: self.feature_access.tierOf(operator).call().await?,
             current_round: self.issuance.currentRound().call().await?.round,
             services: self.services_of(operator).await?,
@@ -308,11 +309,11 @@ impl<P: Provider + Clone> Protocol<P> {
             pools.push(PoolSummary {
                 operator,
                 services: services.iter().filter(|s| s.owner == operator).cloned().collect(),
-                active_stake: U256::from(pool.assets.to::<u128>()),
+                active_stake: pool.assets,
                 operator_stake: self.staking.operatorStake(operator).call().await?,
-                pending_withdrawals: U256::from(pool.pendingAssets.to::<u128>()),
+                pending_withdrawals: pool.pendingAssets,
                 cut_bps: pool.cutBps,
-                min_delegation: global_min.max(U256::from(pool.minDelegation.to::<u128>())),
+                min_delegation: global_min.max(pool.minDelegation),
                 within_bounds: self.staking.isWithinBounds(operator).call().await?,
             });
         }

@@ -10,7 +10,6 @@ use super::governance::ProposalState;
 use super::bindings::{
     AudioToken::AudioTokenErrors, AudiusGovernor::AudiusGovernorErrors, FeatureAccess::FeatureAccessErrors,
     Issuance::IssuanceErrors, ServiceRegistry::ServiceRegistryErrors, Staking::StakingErrors,
-    TimelockController::TimelockControllerErrors,
 };
 
 /// `amount` wei of AUDIO as "1,234.5 AUDIO".
@@ -45,9 +44,6 @@ pub fn describe_revert(data: &[u8]) -> Option<String> {
     }
     if let Ok(error) = AudiusGovernorErrors::abi_decode(data) {
         return Some(describe_governor(error));
-    }
-    if let Ok(error) = TimelockControllerErrors::abi_decode(data) {
-        return Some(describe_timelock(error));
     }
     if let Ok(error) = AudioTokenErrors::abi_decode(data) {
         return Some(describe_token(error));
@@ -90,6 +86,14 @@ fn describe_staking(error: StakingErrors) -> String {
             "the pool was slashed after this request, which voids it: cancel it and request again".into()
         }
         E::PoolWipedOut(e) => format!("the pool of {} was slashed to nothing and takes no stake", e.operator),
+        E::StakedElsewhere(e) => format!(
+            "this account is staked with {}: an account stakes in one pool at a time (withdraw from it first)",
+            e.operator
+        ),
+        E::RemovalPending(e) => {
+            format!("{} is removing this account from its pool: its stake is pending until it is paid out", e.operator)
+        }
+        E::NotWholeAudio(e) => format!("{} must be a whole number of AUDIO", format_audio(e.amount)),
         other => format!("staking: {}", variant(&other)),
     }
 }
@@ -110,7 +114,6 @@ fn describe_registry(error: ServiceRegistryErrors) -> String {
 fn describe_issuance(error: IssuanceErrors) -> String {
     use IssuanceErrors as E;
     match error {
-        E::RoundNotOver(e) => format!("the current round ends at {} (unix time)", e.endsAt),
         E::NoFinishedRound(_) => "no round has finished yet".into(),
         E::AttestationWindowOpen(e) => format!(
             "the finished round's rewards are fixed at {} (unix time), when its attestation window closes; try again then",
@@ -152,20 +155,24 @@ fn describe_governor(error: AudiusGovernorErrors) -> String {
         E::GovernorInvalidSignature(e) => format!("the vote signature is not {}'s (or was already used)", e.voter),
         E::GovernorNonexistentProposal(e) => format!("there is no proposal {}", e.proposalId),
         E::GovernorUnableToCancel(e) => format!(
-            "{} may not cancel proposal {}: only the guardian may, or its proposer before voting starts",
+            "{} may not cancel proposal {}: only the guardian may (not a proposal that only replaces or renews the \
+             guardian), or its proposer in the second it was created",
             e.account, e.proposalId
         ),
-        other => format!("governor: {}", variant(&other)),
-    }
-}
-
-fn describe_timelock(error: TimelockControllerErrors) -> String {
-    use TimelockControllerErrors as E;
-    match error {
-        E::TimelockUnexpectedOperationState(_) => {
-            "the timelock has not released this operation yet (its delay has not passed, or it is not queued)".into()
+        E::GovernorAlreadyOverriddenVote(e) => {
+            format!("{} has already overridden its operator on this proposal", e.account)
         }
-        other => format!("timelock: {}", variant(&other)),
+        E::ExecutionDelayNotOver(e) => {
+            format!(
+                "proposal {} can be executed from {} (unix time), when its execution delay ends",
+                e.proposalId, e.eta
+            )
+        }
+        E::WindowTooLong(e) => format!(
+            "voting period + execution delay ({} s) must stay below the staking withdrawal lockup ({} s)",
+            e.window, e.lockup
+        ),
+        other => format!("governor: {}", variant(&other)),
     }
 }
 

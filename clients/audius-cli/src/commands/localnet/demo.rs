@@ -7,8 +7,8 @@
 //! 5. indexed: the discovery node reports the upload as indexed;
 //! 6. streamed back by range request from a replica and the bytes checked against the file;
 //! 7. a fan delegates to an operator; an issuance round ends, its activity is attested from the ledger by the
-//!    discovery node and the operator claims; a governance proposal changes the minimum delegation, is voted,
-//!    queued and executed.
+//!    discovery node and the operator claims; a governance proposal changes the minimum delegation, is voted
+//!    and, after its execution delay, executed.
 
 use std::time::{Duration, Instant};
 
@@ -188,11 +188,14 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     let fan = chain.protocol(FAN).await?;
     let delegated = parse_audio("1000").map_err(anyhow::Error::msg)?;
     fan.delegate(chain.address(FAN), operator, delegated).await?;
-    let duration = eth.issuance.parameters().call().await?.roundDuration.to::<u64>();
-    chain.advance(duration + 1).await?;
-    eth.start_round().await?;
-    chain.advance(duration + 1).await?;
-    eth.start_round().await?;
+    // Rounds follow the clock. Every node registered during round 1, after its stake snapshot, so round 1 pays
+    // nothing; round 2's snapshot (taken here, as a keeper would at its start) holds every pool, and round 2 is
+    // the one attested and paid once it ends.
+    let current = eth.issuance.currentRound().call().await?;
+    chain.advance(current.end.to::<u64>().saturating_sub(eth.chain_now().await?) + 1).await?;
+    eth.checkpoint_round().await?;
+    let current = eth.issuance.currentRound().call().await?;
+    chain.advance(current.end.to::<u64>().saturating_sub(eth.chain_now().await?) + 1).await?;
     let aggregator = &network.aggregator();
     let (report, signers) = eventually(Duration::from_secs(30), "attesting the round's activity", move || async move {
         aggregator.submit_activity(eth).await.ok()
@@ -215,22 +218,19 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     let proposer = chain.protocol(PROPOSER).await?;
     let action =
         ActionSpec::parse_line("Staking.setGlobalMinDelegation(uint96) 200ether")?.encode(&proposer.deployment)?;
-    let id = proposer.propose(&[action], "Raise the minimum delegation to 200 AUDIO").await?;
-    let delay = eth.governor.votingDelay().call().await?.to::<u64>();
-    let period = eth.governor.votingPeriod().call().await?.to::<u64>();
-    chain.advance(delay + 1).await?;
-    proposer.vote(id, Support::For, "the demo says so").await?;
-    chain.advance(period + 1).await?;
-    let eta = proposer.queue(id).await?;
-    let now = eth.chain_now().await?;
-    chain.advance(eta.saturating_sub(now) + 1).await?;
+    let id = proposer.propose(chain.address(PROPOSER), &[action], "Raise the minimum delegation to 200 AUDIO").await?;
+    // Voting opens the second after the proposal (its snapshot is the proposal's creation).
+    chain.advance(1).await?;
+    proposer.vote(chain.address(PROPOSER), id, Support::For, "the demo says so").await?;
+    let eta = eth.governor.proposalEta(id).call().await?.to::<u64>();
+    chain.advance(eta.saturating_sub(eth.chain_now().await?) + 1).await?;
     proposer.execute(id).await?;
     let after = eth.staking.globalMinDelegation().call().await?;
     if after != parse_audio("200").map_err(anyhow::Error::msg)? {
         anyhow::bail!("the minimum delegation is {} after the vote", format_audio(after));
     }
     steps.done(format!(
-        "proposal {}… voted, queued and executed: minimum delegation {} → {}",
+        "proposal {}… voted and, after its execution delay, executed: minimum delegation {} → {}",
         &id.to_string()[..12],
         format_audio(before),
         format_audio(after)
