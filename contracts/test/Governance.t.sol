@@ -1279,6 +1279,8 @@ contract GovernanceTest is ProtocolFixture {
         assertEq(p.governor.proposalDeadline(id), s + D.VOTING_PERIOD);
         assertEq(p.governor.proposalEta(id), s + D.VOTING_PERIOD + 1 + D.EXECUTION_DELAY);
         assertEq(p.governor.proposalEta(12345), 0, "no such proposal");
+        assertEq(p.governor.proposalExpiry(id), s + D.VOTING_PERIOD + 1 + D.EXECUTION_DELAY + D.GRACE_PERIOD);
+        assertEq(p.governor.quorum(0), 0, "nothing was staked before the first second");
         assertEq(_state(id), uint8(IGovernor.ProposalState.Pending));
         assertEq(p.staking.getPastTotalSupply(s - 1), 2_500_000 ether);
         assertEq(p.governor.proposalQuorum(id), 125_000 ether);
@@ -1299,6 +1301,20 @@ contract GovernanceTest is ProtocolFixture {
         assertEq(_state(id), uint8(IGovernor.ProposalState.Active), "the deadline second is still open");
         vm.warp(s + D.VOTING_PERIOD + 1);
         assertEq(_state(id), uint8(IGovernor.ProposalState.Queued));
+    }
+
+    function test_RevertWhen_VoteTypeIsUnknown() public {
+        (address d1,) = _delegators();
+        vm.warp(block.timestamp + 1);
+        uint256 id = propose(alice, address(p.staking), _minDelegation(1), "vote types");
+        vm.warp(block.timestamp + 1);
+        vm.expectRevert(IGovernor.GovernorInvalidVoteType.selector);
+        _vote(id, alice, ABSTAIN + 1);
+        vm.expectRevert(IGovernor.GovernorInvalidVoteType.selector);
+        _override(id, d1, ABSTAIN + 1);
+        assertFalse(p.governor.hasVoted(id, alice), "a refused vote is not recorded");
+        assertFalse(p.governor.hasVotedOverride(id, d1), "a refused override is not recorded");
+        _assertVotes(id, 0, 0, 0);
     }
 
     /// The quorum is fixed at creation from the total stake at the end of the second before: stake that enters in

@@ -71,8 +71,6 @@ contract AudiusGovernor is
     error VotingDelayIsZero();
     /// @notice The execution delay or grace period is zero.
     error InvalidExecutionTerms();
-    /// @notice A passed proposal can be executed from `eta` on.
-    error ExecutionDelayNotOver(uint256 proposalId, uint256 eta);
 
     event ExecutionTermsSet(uint32 executionDelay, uint32 gracePeriod);
     event GuardianTermSet(uint32 term, uint48 expiresAt);
@@ -290,21 +288,6 @@ contract AudiusGovernor is
 
     /// @dev Only governance (a passed proposal, executed by the governor itself) can upgrade the governor.
     function _authorizeUpgrade(address) internal override onlyGovernance {}
-
-    // ---- execution: by the governor itself, after the delay ----
-
-    function _executeOperations(
-        uint256 proposalId,
-        address[] memory targets,
-        uint256[] memory values,
-        bytes[] memory calldatas,
-        bytes32 descriptionHash
-    ) internal override {
-        // `execute` admits Succeeded only, which `state` reports once the delay is over; checked again for clarity.
-        uint256 eta = proposalEta(proposalId);
-        if (block.timestamp < eta) revert ExecutionDelayNotOver(proposalId, eta);
-        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
-    }
 
     // ---- required overrides ----
 

@@ -162,12 +162,6 @@ fn describe_governor(error: AudiusGovernorErrors) -> String {
         E::GovernorAlreadyOverriddenVote(e) => {
             format!("{} has already overridden its operator on this proposal", e.account)
         }
-        E::ExecutionDelayNotOver(e) => {
-            format!(
-                "proposal {} can be executed from {} (unix time), when its execution delay ends",
-                e.proposalId, e.eta
-            )
-        }
         E::WindowTooLong(e) => format!(
             "voting period + execution delay ({} s) must stay below the staking withdrawal lockup ({} s)",
             e.window, e.lockup
