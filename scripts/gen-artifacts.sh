@@ -2,7 +2,9 @@
 # Regenerate the artifacts that cargo builds from, and that are committed so a cargo build never needs forge:
 #   abi/<Contract>.json  contract ABI + bytecode, read by the SDK's alloy `sol!` bindings
 #   idl/<program>.json   Anchor IDL of each Solana program
-# Usage: gen-artifacts.sh [--check]   (--check: regenerate into a temp dir and fail if the committed copy differs)
+# Usage: gen-artifacts.sh [--check] [abi|idl]
+#   --check: regenerate into a temp dir and fail if the committed copy differs; abi or idl: only that half (the
+#   test command checks the two beside each other: one needs forge, the other cargo).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -12,7 +14,13 @@ CONTRACTS=(AudioToken Staking ServiceRegistry Issuance AudiusGovernor FeatureAcc
 PROGRAMS=(audius-content audius-tips)
 
 check=false
-[[ "${1:-}" == "--check" ]] && check=true
+[[ "${1:-}" == "--check" ]] && { check=true; shift; }
+what="${1:-all}"
+case "$what" in
+  abi | idl | all) ;;
+  *) echo "usage: gen-artifacts.sh [--check] [abi|idl]" >&2; exit 2 ;;
+esac
+want() { [[ "$what" == all || "$what" == "$1" ]]; }
 
 abi_dir="$REPO_ROOT/abi"
 idl_dir="$REPO_ROOT/idl"
@@ -23,20 +31,27 @@ if $check; then
   idl_dir="$tmp/idl"
 fi
 
-(cd "$REPO_ROOT/contracts" && forge build --quiet)
-node "$REPO_ROOT/scripts/extract-abi.js" "$abi_dir" "${CONTRACTS[@]}"
+if want abi; then
+  (cd "$REPO_ROOT/contracts" && forge build --quiet)
+  node "$REPO_ROOT/scripts/extract-abi.js" "$abi_dir" "${CONTRACTS[@]}"
+fi
 
-mkdir -p "$idl_dir"
-for program in "${PROGRAMS[@]}"; do
-  out="$idl_dir/${program//-/_}.json"
-  cargo run --quiet -p audius-idl-gen -- "$REPO_ROOT/programs/$program" > "$out.tmp"
-  mv "$out.tmp" "$out"
-done
+if want idl; then
+  mkdir -p "$idl_dir"
+  for program in "${PROGRAMS[@]}"; do
+    out="$idl_dir/${program//-/_}.json"
+    cargo run --quiet -p audius-idl-gen -- "$REPO_ROOT/programs/$program" > "$out.tmp"
+    mv "$out.tmp" "$out"
+  done
+fi
 
 if $check; then
-  if ! diff -ru "$REPO_ROOT/abi" "$abi_dir" || ! diff -ru "$REPO_ROOT/idl" "$idl_dir"; then
-    echo "generated artifacts are stale: run scripts/gen-artifacts.sh and commit abi/ and idl/" >&2
-    exit 1
-  fi
-  echo "abi/ and idl/ are up to date"
+  for dir in abi idl; do
+    want "$dir" || continue
+    if ! diff -ru "$REPO_ROOT/$dir" "$tmp/$dir"; then
+      echo "generated artifacts are stale: run scripts/gen-artifacts.sh and commit $dir/" >&2
+      exit 1
+    fi
+    echo "$dir/ is up to date"
+  done
 fi
