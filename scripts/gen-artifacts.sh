@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate the artifacts that cargo builds from, and that are committed so a cargo build never needs forge:
 #   abi/<Contract>.json  contract ABI + bytecode, read by the SDK's alloy `sol!` bindings
-#   idl/<program>.json   Anchor IDL of each Solana program
-# Usage: gen-artifacts.sh [--check] [abi|idl]
+#   idls/<program>.json  Anchor IDL of each Solana program (the SDK's typed clients are generated from it)
+# Usage: gen-artifacts.sh [--check] [abi|idls]
 #   --check: regenerate into a temp dir and fail if the committed copy differs; abi or idl: only that half (the
 #   test command checks the two beside each other: one needs forge, the other cargo).
 set -euo pipefail
@@ -17,18 +17,18 @@ check=false
 [[ "${1:-}" == "--check" ]] && { check=true; shift; }
 what="${1:-all}"
 case "$what" in
-  abi | idl | all) ;;
-  *) echo "usage: gen-artifacts.sh [--check] [abi|idl]" >&2; exit 2 ;;
+  abi | idls | all) ;;
+  *) echo "usage: gen-artifacts.sh [--check] [abi|idls]" >&2; exit 2 ;;
 esac
 want() { [[ "$what" == all || "$what" == "$1" ]]; }
 
 abi_dir="$REPO_ROOT/abi"
-idl_dir="$REPO_ROOT/idl"
+idl_dir="$REPO_ROOT/idls"
 if $check; then
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   abi_dir="$tmp/abi"
-  idl_dir="$tmp/idl"
+  idl_dir="$tmp/idls"
 fi
 
 if want abi; then
@@ -36,7 +36,7 @@ if want abi; then
   node "$REPO_ROOT/scripts/extract-abi.js" "$abi_dir" "${CONTRACTS[@]}"
 fi
 
-if want idl; then
+if want idls; then
   mkdir -p "$idl_dir"
   for program in "${PROGRAMS[@]}"; do
     out="$idl_dir/${program//-/_}.json"
@@ -46,7 +46,7 @@ if want idl; then
 fi
 
 if $check; then
-  for dir in abi idl; do
+  for dir in abi idls; do
     want "$dir" || continue
     if ! diff -ru "$REPO_ROOT/$dir" "$tmp/$dir"; then
       echo "generated artifacts are stale: run scripts/gen-artifacts.sh and commit $dir/" >&2

@@ -54,8 +54,8 @@ phase "rust: formatting"
 cargo fmt --all --check
 took
 
-phase "idl/ staleness"
-"$REPO_ROOT/scripts/gen-artifacts.sh" --check idl
+phase "idls/ staleness"
+"$REPO_ROOT/scripts/gen-artifacts.sh" --check idls
 took
 
 # Every workspace crate compiled for its tests is linted on the way (warnings denied): the same artifacts serve

@@ -18,7 +18,7 @@ use alloy::{
     providers::Provider,
     signers::{local::PrivateKeySigner, SignerSync},
 };
-use audius_content::constants::{MAX_ATTESTERS, MAX_QUORUM};
+use audius_content_interface::constants::{MAX_ATTESTERS, MAX_QUORUM};
 use serde::{Deserialize, Serialize};
 use solana_keypair::Keypair;
 use solana_signature::Signature;

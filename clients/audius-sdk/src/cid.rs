@@ -9,7 +9,7 @@ use std::{fmt, str::FromStr};
 
 use sha2::{Digest, Sha256};
 
-pub use audius_content::constants::CID_LEN;
+pub use audius_content_interface::constants::CID_LEN;
 
 /// Multicodec of raw bytes.
 const RAW_CODEC: u64 = 0x55;

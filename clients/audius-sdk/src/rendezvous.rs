@@ -10,7 +10,7 @@
 
 use sha2::{Digest, Sha256};
 
-pub use audius_content::constants::REPLICATION_FACTOR;
+pub use audius_content_interface::constants::REPLICATION_FACTOR;
 
 use crate::cid::ContentId;
 

@@ -10,16 +10,15 @@
 use std::time::Instant;
 
 use anchor_lang::prelude::Pubkey;
-use audius_content::{
-    events::LedgerAppended,
-    state::{EntryKind, LedgerEntry, Profile, Track},
-};
 use audius_discovery_node::{
     config::DEFAULT_BATCH,
     db,
     indexer::{store_batch, Located, Records},
 };
-use audius_sdk::{cid::ContentId, solana::content};
+use audius_sdk::{
+    cid::ContentId,
+    solana::content::{self, EntryKind, LedgerAppended, LedgerEntry, Profile, Track},
+};
 
 const ARTISTS: u64 = 1_000;
 
@@ -81,13 +80,13 @@ async fn main() {
             slot: seq,
             timestamp: seq as i64,
         };
-        head = entry.chain(&head).unwrap();
+        head = entry.chain(&head);
         Located { event: LedgerAppended { entry, head }, signature: Default::default(), slot: seq }
     };
     let mut records = Records::default();
     let mut batch = Vec::new();
     for (address, profile) in &profiles {
-        records.profiles.insert(*address, profile.clone());
+        records.profiles.insert(*address, *profile);
         batch.push(entry(EntryKind::ProfileCreated, *address));
     }
     store_batch(&pool, &batch, &records, None).await.unwrap();
@@ -115,7 +114,7 @@ async fn main() {
                 bump: 255,
             };
             records.tracks.insert(address, track);
-            records.profiles.insert(*profile_address, profile.clone());
+            records.profiles.insert(*profile_address, *profile);
             batch.push(entry(EntryKind::TrackCreated, address));
             track_addresses.push(address);
             written += 1;

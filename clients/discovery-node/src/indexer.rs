@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use alloy::hex::encode as hex;
 use anchor_lang::{prelude::Pubkey, AccountDeserialize};
-use audius_content::events::LedgerAppended;
+use audius_sdk::solana::content::LedgerAppended;
 use audius_sdk::{
     cid::ContentId,
     solana::{

@@ -53,10 +53,7 @@ fn account<T: AccountDeserialize>(client: &RpcClient, address: &Pubkey) -> T {
 }
 
 /// The ledger events carried by a confirmed transaction's inner instructions.
-fn ledger_events(
-    client: &RpcClient,
-    signature: &solana_transaction::Signature,
-) -> Vec<audius_content::events::LedgerAppended> {
+fn ledger_events(client: &RpcClient, signature: &solana_transaction::Signature) -> Vec<content::LedgerAppended> {
     let config = RpcTransactionConfig {
         encoding: Some(UiTransactionEncoding::Json),
         commitment: Some(CommitmentConfig::confirmed()),

@@ -13,8 +13,8 @@ pub mod state;
 pub mod verify;
 
 use constants::CID_LEN;
+// Signatures are spelled `[u8; 65]` (the `EthSignature` alias of the interface crate is not visible to the IDL).
 use instructions::*;
-use verify::EthSignature;
 
 declare_id!("F23dsLgecdG1aPMzzxGF8smYj4NAW9BMj13nFybqExcP");
 
@@ -47,7 +47,7 @@ pub mod audius_content {
         ctx: Context<CreateProfile>,
         eth_address: [u8; 20],
         metadata_cid: [u8; CID_LEN],
-        signature: EthSignature,
+        signature: [u8; 65],
     ) -> Result<()> {
         instructions::create_profile::handler(ctx, eth_address, metadata_cid, signature)
     }
@@ -58,11 +58,7 @@ pub mod audius_content {
     }
 
     /// Bind a profile to a new authority on a fresh Ethereum proof.
-    pub fn rotate_authority(
-        ctx: Context<RotateAuthority>,
-        new_authority: Pubkey,
-        signature: EthSignature,
-    ) -> Result<()> {
+    pub fn rotate_authority(ctx: Context<RotateAuthority>, new_authority: Pubkey, signature: [u8; 65]) -> Result<()> {
         instructions::rotate_authority::handler(ctx, new_authority, signature)
     }
 
@@ -84,13 +80,13 @@ pub mod audius_content {
         delegate_wallet: [u8; 20],
         endpoint: String,
         expiry: i64,
-        signatures: Vec<EthSignature>,
+        signatures: Vec<[u8; 65]>,
     ) -> Result<()> {
         instructions::admit_node::handler(ctx, sp_id, owner_wallet, delegate_wallet, endpoint, expiry, signatures)
     }
 
     /// Remove a content node on a quorum of attester signatures.
-    pub fn remove_node(ctx: Context<RemoveNode>, expiry: i64, signatures: Vec<EthSignature>) -> Result<()> {
+    pub fn remove_node(ctx: Context<RemoveNode>, expiry: i64, signatures: Vec<[u8; 65]>) -> Result<()> {
         instructions::remove_node::handler(ctx, expiry, signatures)
     }
 
@@ -101,7 +97,7 @@ pub mod audius_content {
         attesters: Vec<[u8; 20]>,
         quorum: u8,
         expiry: i64,
-        signatures: Vec<EthSignature>,
+        signatures: Vec<[u8; 65]>,
     ) -> Result<()> {
         instructions::sync_attesters::handler(ctx, attesters, quorum, expiry, signatures)
     }
@@ -112,7 +108,7 @@ pub mod audius_content {
         tier: u8,
         tier_expires_at: i64,
         expiry: i64,
-        signatures: Vec<EthSignature>,
+        signatures: Vec<[u8; 65]>,
     ) -> Result<()> {
         instructions::attest_tier::handler(ctx, tier, tier_expires_at, expiry, signatures)
     }

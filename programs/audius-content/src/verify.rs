@@ -4,8 +4,7 @@ use anchor_lang::prelude::*;
 
 use crate::{constants::CID_LEN, errors::ContentError, state::Config};
 
-/// An Ethereum signature: r ‖ s ‖ v, v in {0, 1, 27, 28}.
-pub type EthSignature = [u8; 65];
+pub use audius_content_interface::messages::{attestation_digest, eth_digest, EthSignature};
 
 /// secp256k1 group order / 2: signatures with a larger s are the malleable twin and are refused.
 const HALF_ORDER: [u8; 32] = [
@@ -27,13 +26,6 @@ pub fn require_optional_cid(cid: &[u8; CID_LEN]) -> Result<()> {
     require_cid(cid)
 }
 
-/// The EIP-191 digest an Ethereum wallet signs (`personal_sign`) for a message made of `parts`: the message is
-/// keccak256 of the concatenated parts, which always start with a domain tag, the program id and the cluster.
-pub fn eth_digest(parts: &[&[u8]]) -> [u8; 32] {
-    let message = solana_keccak_hasher::hashv(parts).to_bytes();
-    solana_keccak_hasher::hashv(&[b"\x19Ethereum Signed Message:\n32", &message]).to_bytes()
-}
-
 /// The Ethereum address that signed `digest`.
 pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Result<[u8; 20]> {
     let recovery_id = match signature[64] {
@@ -48,16 +40,6 @@ pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Resul
     let mut address = [0u8; 20];
     address.copy_from_slice(&hash[12..]);
     Ok(address)
-}
-
-/// The digest attesters sign: `parts` (tag, program, cluster, the fact) followed by the attestation nonce and
-/// expiry.
-pub fn attestation_digest(parts: &[&[u8]], nonce: u64, expiry: i64) -> [u8; 32] {
-    let (nonce, expiry) = (nonce.to_le_bytes(), expiry.to_le_bytes());
-    let mut all: Vec<&[u8]> = parts.to_vec();
-    all.push(&nonce);
-    all.push(&expiry);
-    eth_digest(&all)
 }
 
 /// Check an attestation: not expired, signed by at least a quorum of distinct attesters given in ascending

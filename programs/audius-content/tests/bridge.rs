@@ -4,10 +4,7 @@
 
 mod common;
 
-use audius_content::{
-    errors::ContentError,
-    state::{record_hash, EntryKind},
-};
+use audius_content::{errors::ContentError, state::record_hash};
 use audius_sdk::solana::content::AttestedFact;
 use common::*;
 use solana_signer::Signer;

@@ -5,9 +5,9 @@ mod common;
 use anchor_lang::prelude::Pubkey;
 use audius_content::{
     errors::ContentError,
-    instructions::bind_profile_digest,
-    state::{EntryKind, Profile, Track},
+    state::{Profile, Track},
 };
+use audius_content_interface::messages::{admit_node_parts, attestation_digest};
 use common::*;
 use solana_signer::Signer;
 
@@ -169,7 +169,8 @@ fn nodes_are_admitted_only_by_an_attester_quorum() {
     let payer = h.funded();
     let endpoint = "https://cn7.audius.test";
     let sp = 7u64.to_le_bytes();
-    let parts = audius_content::instructions::admit_node_parts(&CLUSTER, &sp, &[7; 20], &[8; 20], endpoint.as_bytes());
+    let program = audius_content::ID.to_bytes();
+    let parts = admit_node_parts(&program, &CLUSTER, &sp, &[7; 20], &[8; 20], endpoint.as_bytes());
     let expiry = h.now() + 600;
 
     // Below quorum.
@@ -183,7 +184,7 @@ fn nodes_are_admitted_only_by_an_attester_quorum() {
     // A signer that is not an attester.
     let outsider = EthKey::from_seed(42);
     let mut sigs = h.attest(&[0], &parts, 0, expiry);
-    let digest = audius_content::verify::attestation_digest(&parts, 0, expiry);
+    let digest = attestation_digest(&parts, 0, expiry);
     sigs.push(outsider.sign(&digest));
     if outsider.address < h.attesters[0].address {
         sigs.reverse();
@@ -215,7 +216,8 @@ fn replayed_node_attestation_is_refused() {
     let payer = h.funded();
     let endpoint = "https://cn5.audius.test";
     let sp = 5u64.to_le_bytes();
-    let parts = audius_content::instructions::admit_node_parts(&CLUSTER, &sp, &[5; 20], &[6; 20], endpoint.as_bytes());
+    let program = audius_content::ID.to_bytes();
+    let parts = admit_node_parts(&program, &CLUSTER, &sp, &[5; 20], &[6; 20], endpoint.as_bytes());
     let expiry = h.now() + 600;
     let old = h.attest(&[0, 1], &parts, 0, expiry);
     let remove_parts: [&[u8]; 4] =

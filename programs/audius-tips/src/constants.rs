@@ -1,4 +1,7 @@
-//! Seeds and sizes shared by the program and its clients.
+//! Seeds and sizes shared by the program and its clients (`#[constant]`: published in the IDL).
+
+use anchor_lang::prelude::*;
 
 /// Seed prefix of a [`crate::state::TipTotal`] PDA: `[TIP_TOTAL_SEED, sender, recipient, mint]`.
+#[constant]
 pub const TIP_TOTAL_SEED: &[u8] = b"tip_total";

@@ -1,21 +1,60 @@
-//! Client for the content program: PDAs, instruction builders (over the program's own Anchor-generated
-//! `accounts`/`instruction` types), Ethereum proofs and ledger-event decoding.
+//! Client for the content program: PDAs, instruction builders (over the types generated from its IDL), Ethereum
+//! proofs and ledger-event decoding.
 
 use alloy::signers::{local::PrivateKeySigner, SignerSync};
 use anchor_lang::{
-    prelude::Pubkey, solana_program::instruction::Instruction, AnchorDeserialize, Discriminator, InstructionData,
-    ToAccountMetas,
+    prelude::Pubkey, solana_program::instruction::Instruction, AnchorDeserialize, AnchorSerialize, Discriminator,
+    InstructionData, ToAccountMetas,
 };
-use audius_content::{
-    accounts, constants::*, events::LedgerAppended, instruction, instructions::bind_profile_digest,
-    verify::EthSignature,
-};
+use audius_content_interface::{ledger, messages};
 
-pub use audius_content::{
-    errors::ContentError,
-    state::{AppGrant, Config, ContentNode, EntryKind, Ledger, LedgerEntry, Profile, Track},
+use super::audius_content::client::{accounts, args as instruction};
+
+pub use super::audius_content::{
+    accounts::{AppGrant, Config, ContentNode, Ledger, Profile, Track},
+    events::LedgerAppended,
+    types::{EntryKind, LedgerEntry},
     ID as PROGRAM_ID,
 };
+pub use audius_content_interface::{constants::*, messages::EthSignature};
+
+// The IDL carries no derives beyond (de)serialization, Debug and Copy; kinds are compared by variant.
+impl PartialEq for EntryKind {
+    fn eq(&self, other: &Self) -> bool {
+        core::mem::discriminant(self) == core::mem::discriminant(other)
+    }
+}
+impl Eq for EntryKind {}
+
+impl Profile {
+    /// The attested tier at unix time `now` (0 once it has expired).
+    pub fn tier_at(&self, now: i64) -> u8 {
+        ledger::tier_at(self.tier, self.tier_expires_at, now)
+    }
+}
+
+impl LedgerEntry {
+    /// The chain step this entry makes from `previous_head`: `sha256(previous head ‖ borsh(entry))`.
+    pub fn chain(&self, previous_head: &[u8; 32]) -> [u8; 32] {
+        ledger::chain_step(previous_head, &borsh_bytes(self))
+    }
+}
+
+/// sha256 of a record's borsh bytes: the `data_hash` of the ledger entries about it.
+pub fn record_hash(record: &impl AnchorSerialize) -> [u8; 32] {
+    ledger::record_hash(&borsh_bytes(record))
+}
+
+fn borsh_bytes(value: &impl AnchorSerialize) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    value.serialize(&mut bytes).expect("serializing into a Vec cannot fail");
+    bytes
+}
+
+/// The message an Ethereum key signs to bind its profile to `authority` at proof nonce `nonce`.
+pub fn bind_profile_digest(cluster: &[u8; 32], eth_address: &[u8; 20], authority: &Pubkey, nonce: u64) -> [u8; 32] {
+    messages::bind_profile_digest(&PROGRAM_ID.to_bytes(), cluster, eth_address, &authority.to_bytes(), nonce)
+}
 
 fn pda(seeds: &[&[u8]]) -> Pubkey {
     Pubkey::find_program_address(seeds, &PROGRAM_ID).0
@@ -50,8 +89,8 @@ pub fn event_authority() -> Pubkey {
     pda(&[b"__event_authority"])
 }
 
-fn content_write() -> accounts::ContentWrite {
-    accounts::ContentWrite { config: config_address(), ledger: ledger_address() }
+fn content_write() -> accounts::Content {
+    accounts::Content { config: config_address(), ledger: ledger_address() }
 }
 
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
@@ -235,32 +274,33 @@ pub enum AttestedFact {
 impl AttestedFact {
     /// The digest each attester signs, at the configuration's attestation `nonce`, valid until `expiry`.
     pub fn digest(&self, cluster: &[u8; 32], nonce: u64, expiry: i64) -> [u8; 32] {
-        use audius_content::{instructions as ixs, verify::attestation_digest};
+        let program = PROGRAM_ID.to_bytes();
+        let digest = |parts: &[&[u8]]| messages::attestation_digest(parts, nonce, expiry);
         match self {
-            AttestedFact::AdmitNode(node) => attestation_digest(
-                &ixs::admit_node_parts(
-                    cluster,
-                    &node.sp_id.to_le_bytes(),
-                    &node.owner_wallet,
-                    &node.delegate_wallet,
-                    node.endpoint.as_bytes(),
-                ),
-                nonce,
-                expiry,
-            ),
+            AttestedFact::AdmitNode(node) => digest(&messages::admit_node_parts(
+                &program,
+                cluster,
+                &node.sp_id.to_le_bytes(),
+                &node.owner_wallet,
+                &node.delegate_wallet,
+                node.endpoint.as_bytes(),
+            )),
             AttestedFact::RemoveNode { sp_id } => {
-                attestation_digest(&ixs::remove_node_parts(cluster, &sp_id.to_le_bytes()), nonce, expiry)
+                digest(&messages::remove_node_parts(&program, cluster, &sp_id.to_le_bytes()))
             }
-            AttestedFact::Tier { eth_address, tier, expires_at } => attestation_digest(
-                &ixs::attest_tier_parts(cluster, eth_address, &[*tier], &expires_at.to_le_bytes()),
-                nonce,
-                expiry,
-            ),
-            AttestedFact::Attesters { attesters, quorum } => attestation_digest(
-                &ixs::sync_attesters_parts(cluster, &ixs::attester_set_hash(attesters), &[*quorum]),
-                nonce,
-                expiry,
-            ),
+            AttestedFact::Tier { eth_address, tier, expires_at } => digest(&messages::attest_tier_parts(
+                &program,
+                cluster,
+                eth_address,
+                &[*tier],
+                &expires_at.to_le_bytes(),
+            )),
+            AttestedFact::Attesters { attesters, quorum } => digest(&messages::sync_attesters_parts(
+                &program,
+                cluster,
+                &messages::attester_set_hash(attesters),
+                &[*quorum],
+            )),
         }
     }
 
@@ -346,17 +386,26 @@ pub enum AdminChange {
 
 /// The admin instruction for `change`; `admin` signs.
 pub fn admin_update(admin: &Pubkey, change: AdminChange) -> Instruction {
-    let accounts = accounts::AdminUpdate {
-        admin: *admin,
-        config: config_address(),
-        ledger: ledger_address(),
-        event_authority: event_authority(),
-        program: PROGRAM_ID,
-    };
+    // The three admin instructions share one account list; the IDL gives each its own struct.
+    macro_rules! admin_accounts {
+        ($accounts:ident) => {
+            accounts::$accounts {
+                admin: *admin,
+                config: config_address(),
+                ledger: ledger_address(),
+                event_authority: event_authority(),
+                program: PROGRAM_ID,
+            }
+        };
+    }
     match change {
-        AdminChange::WritesEnabled(enabled) => ix(accounts, instruction::SetWritesEnabled { enabled }),
-        AdminChange::Admin(new_admin) => ix(accounts, instruction::SetAdmin { new_admin }),
-        AdminChange::Attesters { attesters, quorum } => ix(accounts, instruction::SetAttesters { attesters, quorum }),
+        AdminChange::WritesEnabled(enabled) => {
+            ix(admin_accounts!(SetWritesEnabled), instruction::SetWritesEnabled { enabled })
+        }
+        AdminChange::Admin(new_admin) => ix(admin_accounts!(SetAdmin), instruction::SetAdmin { new_admin }),
+        AdminChange::Attesters { attesters, quorum } => {
+            ix(admin_accounts!(SetAttesters), instruction::SetAttesters { attesters, quorum })
+        }
     }
 }
 
@@ -484,5 +533,53 @@ pub fn decode_ledger_event(data: &[u8]) -> Option<LedgerAppended> {
 
 /// The content program's named error for a custom error code (from its committed IDL), if it is one of ours.
 pub fn content_error(code: u32) -> Option<super::NamedError> {
-    super::named_error(include_str!("../../../../idl/audius_content.json"), code)
+    super::named_error(include_str!("../../../../idls/audius_content.json"), code)
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::primitives::{eip191_hash_message, keccak256, Signature};
+    use sha2::Digest;
+
+    use super::*;
+
+    /// The binding digest is exactly what a wallet's `personal_sign` of the message hash signs (checked against
+    /// alloy's EIP-191, an implementation independent of ours), and a signature over it recovers to the key.
+    #[test]
+    fn a_profile_binding_is_a_personal_sign_of_its_message_hash() {
+        let key = PrivateKeySigner::from_bytes(&[7u8; 32].into()).unwrap();
+        let eth_address = key.address().0 .0;
+        let authority = Pubkey::new_from_array([4; 32]);
+        let message = keccak256(
+            [BIND_PROFILE_TAG, PROGRAM_ID.as_ref(), &[2; 32], &eth_address, authority.as_ref(), &5u64.to_le_bytes()]
+                .concat(),
+        );
+        let digest = bind_profile_digest(&[2; 32], &eth_address, &authority, 5);
+        assert_eq!(digest, eip191_hash_message(message).0);
+
+        let signature = Signature::try_from(&sign_profile_binding(&key, &[2; 32], &authority, 5)[..]).unwrap();
+        assert_eq!(signature.recover_address_from_msg(message).unwrap(), key.address());
+    }
+
+    #[test]
+    fn a_ledger_entry_chains_over_its_borsh_bytes() {
+        let entry = LedgerEntry {
+            seq: 1,
+            kind: EntryKind::TrackCreated,
+            subject: Pubkey::new_from_array([1; 32]),
+            actor: Pubkey::new_from_array([2; 32]),
+            data_hash: [3; 32],
+            slot: 4,
+            timestamp: 5,
+        };
+        let mut bytes = vec![1, 0, 0, 0, 0, 0, 0, 0, 8];
+        bytes.extend([1; 32]);
+        bytes.extend([2; 32]);
+        bytes.extend([3; 32]);
+        bytes.extend(4u64.to_le_bytes());
+        bytes.extend(5i64.to_le_bytes());
+        let expected: [u8; 32] = sha2::Sha256::digest([[9u8; 32].as_slice(), &bytes].concat()).into();
+        assert_eq!(entry.chain(&[9; 32]), expected, "sha256(previous head ‖ borsh(entry))");
+        assert_ne!(EntryKind::TrackCreated, EntryKind::TrackUpdated);
+    }
 }

@@ -1,4 +1,25 @@
 //! Solana side: PDA derivation and instruction builders for the Audius programs.
+//!
+//! The programs' types (accounts, instruction arguments, events) are generated from their committed IDLs
+//! (`idls/`), so the SDK depends on the programs' published interface, not on their source or their framework;
+//! what the IDL cannot carry (signed-message digests, seeds, bounds) comes from `audius-content-interface`.
+
+/// The programs' accounts, instruction arguments, events, errors and constants, generated from their IDLs (the IDL
+/// carries their documentation where the program wrote any).
+#[allow(missing_docs)]
+mod generated {
+    // `declare_program!` reaches the framework as `super::anchor_lang` off chain.
+    #[allow(clippy::single_component_path_imports)]
+    use anchor_lang;
+
+    anchor_lang::declare_program!(audius_content);
+    #[cfg(feature = "tips")]
+    anchor_lang::declare_program!(audius_tips);
+}
+
+pub use generated::audius_content;
+#[cfg(feature = "tips")]
+pub use generated::audius_tips;
 
 pub mod content;
 #[cfg(feature = "rpc")]

@@ -2,9 +2,10 @@
 //! transactions and check them against the ledger's hash chain. Works against any RPC URL (the local node, devnet,
 //! mainnet).
 
+use super::content::LedgerAppended;
 use alloy::signers::local::PrivateKeySigner;
 use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize};
-use audius_content::{constants::CID_LEN, events::LedgerAppended};
+use audius_content_interface::constants::CID_LEN;
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -102,7 +103,7 @@ pub fn verify_chain<'a>(
         if event.entry.seq != expected {
             return Err(ChainError::Gap { expected, found: event.entry.seq });
         }
-        let next = event.entry.chain(&head).map_err(|_| ChainError::Forged { seq: expected })?;
+        let next = event.entry.chain(&head);
         if next != event.head {
             return Err(ChainError::Forged { seq: expected });
         }
@@ -307,8 +308,8 @@ fn bs58_decode(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::solana::content::{EntryKind, LedgerEntry};
     use anchor_lang::prelude::Pubkey;
-    use audius_content::state::{EntryKind, LedgerEntry};
 
     use super::*;
 
@@ -326,7 +327,7 @@ mod tests {
                     slot: seq * 10,
                     timestamp: 1_700_000_000 + seq as i64,
                 };
-                head = entry.chain(&head).unwrap();
+                head = entry.chain(&head);
                 LedgerAppended { entry, head }
             })
             .collect()

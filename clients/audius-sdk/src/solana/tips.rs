@@ -1,10 +1,10 @@
-//! Client for the tipping program.
+//! Client for the tipping program (types generated from its IDL).
 
 use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, InstructionData, ToAccountMetas};
 use anchor_spl::token::spl_token;
-use audius_tips::constants::TIP_TOTAL_SEED;
 
-pub use audius_tips::{state::TipTotal, ID as PROGRAM_ID};
+pub use super::audius_tips::{accounts::TipTotal, ID as PROGRAM_ID};
+use super::audius_tips::{client, constants::TIP_TOTAL_SEED};
 
 /// Address of the running tip total from `sender` to `recipient` in `mint`.
 pub fn tip_total_address(sender: &Pubkey, recipient: &Pubkey, mint: &Pubkey) -> Pubkey {
@@ -21,7 +21,7 @@ pub fn send_tip(
     recipient_token: &Pubkey,
     amount: u64,
 ) -> Instruction {
-    let accounts = audius_tips::accounts::SendTip {
+    let accounts = client::accounts::SendTip {
         sender: *sender,
         recipient: *recipient,
         mint: *mint,
@@ -34,6 +34,6 @@ pub fn send_tip(
     Instruction {
         program_id: PROGRAM_ID,
         accounts: accounts.to_account_metas(None),
-        data: audius_tips::instruction::SendTip { amount }.data(),
+        data: client::args::SendTip { amount }.data(),
     }
 }

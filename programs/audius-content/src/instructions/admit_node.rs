@@ -3,8 +3,10 @@ use anchor_lang::prelude::*;
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
+use audius_content_interface::messages::admit_node_parts;
+
 use crate::{
-    constants::{ADMIT_NODE_TAG, MAX_ENDPOINT_LEN, NODE_SEED},
+    constants::{MAX_ENDPOINT_LEN, NODE_SEED},
     errors::ContentError,
     state::{record_hash, ContentNode, EntryKind},
     verify::{verify_attestation, EthSignature},
@@ -29,17 +31,6 @@ pub struct AdmitNode<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// The attested message: tag, program, cluster, then the node's Ethereum registration.
-pub fn admit_node_parts<'a>(
-    cluster: &'a [u8; 32],
-    sp_id: &'a [u8; 8],
-    owner_wallet: &'a [u8; 20],
-    delegate_wallet: &'a [u8; 20],
-    endpoint: &'a [u8],
-) -> [&'a [u8]; 7] {
-    [ADMIT_NODE_TAG, crate::ID.as_ref(), cluster, sp_id, owner_wallet, delegate_wallet, endpoint]
-}
-
 pub fn handler(
     ctx: Context<AdmitNode>,
     sp_id: u64,
@@ -51,9 +42,9 @@ pub fn handler(
 ) -> Result<()> {
     require!(!endpoint.is_empty() && endpoint.len() <= MAX_ENDPOINT_LEN, ContentError::InvalidEndpoint);
     let config = &mut ctx.accounts.content.config;
-    let cluster = config.cluster;
+    let (program, cluster) = (crate::ID.to_bytes(), config.cluster);
     let sp_bytes = sp_id.to_le_bytes();
-    let parts = admit_node_parts(&cluster, &sp_bytes, &owner_wallet, &delegate_wallet, endpoint.as_bytes());
+    let parts = admit_node_parts(&program, &cluster, &sp_bytes, &owner_wallet, &delegate_wallet, endpoint.as_bytes());
     verify_attestation(config, &parts, expiry, &signatures)?;
 
     let node = &mut ctx.accounts.node;

@@ -3,8 +3,10 @@ use anchor_lang::prelude::*;
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
+use audius_content_interface::messages::attest_tier_parts;
+
 use crate::{
-    constants::{PROFILE_SEED, SET_TIER_TAG},
+    constants::PROFILE_SEED,
     errors::ContentError,
     state::{record_hash, EntryKind, Profile},
     verify::{verify_attestation, EthSignature},
@@ -20,16 +22,6 @@ pub struct AttestTier<'info> {
     pub profile: Account<'info, Profile>,
 }
 
-/// What attesters sign to set a tier (before the attestation nonce and expiry `verify_attestation` appends).
-pub fn attest_tier_parts<'a>(
-    cluster: &'a [u8; 32],
-    eth_address: &'a [u8; 20],
-    tier: &'a [u8; 1],
-    tier_expires_at: &'a [u8; 8],
-) -> [&'a [u8]; 6] {
-    [SET_TIER_TAG, crate::ID.as_ref(), cluster, eth_address, tier, tier_expires_at]
-}
-
 pub fn handler(
     ctx: Context<AttestTier>,
     tier: u8,
@@ -40,10 +32,10 @@ pub fn handler(
     let now = Clock::get()?.unix_timestamp;
     require!(tier_expires_at > now, ContentError::InvalidTierExpiry);
     let config = &mut ctx.accounts.content.config;
-    let cluster = config.cluster;
+    let (program, cluster) = (crate::ID.to_bytes(), config.cluster);
     let eth_address = ctx.accounts.profile.eth_address;
     let (tier_bytes, expires_bytes) = ([tier], tier_expires_at.to_le_bytes());
-    let parts = attest_tier_parts(&cluster, &eth_address, &tier_bytes, &expires_bytes);
+    let parts = attest_tier_parts(&program, &cluster, &eth_address, &tier_bytes, &expires_bytes);
     verify_attestation(config, &parts, expiry, &signatures)?;
 
     let profile = &mut ctx.accounts.profile;

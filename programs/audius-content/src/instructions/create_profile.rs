@@ -3,11 +3,13 @@ use anchor_lang::prelude::*;
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
+use audius_content_interface::messages::bind_profile_digest;
+
 use crate::{
-    constants::{BIND_PROFILE_TAG, CID_LEN, PROFILE_SEED},
+    constants::{CID_LEN, PROFILE_SEED},
     errors::ContentError,
     state::{record_hash, EntryKind, Profile},
-    verify::{eth_digest, recover_eth_address, require_optional_cid, EthSignature},
+    verify::{recover_eth_address, require_optional_cid, EthSignature},
 };
 
 #[event_cpi]
@@ -28,11 +30,6 @@ pub struct CreateProfile<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// The message an Ethereum key signs to bind its profile to `authority` (EIP-191 digest).
-pub fn bind_profile_digest(cluster: &[u8; 32], eth_address: &[u8; 20], authority: &Pubkey, nonce: u64) -> [u8; 32] {
-    eth_digest(&[BIND_PROFILE_TAG, crate::ID.as_ref(), cluster, eth_address, authority.as_ref(), &nonce.to_le_bytes()])
-}
-
 pub fn handler(
     ctx: Context<CreateProfile>,
     eth_address: [u8; 20],
@@ -41,7 +38,13 @@ pub fn handler(
 ) -> Result<()> {
     require_optional_cid(&metadata_cid)?;
     let authority = ctx.accounts.authority.key();
-    let digest = bind_profile_digest(&ctx.accounts.content.config.cluster, &eth_address, &authority, 0);
+    let digest = bind_profile_digest(
+        &crate::ID.to_bytes(),
+        &ctx.accounts.content.config.cluster,
+        &eth_address,
+        &authority.to_bytes(),
+        0,
+    );
     require!(recover_eth_address(&digest, &signature)? == eth_address, ContentError::WrongEthereumSigner);
 
     let now = Clock::get()?.unix_timestamp;

@@ -3,10 +3,11 @@ use anchor_lang::prelude::*;
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
+use audius_content_interface::messages::bind_profile_digest;
+
 use crate::{
     constants::PROFILE_SEED,
     errors::ContentError,
-    instructions::bind_profile_digest,
     state::{record_hash, EntryKind, Profile},
     verify::{recover_eth_address, EthSignature},
 };
@@ -23,8 +24,13 @@ pub struct RotateAuthority<'info> {
 
 pub fn handler(ctx: Context<RotateAuthority>, new_authority: Pubkey, signature: EthSignature) -> Result<()> {
     let profile = &mut ctx.accounts.profile;
-    let digest =
-        bind_profile_digest(&ctx.accounts.content.config.cluster, &profile.eth_address, &new_authority, profile.nonce);
+    let digest = bind_profile_digest(
+        &crate::ID.to_bytes(),
+        &ctx.accounts.content.config.cluster,
+        &profile.eth_address,
+        &new_authority.to_bytes(),
+        profile.nonce,
+    );
     require!(recover_eth_address(&digest, &signature)? == profile.eth_address, ContentError::WrongEthereumSigner);
     profile.authority = new_authority;
     profile.nonce = profile.nonce.checked_add(1).ok_or(ContentError::Overflow)?;

@@ -3,8 +3,9 @@ use anchor_lang::prelude::*;
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
+use audius_content_interface::messages::{attester_set_hash, sync_attesters_parts};
+
 use crate::{
-    constants::SYNC_ATTESTERS_TAG,
     state::{record_hash, EntryKind},
     verify::{verify_attestation, EthSignature},
 };
@@ -18,17 +19,6 @@ pub struct SyncAttesters<'info> {
     pub content: ContentWrite<'info>,
 }
 
-/// keccak256 of the new attesters' addresses, concatenated in the given order.
-pub fn attester_set_hash(attesters: &[[u8; 20]]) -> [u8; 32] {
-    let parts: Vec<&[u8]> = attesters.iter().map(|a| a.as_slice()).collect();
-    solana_keccak_hasher::hashv(&parts).to_bytes()
-}
-
-/// What attesters sign to replace the set (before the attestation nonce and expiry `verify_attestation` appends).
-pub fn sync_attesters_parts<'a>(cluster: &'a [u8; 32], set_hash: &'a [u8; 32], quorum: &'a [u8; 1]) -> [&'a [u8]; 5] {
-    [SYNC_ATTESTERS_TAG, crate::ID.as_ref(), cluster, set_hash, quorum]
-}
-
 pub fn handler(
     ctx: Context<SyncAttesters>,
     attesters: Vec<[u8; 20]>,
@@ -37,9 +27,9 @@ pub fn handler(
     signatures: Vec<EthSignature>,
 ) -> Result<()> {
     let config = &mut ctx.accounts.content.config;
-    let cluster = config.cluster;
+    let (program, cluster) = (crate::ID.to_bytes(), config.cluster);
     let set_hash = attester_set_hash(&attesters);
-    verify_attestation(config, &sync_attesters_parts(&cluster, &set_hash, &[quorum]), expiry, &signatures)?;
+    verify_attestation(config, &sync_attesters_parts(&program, &cluster, &set_hash, &[quorum]), expiry, &signatures)?;
     config.set_attesters(attesters, quorum)?;
     let hash = record_hash(&**config)?;
     let subject = config.key();

@@ -52,7 +52,7 @@ impl LedgerEntry {
     pub fn chain(&self, previous_head: &[u8; 32]) -> Result<[u8; 32]> {
         let mut bytes = Vec::with_capacity(Self::INIT_SPACE);
         self.serialize(&mut bytes)?;
-        Ok(solana_sha256_hasher::hashv(&[previous_head, &bytes]).to_bytes())
+        Ok(audius_content_interface::ledger::chain_step(previous_head, &bytes))
     }
 }
 
@@ -60,7 +60,7 @@ impl LedgerEntry {
 pub fn record_hash<T: AnchorSerialize>(record: &T) -> Result<[u8; 32]> {
     let mut bytes = Vec::new();
     record.serialize(&mut bytes)?;
-    Ok(solana_sha256_hasher::hash(&bytes).to_bytes())
+    Ok(audius_content_interface::ledger::record_hash(&bytes))
 }
 
 impl Ledger {

@@ -27,11 +27,7 @@ pub struct Profile {
 impl Profile {
     /// The attested tier at unix time `now` (0 once it has expired).
     pub fn tier_at(&self, now: i64) -> u8 {
-        if now <= self.tier_expires_at {
-            self.tier
-        } else {
-            0
-        }
+        audius_content_interface::ledger::tier_at(self.tier, self.tier_expires_at, now)
     }
 }
 

@@ -6,12 +6,8 @@ use alloy::signers::local::PrivateKeySigner;
 use anchor_lang::{
     prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData, ToAccountMetas,
 };
-use audius_content::{
-    constants::*,
-    events::LedgerAppended,
-    instructions::{admit_node_parts, bind_profile_digest},
-    state::{Config, ContentNode, Ledger, Profile, Track},
-};
+use audius_content::state::{Config, ContentNode, Ledger, Profile, Track};
+use audius_content_interface::messages::{admit_node_parts, attestation_digest};
 use litesvm::LiteSVM;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
@@ -153,7 +149,7 @@ impl Harness {
 
     /// The hash chain recomputed from the events alone, from the zero head.
     pub fn recomputed_head(&self) -> [u8; 32] {
-        self.events.iter().fold([0u8; 32], |head, e| e.entry.chain(&head).unwrap())
+        self.events.iter().fold([0u8; 32], |head, e| e.entry.chain(&head))
     }
 
     // ---- instruction builders ----
@@ -172,7 +168,7 @@ impl Harness {
     }
 
     pub fn attest(&self, signers: &[usize], parts: &[&[u8]], nonce: u64, expiry: i64) -> Vec<[u8; 65]> {
-        let digest = audius_content::verify::attestation_digest(parts, nonce, expiry);
+        let digest = attestation_digest(parts, nonce, expiry);
         signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
     }
 
@@ -206,7 +202,8 @@ impl Harness {
         let sp = sp_id.to_le_bytes();
         let owner = [sp_id as u8; 20];
         let delegate = [sp_id as u8 + 1; 20];
-        let parts = admit_node_parts(&CLUSTER, &sp, &owner, &delegate, endpoint.as_bytes());
+        let program = audius_content::ID.to_bytes();
+        let parts = admit_node_parts(&program, &CLUSTER, &sp, &owner, &delegate, endpoint.as_bytes());
         let signers: Vec<usize> = (0..usize::from(config.attester_quorum)).collect();
         let sigs = self.attest(&signers, &parts, config.attestation_nonce, expiry);
         let ix = self.admit_node_ix(&payer.pubkey(), sp_id, &endpoint, expiry, sigs);

@@ -1,0 +1,105 @@
+//! The messages Ethereum keys sign for the content program: a profile binding (the user's wallet) and the facts
+//! attesters carry from Ethereum. Each message starts with a domain tag, the program id and the cluster, and is
+//! signed as an EIP-191 `personal_sign` digest; attestations end with the configuration's nonce and an expiry.
+
+use alloc::vec::Vec;
+
+use crate::constants::{ADMIT_NODE_TAG, BIND_PROFILE_TAG, REMOVE_NODE_TAG, SET_TIER_TAG, SYNC_ATTESTERS_TAG};
+
+/// An Ethereum signature: r ‖ s ‖ v, v in {0, 1, 27, 28}.
+pub type EthSignature = [u8; 65];
+
+/// The EIP-191 digest an Ethereum wallet signs (`personal_sign`) for a message made of `parts`: the message is
+/// keccak256 of the concatenated parts.
+pub fn eth_digest(parts: &[&[u8]]) -> [u8; 32] {
+    let message = solana_keccak_hasher::hashv(parts).to_bytes();
+    solana_keccak_hasher::hashv(&[b"\x19Ethereum Signed Message:\n32", &message]).to_bytes()
+}
+
+/// The message an Ethereum key signs to bind its profile to `authority` at proof nonce `nonce`.
+pub fn bind_profile_digest(
+    program: &[u8; 32],
+    cluster: &[u8; 32],
+    eth_address: &[u8; 20],
+    authority: &[u8; 32],
+    nonce: u64,
+) -> [u8; 32] {
+    eth_digest(&[BIND_PROFILE_TAG, program, cluster, eth_address, authority, &nonce.to_le_bytes()])
+}
+
+/// The digest attesters sign: `parts` (tag, program, cluster, the fact) followed by the attestation nonce and
+/// expiry.
+pub fn attestation_digest(parts: &[&[u8]], nonce: u64, expiry: i64) -> [u8; 32] {
+    let (nonce, expiry) = (nonce.to_le_bytes(), expiry.to_le_bytes());
+    let mut all: Vec<&[u8]> = parts.to_vec();
+    all.push(&nonce);
+    all.push(&expiry);
+    eth_digest(&all)
+}
+
+/// An admission: tag, program, cluster, then the node's Ethereum registration.
+pub fn admit_node_parts<'a>(
+    program: &'a [u8; 32],
+    cluster: &'a [u8; 32],
+    sp_id: &'a [u8; 8],
+    owner_wallet: &'a [u8; 20],
+    delegate_wallet: &'a [u8; 20],
+    endpoint: &'a [u8],
+) -> [&'a [u8]; 7] {
+    [ADMIT_NODE_TAG, program, cluster, sp_id, owner_wallet, delegate_wallet, endpoint]
+}
+
+/// A removal: tag, program, cluster, the node's service id.
+pub fn remove_node_parts<'a>(program: &'a [u8; 32], cluster: &'a [u8; 32], sp_id: &'a [u8; 8]) -> [&'a [u8]; 4] {
+    [REMOVE_NODE_TAG, program, cluster, sp_id]
+}
+
+/// A tier: tag, program, cluster, the profile's Ethereum address, the tier and when it lapses.
+pub fn attest_tier_parts<'a>(
+    program: &'a [u8; 32],
+    cluster: &'a [u8; 32],
+    eth_address: &'a [u8; 20],
+    tier: &'a [u8; 1],
+    tier_expires_at: &'a [u8; 8],
+) -> [&'a [u8]; 6] {
+    [SET_TIER_TAG, program, cluster, eth_address, tier, tier_expires_at]
+}
+
+/// keccak256 of the attesters' addresses, concatenated in the given order.
+pub fn attester_set_hash(attesters: &[[u8; 20]]) -> [u8; 32] {
+    let parts: Vec<&[u8]> = attesters.iter().map(|a| a.as_slice()).collect();
+    solana_keccak_hasher::hashv(&parts).to_bytes()
+}
+
+/// A new attester set: tag, program, cluster, the set's hash and its quorum.
+pub fn sync_attesters_parts<'a>(
+    program: &'a [u8; 32],
+    cluster: &'a [u8; 32],
+    set_hash: &'a [u8; 32],
+    quorum: &'a [u8; 1],
+) -> [&'a [u8]; 5] {
+    [SYNC_ATTESTERS_TAG, program, cluster, set_hash, quorum]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fixed vector: no refactor may move the digest (bindings signed in wallets and attestations in flight would
+    /// stop verifying). The SDK checks the same digest against alloy's EIP-191 hashing.
+    #[test]
+    fn bind_profile_digest_is_pinned() {
+        let digest = bind_profile_digest(&[1; 32], &[2; 32], &[3; 20], &[4; 32], 5);
+        let hex: alloc::string::String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
+        assert_eq!(hex, "b1c2c1184c9a96d6a35c543a750372ffa8844977d31883a8664e76001a27506f");
+    }
+
+    #[test]
+    fn attestations_bind_nonce_and_expiry() {
+        let parts = remove_node_parts(&[1; 32], &[2; 32], &[3; 8]);
+        let digest = attestation_digest(&parts, 0, 10);
+        assert_ne!(digest, attestation_digest(&parts, 1, 10), "nonce");
+        assert_ne!(digest, attestation_digest(&parts, 0, 11), "expiry");
+        assert_ne!(digest, attestation_digest(&remove_node_parts(&[9; 32], &[2; 32], &[3; 8]), 0, 10), "program");
+    }
+}
