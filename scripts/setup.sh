@@ -3,6 +3,7 @@
 #   - Debian packages that -sys crates need (pkg-config, libssl-dev), only if missing
 #   - the contracts toolchain from npm, exactly as pinned in contracts/package-lock.json:
 #     forge/anvil/cast (prebuilt binaries), solcjs, OpenZeppelin 5, forge-std
+#   - the programs' SBF toolchain and ELFs (scripts/build-sbf.sh): the host build embeds the ELFs
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -33,4 +34,5 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" || ! -x "$contracts/node
 fi
 
 mkdir -p "$CARGO_TARGET_DIR"
+"$REPO_ROOT/scripts/build-sbf.sh"
 echo "setup: ok (forge $(forge --version | head -1 | awk '{print $3}'), cargo target dir $CARGO_TARGET_DIR)"

@@ -52,6 +52,7 @@ trap cleanup EXIT
 
 phase "rust: formatting"
 cargo fmt --all --check
+cargo fmt --all --check --manifest-path programs/Cargo.toml
 took
 
 phase "idls/ staleness"

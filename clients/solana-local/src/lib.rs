@@ -1,14 +1,13 @@
 //! A local Solana JSON-RPC node that hosts the Audius programs, for development, the local network and tests.
 //!
-//! solana-test-validator can only load SBF programs, and our programs cannot be compiled to SBF on these machines.
-//! This node is surfpool (the Solana Foundation's LiteSVM-based local validator) in offline mode, with the
-//! programs registered as native builtins through `audius-svm-bridge`; SPL Token, Token-2022, ATA and Memo run as
-//! their real SBF programs. Clients talk to it over JSON-RPC exactly as they talk to devnet or mainnet.
-//!
-//! What differs from a real cluster: our programs run natively (no compute-unit metering of their own work, SBF
-//! stack and heap limits not enforced), `msg!` output goes to this process's stdout rather than transaction logs,
-//! and there is one validator with no network. Events travel by `emit_cpi!` inner instructions, which reach
-//! `getTransaction` here and on real clusters alike.
+//! This node is surfpool (the Solana Foundation's LiteSVM-based local validator) in offline mode. The tipping
+//! program runs as its SBF ELF (built by `scripts/build-sbf.sh`, embedded by [`programs`]): metered, with the SBF
+//! stack and heap, as a cluster runs it. The content program still runs as a native builtin through
+//! `audius-svm-bridge` until it is ported to the SBF build (its own work is not metered and SBF limits are not
+//! enforced on it, and its `msg!` output goes to this process's stdout). SPL Token, Token-2022, ATA and Memo run
+//! as their real SBF programs. Clients talk to it over JSON-RPC exactly as they talk to devnet or mainnet; there
+//! is one validator with no network. Events travel by `emit_cpi!` inner instructions, which reach `getTransaction`
+//! here and on real clusters alike.
 
 use std::{net::TcpListener, thread::JoinHandle, time::Duration};
 
@@ -16,6 +15,8 @@ use anyhow::{bail, Context};
 use crossbeam_channel::{unbounded, Sender};
 use surfpool_core::{solana_rpc_client::rpc_client::RpcClient, surfnet::svm::SurfnetSvm};
 use surfpool_types::{RpcConfig, SimnetCommand, SimnetConfig, SimnetEvent, SurfpoolConfig};
+
+pub mod programs;
 
 pub use solana_pubkey::Pubkey;
 
@@ -71,7 +72,7 @@ impl LocalNode {
         let (mut svm, events, geyser) = SurfnetSvm::default();
         let runtime = &mut svm.inner.svm;
         runtime.add_builtin(audius_content::ID, audius_svm_bridge::native_processor!(audius_content::entry));
-        runtime.add_builtin(audius_tips::ID, audius_svm_bridge::native_processor!(audius_tips::entry));
+        programs::load(runtime).context("deploying the programs' ELFs")?;
 
         let surfpool_config = SurfpoolConfig {
             simnets: vec![SimnetConfig {

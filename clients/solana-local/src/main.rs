@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use anyhow::Context;
-use audius_solana_local::{LocalNode, NodeConfig, Pubkey};
+use audius_solana_local::{programs, LocalNode, NodeConfig, Pubkey};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     let node = tokio::task::spawn_blocking(move || LocalNode::start(config)).await??;
     println!("RPC URL: {}", node.rpc_url);
     println!("WebSocket URL: {}", node.ws_url);
-    println!("programs: audius_content {} audius_tips {}", audius_content::ID, audius_tips::ID);
+    println!("programs: audius_content {} audius_tips {}", audius_content::ID, programs::AUDIUS_TIPS.0);
 
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {

@@ -148,7 +148,7 @@ pub fn install() {
 /// `ProgramTest::add_program`. Installs the syscall bridge as a side effect.
 ///
 /// ```ignore
-/// svm.add_builtin(audius_tips::ID, audius_svm_bridge::native_processor!(audius_tips::entry));
+/// svm.add_builtin(audius_content::ID, audius_svm_bridge::native_processor!(audius_content::entry));
 /// ```
 #[macro_export]
 macro_rules! native_processor {

@@ -8,4 +8,10 @@ pub enum TipError {
     SelfTip,
     #[msg("tip total would overflow")]
     TotalOverflow,
+    #[msg("the mint is not an initialized SPL Token mint")]
+    InvalidMint,
+    #[msg("a token account is not an initialized SPL Token account of the mint")]
+    InvalidTokenAccount,
+    #[msg("the sender's token account is not the sender's, or the recipient's is not the recipient's")]
+    WrongTokenOwner,
 }

@@ -3,12 +3,49 @@
 use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, InstructionData, ToAccountMetas};
 use anchor_spl::token::spl_token;
 
+use super::audius_tips::client;
+pub use super::audius_tips::constants::TIP_TOTAL_SEED;
 pub use super::audius_tips::{accounts::TipTotal, ID as PROGRAM_ID};
-use super::audius_tips::{client, constants::TIP_TOTAL_SEED};
 
 /// Address of the running tip total from `sender` to `recipient` in `mint`.
 pub fn tip_total_address(sender: &Pubkey, recipient: &Pubkey, mint: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[TIP_TOTAL_SEED, sender.as_ref(), recipient.as_ref(), mint.as_ref()], &PROGRAM_ID).0
+}
+
+/// Compute units of a pair's first `send_tip` (it creates the pair's tip total) when the total's PDA has bump
+/// 255, measured on the program's ELF (`scripts/bench/compute-units.sh`; the program's tests hold the SDK to
+/// it). A later tip of the pair uses 1,295 fewer.
+pub const SEND_TIP_UNITS: u32 = 5_435;
+/// Each bump below 255 is one more candidate in the program's search for the total's PDA (measured 355 to 358).
+pub const UNITS_PER_BUMP_STEP: u32 = 360;
+/// What the compute-budget instruction itself takes of the transaction's limit.
+pub const COMPUTE_BUDGET_UNITS: u32 = 150;
+
+/// The compute units a tip transaction of this pair and mint needs: its first tip's (which no later tip exceeds)
+/// and the compute-budget instruction's.
+pub fn send_tip_compute_units(sender: &Pubkey, recipient: &Pubkey, mint: &Pubkey) -> u32 {
+    let (_, bump) = Pubkey::find_program_address(
+        &[TIP_TOTAL_SEED, sender.as_ref(), recipient.as_ref(), mint.as_ref()],
+        &PROGRAM_ID,
+    );
+    COMPUTE_BUDGET_UNITS + SEND_TIP_UNITS + UNITS_PER_BUMP_STEP * u32::from(u8::MAX - bump)
+}
+
+/// [`send_tip`] preceded by a compute-unit limit of what the transaction uses ([`send_tip_compute_units`])
+/// instead of the runtime's default 200,000 per instruction.
+pub fn send_tip_instructions(
+    sender: &Pubkey,
+    recipient: &Pubkey,
+    mint: &Pubkey,
+    sender_token: &Pubkey,
+    recipient_token: &Pubkey,
+    amount: u64,
+) -> Vec<Instruction> {
+    let units = send_tip_compute_units(sender, recipient, mint);
+    vec![
+        solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(units),
+        send_tip(sender, recipient, mint, sender_token, recipient_token, amount),
+    ]
 }
 
 /// A `send_tip` instruction moving `amount` of `mint` from `sender_token` to `recipient_token`

@@ -1,12 +1,12 @@
 use anchor_lang::prelude::*;
 
 /// Running total of tips from one sender to one recipient in one mint.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct TipTotal {
-    pub sender: Pubkey,
-    pub recipient: Pubkey,
-    pub mint: Pubkey,
+    pub sender: Address,
+    pub recipient: Address,
+    pub mint: Address,
     /// Sum of all tips, in the mint's base units.
     pub amount: u64,
     /// Number of tips.

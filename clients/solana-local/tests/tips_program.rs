@@ -1,0 +1,351 @@
+//! The tipping program as a cluster runs it: its SBF ELF in LiteSVM (metered, with the SBF stack and heap), SPL
+//! Token as its real SBF program, instructions built by the SDK from the program's IDL.
+
+use anchor_lang::{
+    prelude::Pubkey,
+    solana_program::{instruction::Instruction, program_pack::Pack, system_instruction},
+    AccountDeserialize,
+};
+use anchor_spl::token::spl_token;
+use audius_sdk::solana::{
+    audius_tips::error::AudiusTipsError,
+    tips::{self, TipTotal, PROGRAM_ID, TIP_TOTAL_SEED},
+};
+use litesvm::LiteSVM;
+use solana_instruction_error::InstructionError;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+const DECIMALS: u8 = 8;
+/// Anchor's `ConstraintDuplicateMutableAccount` (the same number in v1 and v2).
+const DUPLICATE_MUTABLE_ACCOUNT: u32 = 2040;
+const FAN_BALANCE: u64 = 1_000_000;
+
+struct Fixture {
+    svm: LiteSVM,
+    fan: Keypair,
+    artist: Keypair,
+    mint: Pubkey,
+    fan_token: Pubkey,
+    artist_token: Pubkey,
+}
+
+/// The accounts of a tip, as the SDK orders them; a test swaps one to attack.
+#[derive(Clone, Copy)]
+struct Tip {
+    sender: Pubkey,
+    recipient: Pubkey,
+    mint: Pubkey,
+    sender_token: Pubkey,
+    recipient_token: Pubkey,
+}
+
+fn send(
+    svm: &mut LiteSVM,
+    instructions: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+) -> Result<u64, TransactionError> {
+    let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), signers, svm.latest_blockhash());
+    let result = svm.send_transaction(tx).map(|meta| meta.compute_units_consumed).map_err(|failed| failed.err);
+    // A fresh blockhash per transaction, so that repeating an identical instruction is a new transaction.
+    svm.expire_blockhash();
+    result
+}
+
+fn create_token_account(svm: &mut LiteSVM, payer: &Keypair, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
+    let account = Keypair::new();
+    let rent = svm.minimum_balance_for_rent_exemption(spl_token::state::Account::LEN);
+    send(
+        svm,
+        &[
+            system_instruction::create_account(
+                &payer.pubkey(),
+                &account.pubkey(),
+                rent,
+                spl_token::state::Account::LEN as u64,
+                &spl_token::ID,
+            ),
+            spl_token::instruction::initialize_account3(&spl_token::ID, &account.pubkey(), mint, owner).unwrap(),
+        ],
+        payer,
+        &[payer, &account],
+    )
+    .expect("create token account");
+    account.pubkey()
+}
+
+/// A new mint with `authority` as mint authority.
+fn create_mint(svm: &mut LiteSVM, authority: &Keypair) -> Pubkey {
+    let mint = Keypair::new();
+    let rent = svm.minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN);
+    send(
+        svm,
+        &[
+            system_instruction::create_account(
+                &authority.pubkey(),
+                &mint.pubkey(),
+                rent,
+                spl_token::state::Mint::LEN as u64,
+                &spl_token::ID,
+            ),
+            spl_token::instruction::initialize_mint2(
+                &spl_token::ID,
+                &mint.pubkey(),
+                &authority.pubkey(),
+                None,
+                DECIMALS,
+            )
+            .unwrap(),
+        ],
+        authority,
+        &[authority, &mint],
+    )
+    .expect("create mint");
+    mint.pubkey()
+}
+
+fn setup() -> Fixture {
+    let mut svm = LiteSVM::new();
+    audius_solana_local::programs::load(&mut svm).expect("the program ELFs load and verify");
+    let fan = Keypair::new();
+    let artist = Keypair::new();
+    svm.airdrop(&fan.pubkey(), 10_000_000_000).unwrap();
+    svm.airdrop(&artist.pubkey(), 10_000_000_000).unwrap();
+
+    let mint = create_mint(&mut svm, &fan);
+    let fan_token = create_token_account(&mut svm, &fan, &mint, &fan.pubkey());
+    let artist_token = create_token_account(&mut svm, &fan, &mint, &artist.pubkey());
+    send(
+        &mut svm,
+        &[spl_token::instruction::mint_to(&spl_token::ID, &mint, &fan_token, &fan.pubkey(), &[], FAN_BALANCE).unwrap()],
+        &fan,
+        &[&fan],
+    )
+    .expect("mint to fan");
+    Fixture { svm, fan, artist, mint, fan_token, artist_token }
+}
+
+impl Fixture {
+    fn accounts(&self) -> Tip {
+        Tip {
+            sender: self.fan.pubkey(),
+            recipient: self.artist.pubkey(),
+            mint: self.mint,
+            sender_token: self.fan_token,
+            recipient_token: self.artist_token,
+        }
+    }
+
+    fn tip_ix(&self, tip: Tip, amount: u64) -> Instruction {
+        tips::send_tip(&tip.sender, &tip.recipient, &tip.mint, &tip.sender_token, &tip.recipient_token, amount)
+    }
+
+    fn tip(&mut self, tip: Tip, amount: u64) -> Result<u64, TransactionError> {
+        let ix = self.tip_ix(tip, amount);
+        let fan = self.fan.insecure_clone();
+        send(&mut self.svm, &[ix], &fan, &[&fan])
+    }
+
+    fn token_balance(&self, account: &Pubkey) -> u64 {
+        spl_token::state::Account::unpack(&self.svm.get_account(account).unwrap().data).unwrap().amount
+    }
+
+    fn tip_total(&self) -> Option<TipTotal> {
+        let address = tips::tip_total_address(&self.fan.pubkey(), &self.artist.pubkey(), &self.mint);
+        let account = self.svm.get_account(&address)?;
+        if account.data.is_empty() {
+            return None;
+        }
+        assert_eq!(account.owner, PROGRAM_ID);
+        Some(TipTotal::try_deserialize(&mut account.data.as_slice()).unwrap())
+    }
+}
+
+fn custom(code: u32) -> TransactionError {
+    TransactionError::InstructionError(0, InstructionError::Custom(code))
+}
+
+fn tip_error(error: AudiusTipsError) -> TransactionError {
+    custom(error.into())
+}
+
+fn instruction_error(error: InstructionError) -> TransactionError {
+    TransactionError::InstructionError(0, error)
+}
+
+#[test]
+fn tip_moves_tokens_through_spl_token_and_records_total() {
+    let mut f = setup();
+    f.tip(f.accounts(), 250).expect("first tip");
+    f.tip(f.accounts(), 50).expect("second tip");
+
+    assert_eq!(f.token_balance(&f.fan_token), FAN_BALANCE - 300);
+    assert_eq!(f.token_balance(&f.artist_token), 300);
+    let (address, bump) = Pubkey::find_program_address(
+        &[TIP_TOTAL_SEED, f.fan.pubkey().as_ref(), f.artist.pubkey().as_ref(), f.mint.as_ref()],
+        &PROGRAM_ID,
+    );
+    assert_eq!(address, tips::tip_total_address(&f.fan.pubkey(), &f.artist.pubkey(), &f.mint));
+    let total = f.tip_total().expect("the tip total exists");
+    assert_eq!(
+        (total.sender, total.recipient, total.mint, total.amount, total.count, total.bump),
+        (f.fan.pubkey(), f.artist.pubkey(), f.mint, 300, 2, bump)
+    );
+    let account = f.svm.get_account(&address).unwrap();
+    assert_eq!(account.data.len(), 8 + 32 * 3 + 8 + 8 + 1, "discriminator + fields, no padding");
+}
+
+#[test]
+fn zero_tip_is_rejected() {
+    let mut f = setup();
+    assert_eq!(f.tip(f.accounts(), 0), Err(tip_error(AudiusTipsError::ZeroAmount)));
+    assert!(f.tip_total().is_none(), "a failed tip leaves nothing behind");
+}
+
+#[test]
+fn self_tip_is_rejected() {
+    let mut f = setup();
+    let mut tip = f.accounts();
+    tip.recipient = f.fan.pubkey();
+    tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &f.fan.pubkey());
+    // The framework refuses one account as both the (mutable) sender and the recipient before the handler's own
+    // `SelfTip` check is reached.
+    assert_eq!(f.tip(tip, 10), Err(custom(DUPLICATE_MUTABLE_ACCOUNT)));
+    assert_eq!(f.token_balance(&f.fan_token), FAN_BALANCE);
+}
+
+#[test]
+fn same_token_account_on_both_sides_is_rejected() {
+    let mut f = setup();
+    let mut tip = f.accounts();
+    tip.recipient_token = f.fan_token;
+    assert_eq!(f.tip(tip, 10), Err(custom(DUPLICATE_MUTABLE_ACCOUNT)), "one token account on both sides");
+    assert_eq!(f.token_balance(&f.fan_token), FAN_BALANCE);
+    assert!(f.tip_total().is_none());
+}
+
+#[test]
+fn tip_without_sender_signature_is_rejected() {
+    let mut f = setup();
+    let mut ix = f.tip_ix(f.accounts(), 10);
+    ix.accounts[0].is_signer = false;
+    // The artist pays the fee and signs; the fan whose tokens would move does not.
+    let artist = f.artist.insecure_clone();
+    assert_eq!(
+        send(&mut f.svm, &[ix], &artist, &[&artist]),
+        Err(instruction_error(InstructionError::MissingRequiredSignature))
+    );
+    assert_eq!(f.token_balance(&f.fan_token), FAN_BALANCE);
+}
+
+#[test]
+fn tip_from_someone_elses_token_account_is_rejected() {
+    let mut f = setup();
+    let mut tip = f.accounts();
+    let stranger = Pubkey::new_unique();
+    tip.sender_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &stranger);
+    assert_eq!(f.tip(tip, 10), Err(tip_error(AudiusTipsError::WrongTokenOwner)));
+}
+
+#[test]
+fn recipient_token_account_of_another_owner_is_rejected() {
+    let mut f = setup();
+    let mut tip = f.accounts();
+    let stranger = Pubkey::new_unique();
+    tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &stranger);
+    assert_eq!(f.tip(tip, 10), Err(tip_error(AudiusTipsError::WrongTokenOwner)));
+}
+
+#[test]
+fn tip_total_at_a_foreign_address_is_rejected() {
+    let mut f = setup();
+    let mut ix = f.tip_ix(f.accounts(), 10);
+    ix.accounts[5].pubkey = tips::tip_total_address(&f.artist.pubkey(), &f.fan.pubkey(), &f.mint);
+    let fan = f.fan.insecure_clone();
+    assert_eq!(send(&mut f.svm, &[ix], &fan, &[&fan]), Err(instruction_error(InstructionError::InvalidSeeds)));
+}
+
+#[test]
+fn tip_in_another_mint_is_rejected() {
+    let mut f = setup();
+    let other_mint = create_mint(&mut f.svm, &f.fan);
+    let mut tip = f.accounts();
+    tip.mint = other_mint;
+    assert_eq!(f.tip(tip, 10), Err(tip_error(AudiusTipsError::InvalidTokenAccount)));
+}
+
+#[test]
+fn a_mint_not_owned_by_spl_token_is_rejected() {
+    let mut f = setup();
+    let mut tip = f.accounts();
+    // An account with a mint's bytes, owned by someone else: the data would parse, the owner must not pass.
+    let forged = Pubkey::new_unique();
+    let mut account = f.svm.get_account(&f.mint).unwrap();
+    account.owner = Pubkey::new_unique();
+    f.svm.set_account(forged, account).unwrap();
+    tip.mint = forged;
+    assert_eq!(f.tip(tip, 10), Err(tip_error(AudiusTipsError::InvalidMint)));
+}
+
+#[test]
+fn tip_larger_than_balance_fails_in_spl_token_and_changes_nothing() {
+    let mut f = setup();
+    let err = f.tip(f.accounts(), FAN_BALANCE + 1).unwrap_err();
+    assert_eq!(err, custom(spl_token::error::TokenError::InsufficientFunds as u32));
+    assert!(f.tip_total().is_none());
+    assert_eq!(f.token_balance(&f.fan_token), FAN_BALANCE);
+}
+
+#[test]
+fn total_overflow_is_rejected() {
+    let mut f = setup();
+    f.tip(f.accounts(), 1).unwrap();
+    // Forge a total at the edge of u64 to reach the overflow branch without minting 2^64 tokens: the amount is
+    // the u64 after the discriminator and three addresses.
+    let address = tips::tip_total_address(&f.fan.pubkey(), &f.artist.pubkey(), &f.mint);
+    let mut account = f.svm.get_account(&address).unwrap();
+    account.data[8 + 96..8 + 104].copy_from_slice(&u64::MAX.to_le_bytes());
+    f.svm.set_account(address, account).unwrap();
+    assert_eq!(f.tip_total().unwrap().amount, u64::MAX);
+    assert_eq!(f.tip(f.accounts(), 1), Err(tip_error(AudiusTipsError::TotalOverflow)));
+    assert_eq!(f.token_balance(&f.artist_token), 1);
+}
+
+/// The SDK's compute-unit limit covers every tip and requests next to nothing it does not use: a pair's first tip
+/// (the largest) uses it to within a few units per PDA-search step (random pairs hit bump 255 and lower ones), a
+/// later tip 1,295 fewer.
+#[test]
+fn the_sdk_compute_limit_is_what_a_tip_uses() {
+    let mut f = setup();
+    let mut bumps = std::collections::BTreeSet::new();
+    for _ in 0..24 {
+        let artist = Keypair::new();
+        let mut tip = f.accounts();
+        tip.recipient = artist.pubkey();
+        tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &artist.pubkey());
+        let (_, bump) = Pubkey::find_program_address(
+            &[TIP_TOTAL_SEED, tip.sender.as_ref(), tip.recipient.as_ref(), tip.mint.as_ref()],
+            &PROGRAM_ID,
+        );
+        bumps.insert(bump);
+        let steps = u64::from(u8::MAX - bump);
+        let limit = u64::from(tips::send_tip_compute_units(&tip.sender, &tip.recipient, &tip.mint));
+        let ixs = tips::send_tip_instructions(
+            &tip.sender,
+            &tip.recipient,
+            &tip.mint,
+            &tip.sender_token,
+            &tip.recipient_token,
+            10,
+        );
+        let fan = f.fan.insecure_clone();
+        let first = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("first tip within its limit");
+        assert!(first <= limit && limit - first <= 5 * steps, "bump {bump}: first tip used {first} of {limit}");
+        let again = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("later tip within its limit");
+        assert_eq!(first - again, 1_295, "bump {bump}: a later tip");
+    }
+    assert!(bumps.len() > 1, "the pairs covered more than one bump: {bumps:?}");
+}
