@@ -1,10 +1,10 @@
 //! Compute units of every program instruction, measured on the SBF ELFs in LiteSVM (the mainnet feature set),
 //! and what deploying each program costs in rent. Run by `scripts/bench/compute-units.sh`; prints Markdown.
 
-use anchor_lang::solana_program::{instruction::Instruction, program_pack::Pack, system_instruction};
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token::spl_token;
 use audius_sdk::solana::tips;
-use audius_solana_local::{programs, Pubkey};
+use audius_solana_local::{programs, spl, Pubkey};
 use litesvm::LiteSVM;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -25,21 +25,12 @@ fn run(svm: &mut LiteSVM, payer: &Keypair, signers: &[&Keypair], ixs: &[Instruct
 
 fn token_account(svm: &mut LiteSVM, payer: &Keypair, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
     let account = Keypair::new();
-    let rent = svm.minimum_balance_for_rent_exemption(spl_token::state::Account::LEN);
+    let rent = svm.minimum_balance_for_rent_exemption(spl::TOKEN_ACCOUNT_LEN);
     run(
         svm,
         payer,
         &[payer, &account],
-        &[
-            system_instruction::create_account(
-                &payer.pubkey(),
-                &account.pubkey(),
-                rent,
-                spl_token::state::Account::LEN as u64,
-                &spl_token::ID,
-            ),
-            spl_token::instruction::initialize_account3(&spl_token::ID, &account.pubkey(), mint, owner).unwrap(),
-        ],
+        &spl::create_token_account(&payer.pubkey(), &account.pubkey(), mint, owner, rent),
     );
     account.pubkey()
 }
@@ -50,22 +41,8 @@ fn main() {
     let fan = Keypair::new();
     svm.airdrop(&fan.pubkey(), 10_000_000_000).unwrap();
     let mint = Keypair::new();
-    let rent = svm.minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN);
-    run(
-        &mut svm,
-        &fan,
-        &[&fan, &mint],
-        &[
-            system_instruction::create_account(
-                &fan.pubkey(),
-                &mint.pubkey(),
-                rent,
-                spl_token::state::Mint::LEN as u64,
-                &spl_token::ID,
-            ),
-            spl_token::instruction::initialize_mint2(&spl_token::ID, &mint.pubkey(), &fan.pubkey(), None, 8).unwrap(),
-        ],
-    );
+    let rent = svm.minimum_balance_for_rent_exemption(spl::MINT_LEN);
+    run(&mut svm, &fan, &[&fan, &mint], &spl::create_mint(&fan.pubkey(), &mint.pubkey(), &fan.pubkey(), 8, rent));
     let mint = mint.pubkey();
     let fan_token = token_account(&mut svm, &fan, &mint, &fan.pubkey());
     run(
@@ -102,7 +79,7 @@ fn main() {
         "| program | ELF bytes | program data rent (SOL) | deploy buffer rent (SOL) | program account rent (SOL) |"
     );
     println!("|---|---:|---:|---:|---:|");
-    for (name, (_, elf)) in [("audius_tips", programs::AUDIUS_TIPS)] {
+    for programs::Program { name, elf, .. } in programs::ALL {
         let sol = |bytes: usize| svm.minimum_balance_for_rent_exemption(bytes) as f64 / 1e9;
         println!(
             "| {name} | {} | {:.4} | {:.4} | {:.4} |",

@@ -17,6 +17,7 @@ use surfpool_core::{solana_rpc_client::rpc_client::RpcClient, surfnet::svm::Surf
 use surfpool_types::{RpcConfig, SimnetCommand, SimnetConfig, SimnetEvent, SurfpoolConfig};
 
 pub mod programs;
+pub mod spl;
 
 pub use solana_pubkey::Pubkey;
 

@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     let node = tokio::task::spawn_blocking(move || LocalNode::start(config)).await??;
     println!("RPC URL: {}", node.rpc_url);
     println!("WebSocket URL: {}", node.ws_url);
-    println!("programs: audius_content {} audius_tips {}", audius_content::ID, programs::AUDIUS_TIPS.0);
+    println!("programs: audius_content {} audius_tips {}", audius_content::ID, programs::AUDIUS_TIPS.id);
 
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {

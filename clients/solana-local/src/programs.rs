@@ -4,17 +4,31 @@
 use litesvm::{error::LiteSVMError, LiteSVM};
 use solana_pubkey::Pubkey;
 
-/// The tipping program: its address (from its IDL, so its `declare_id!`) and ELF.
-pub const AUDIUS_TIPS: (Pubkey, &[u8]) =
-    (Pubkey::from_str_const(env!("AUDIUS_ID_AUDIUS_TIPS")), include_bytes!(env!("AUDIUS_ELF_AUDIUS_TIPS")));
+/// A program the node deploys: its name, its address (from its IDL, so its `declare_id!`) and its ELF.
+#[derive(Debug, Clone, Copy)]
+pub struct Program {
+    /// The crate's library name (its ELF is `<name>.so`).
+    pub name: &'static str,
+    /// Where it is deployed.
+    pub id: Pubkey,
+    /// The SBF bytecode.
+    pub elf: &'static [u8],
+}
+
+/// The tipping program.
+pub const AUDIUS_TIPS: Program = Program {
+    name: "audius_tips",
+    id: Pubkey::from_str_const(env!("AUDIUS_ID_AUDIUS_TIPS")),
+    elf: include_bytes!(env!("AUDIUS_ELF_AUDIUS_TIPS")),
+};
 
 /// Every program this crate embeds.
-pub const ALL: [(Pubkey, &[u8]); 1] = [AUDIUS_TIPS];
+pub const ALL: [Program; 1] = [AUDIUS_TIPS];
 
 /// Deploy every embedded program into `svm` (its loader verifies each ELF, as a cluster's does).
 pub fn load(svm: &mut LiteSVM) -> Result<(), LiteSVMError> {
-    for (id, elf) in ALL {
-        svm.add_program(id, elf)?;
+    for program in ALL {
+        svm.add_program(program.id, program.elf)?;
     }
     Ok(())
 }

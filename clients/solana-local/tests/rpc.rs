@@ -3,14 +3,10 @@
 //! `getTransaction`'s inner instructions, and SPL Token CPI works.
 
 use alloy::signers::local::PrivateKeySigner;
-use anchor_lang::{
-    prelude::Pubkey,
-    solana_program::{instruction::Instruction, program_pack::Pack, system_instruction},
-    AccountDeserialize, Discriminator,
-};
+use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, Discriminator};
 use anchor_spl::token::spl_token;
 use audius_sdk::solana::{content, tips};
-use audius_solana_local::{LocalNode, NodeConfig};
+use audius_solana_local::{spl, LocalNode, NodeConfig};
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
@@ -192,31 +188,12 @@ fn spl_token_cpi_works_through_the_node() {
     let mint = Keypair::new();
     let fan_token = Keypair::new();
     let artist_token = Keypair::new();
-    let mint_rent = client.get_minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN).unwrap();
-    let account_rent = client.get_minimum_balance_for_rent_exemption(spl_token::state::Account::LEN).unwrap();
+    let mint_rent = client.get_minimum_balance_for_rent_exemption(spl::MINT_LEN).unwrap();
+    let account_rent = client.get_minimum_balance_for_rent_exemption(spl::TOKEN_ACCOUNT_LEN).unwrap();
     let token_account = |account: &Keypair, owner: &Pubkey| {
-        [
-            system_instruction::create_account(
-                &fan.pubkey(),
-                &account.pubkey(),
-                account_rent,
-                spl_token::state::Account::LEN as u64,
-                &spl_token::ID,
-            ),
-            spl_token::instruction::initialize_account3(&spl_token::ID, &account.pubkey(), &mint.pubkey(), owner)
-                .unwrap(),
-        ]
+        spl::create_token_account(&fan.pubkey(), &account.pubkey(), &mint.pubkey(), owner, account_rent)
     };
-    let mut setup = vec![
-        system_instruction::create_account(
-            &fan.pubkey(),
-            &mint.pubkey(),
-            mint_rent,
-            spl_token::state::Mint::LEN as u64,
-            &spl_token::ID,
-        ),
-        spl_token::instruction::initialize_mint2(&spl_token::ID, &mint.pubkey(), &fan.pubkey(), None, 8).unwrap(),
-    ];
+    let mut setup = spl::create_mint(&fan.pubkey(), &mint.pubkey(), &fan.pubkey(), 8, mint_rent).to_vec();
     setup.extend(token_account(&fan_token, &fan.pubkey()));
     setup.extend(token_account(&artist_token, &artist.pubkey()));
     setup.push(

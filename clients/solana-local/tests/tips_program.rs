@@ -3,7 +3,7 @@
 
 use anchor_lang::{
     prelude::Pubkey,
-    solana_program::{instruction::Instruction, program_pack::Pack, system_instruction},
+    solana_program::{instruction::Instruction, program_pack::Pack},
     AccountDeserialize,
 };
 use anchor_spl::token::spl_token;
@@ -11,6 +11,7 @@ use audius_sdk::solana::{
     audius_tips::error::AudiusTipsError,
     tips::{self, TipTotal, PROGRAM_ID, TIP_TOTAL_SEED},
 };
+use audius_solana_local::spl;
 use litesvm::LiteSVM;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
@@ -57,53 +58,18 @@ fn send(
 
 fn create_token_account(svm: &mut LiteSVM, payer: &Keypair, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
     let account = Keypair::new();
-    let rent = svm.minimum_balance_for_rent_exemption(spl_token::state::Account::LEN);
-    send(
-        svm,
-        &[
-            system_instruction::create_account(
-                &payer.pubkey(),
-                &account.pubkey(),
-                rent,
-                spl_token::state::Account::LEN as u64,
-                &spl_token::ID,
-            ),
-            spl_token::instruction::initialize_account3(&spl_token::ID, &account.pubkey(), mint, owner).unwrap(),
-        ],
-        payer,
-        &[payer, &account],
-    )
-    .expect("create token account");
+    let rent = svm.minimum_balance_for_rent_exemption(spl::TOKEN_ACCOUNT_LEN);
+    let ixs = spl::create_token_account(&payer.pubkey(), &account.pubkey(), mint, owner, rent);
+    send(svm, &ixs, payer, &[payer, &account]).expect("create token account");
     account.pubkey()
 }
 
 /// A new mint with `authority` as mint authority.
 fn create_mint(svm: &mut LiteSVM, authority: &Keypair) -> Pubkey {
     let mint = Keypair::new();
-    let rent = svm.minimum_balance_for_rent_exemption(spl_token::state::Mint::LEN);
-    send(
-        svm,
-        &[
-            system_instruction::create_account(
-                &authority.pubkey(),
-                &mint.pubkey(),
-                rent,
-                spl_token::state::Mint::LEN as u64,
-                &spl_token::ID,
-            ),
-            spl_token::instruction::initialize_mint2(
-                &spl_token::ID,
-                &mint.pubkey(),
-                &authority.pubkey(),
-                None,
-                DECIMALS,
-            )
-            .unwrap(),
-        ],
-        authority,
-        &[authority, &mint],
-    )
-    .expect("create mint");
+    let rent = svm.minimum_balance_for_rent_exemption(spl::MINT_LEN);
+    let ixs = spl::create_mint(&authority.pubkey(), &mint.pubkey(), &authority.pubkey(), DECIMALS, rent);
+    send(svm, &ixs, authority, &[authority, &mint]).expect("create mint");
     mint.pubkey()
 }
 
