@@ -3,8 +3,9 @@
 #   abi/<Contract>.json  contract ABI + bytecode, read by the SDK's alloy `sol!` bindings
 #   idls/<program>.json  Anchor IDL of each Solana program (the SDK's typed clients are generated from it)
 # Usage: gen-artifacts.sh [--check] [abi|idls]
-#   --check: regenerate into a temp dir and fail if the committed copy differs; abi or idl: only that half (the
-#   test command checks the two beside each other: one needs forge, the other cargo).
+#   --check: regenerate into a temp dir and fail if the committed copy differs; abi or idls: only that half (the
+#   test command checks the two beside each other: abi needs forge, idls cargo and the SBF toolchain's patched
+#   framework).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 

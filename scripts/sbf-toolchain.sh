@@ -14,6 +14,10 @@ SBF_PATCHED_ANCHOR="$AUDIUS_CACHE/sbf-crates/anchor-lang-$SBF_ANCHOR_VERSION"
 PROGRAMS_MANIFEST="$REPO_ROOT/programs/Cargo.toml"
 
 sbf_toolchain() {
+  local tool
+  for tool in rustup node patch; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "sbf: $tool is required (scripts/setup.sh installs it)" >&2; return 1; }
+  done
   local sysroot
   sysroot="$(rustup run "$SBF_NIGHTLY" rustc --print sysroot 2>/dev/null || true)"
   if [[ -z "$sysroot" || ! -d "$sysroot/lib/rustlib/src/rust/library" ]]; then
@@ -37,15 +41,18 @@ sbf_patched_anchor() {
   echo "sbf: patching anchor-lang $SBF_ANCHOR_VERSION"
   local fetch pristine
   fetch="$(mktemp -d)"
+  # shellcheck disable=SC2064 # the directory is known now
+  trap "rm -rf '$fetch'" RETURN
   mkdir -p "$fetch/src"
   printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nanchor-lang = "=%s"\n' \
     "$SBF_ANCHOR_VERSION" > "$fetch/Cargo.toml"
   touch "$fetch/src/lib.rs"
-  # `cargo metadata` downloads the crate and names where its source was unpacked.
+  # `cargo metadata` downloads the crate (a registry request, once per patch change) and names where its source
+  # was unpacked.
   pristine="$(cargo metadata --quiet --format-version 1 --manifest-path "$fetch/Cargo.toml" | node -e '
     const m = JSON.parse(require("fs").readFileSync(0));
     console.log(require("path").dirname(m.packages.find((p) => p.name === "anchor-lang").manifest_path));')"
-  rm -rf "$SBF_PATCHED_ANCHOR" "$fetch"
+  rm -rf "$SBF_PATCHED_ANCHOR"
   mkdir -p "$(dirname "$SBF_PATCHED_ANCHOR")"
   cp -r "$pristine" "$SBF_PATCHED_ANCHOR"
   patch --quiet -p1 -d "$SBF_PATCHED_ANCHOR" < "$patch_file"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything a fresh machine needs to build and test the project. Idempotent; fast when done.
-#   - Debian packages that -sys crates need (pkg-config, libssl-dev), only if missing
+#   - Debian packages that -sys crates need (pkg-config, libssl-dev) and the SBF build's `patch`, only if missing
 #   - the contracts toolchain from npm, exactly as pinned in contracts/package-lock.json:
 #     forge/anvil/cast (prebuilt binaries), solcjs, OpenZeppelin 5, forge-std
 #   - the programs' SBF toolchain and ELFs (scripts/build-sbf.sh): the host build embeds the ELFs
@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 need_apt=()
-for pkg in pkg-config libssl-dev; do
+for pkg in pkg-config libssl-dev patch; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)

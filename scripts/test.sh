@@ -40,10 +40,13 @@ contracts_job() {
   "$REPO_ROOT/scripts/bench/gas.sh" --check
   echo "-- contracts done ($(( SECONDS - t0 )) s)"
 }
+# Its own process group (job control on for the launch), so that stopping it stops the forge processes too.
+set -m
 contracts_job >"$contracts_log" 2>&1 &
 contracts_pid=$!
+set +m
 cleanup() {
-  kill "$contracts_pid" 2>/dev/null || true
+  kill -- -"$contracts_pid" 2>/dev/null || true
   rm -f "$contracts_log"
   [[ -n "${postgres_started:-}" ]] && "$REPO_ROOT/scripts/postgres.sh" stop
   return 0
@@ -61,7 +64,9 @@ took
 
 # Every workspace crate compiled for its tests is linted on the way (warnings denied): the same artifacts serve
 # the test run, so nothing is compiled twice. Dependencies are compiled by rustc as usual.
-export RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
+clippy_driver="$(rustup which clippy-driver)"
+[[ -x "$clippy_driver" ]] || { echo "clippy-driver not found: rustup component add clippy" >&2; exit 1; }
+export RUSTC_WORKSPACE_WRAPPER="$clippy_driver"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
 phase "rust: build tests, with clippy (warnings denied)"

@@ -1,4 +1,5 @@
-//! Find the programs' SBF ELFs that `scripts/build-sbf.sh` writes to `<cargo target dir>/deploy/`, so the node
+//! Find the programs' SBF ELFs that `scripts/build-sbf.sh` writes to `$AUDIUS_CACHE/deploy/` (default
+//! `~/.cache/audius-protocol/deploy/`; `AUDIUS_PROGRAMS_DIR` names another folder), so the node
 //! embeds the bytecode a cluster would run, and their addresses in their committed IDLs.
 
 use std::path::PathBuf;
@@ -6,15 +7,24 @@ use std::path::PathBuf;
 const PROGRAMS: [&str; 1] = ["audius_tips"];
 
 fn main() {
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    // OUT_DIR is <target dir>/<profile>/build/<package>-<hash>/out.
-    let target_dir = out_dir.ancestors().nth(4).expect("OUT_DIR lies inside the target dir").to_path_buf();
-    let deploy = std::env::var_os("AUDIUS_PROGRAMS_DIR").map(PathBuf::from).unwrap_or(target_dir.join("deploy"));
-    println!("cargo:rerun-if-env-changed=AUDIUS_PROGRAMS_DIR");
+    let deploy = match (std::env::var_os("AUDIUS_PROGRAMS_DIR"), std::env::var_os("AUDIUS_CACHE")) {
+        (Some(dir), _) => PathBuf::from(dir),
+        (None, Some(cache)) => PathBuf::from(cache).join("deploy"),
+        (None, None) => {
+            let home = std::env::var_os("HOME").expect("HOME, AUDIUS_CACHE or AUDIUS_PROGRAMS_DIR is set");
+            PathBuf::from(home).join(".cache/audius-protocol/deploy")
+        }
+    };
+    for var in ["AUDIUS_PROGRAMS_DIR", "AUDIUS_CACHE", "HOME"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
     for program in PROGRAMS {
         let elf = deploy.join(format!("{program}.so"));
         if !elf.is_file() {
-            panic!("{} is missing: build the programs first with scripts/build-sbf.sh", elf.display());
+            panic!(
+                "{} is missing: build the programs with scripts/build-sbf.sh (or point AUDIUS_PROGRAMS_DIR at their ELFs)",
+                elf.display()
+            );
         }
         println!("cargo:rerun-if-changed={}", elf.display());
         println!("cargo:rustc-env=AUDIUS_ELF_{}={}", program.to_uppercase(), elf.display());

@@ -90,7 +90,9 @@ pub fn deploy_protocol(
     let mut command = Command::new(&forge);
     command
         .current_dir(&contracts)
-        .args(["script", "script/Deploy.s.sol:Deploy", "--broadcast", "--rpc-url", rpc_url, "--private-key"])
+        // `--slow`: each transaction after the previous one is mined. Sent in a burst, one refused transaction (a
+        // fee raced by the base fee on a loaded machine) left a nonce gap and forge waiting for receipts for ever.
+        .args(["script", "script/Deploy.s.sol:Deploy", "--broadcast", "--slow", "--rpc-url", rpc_url, "--private-key"])
         .arg(private_key);
     if let Some(treasury) = options.treasury {
         command.env("TREASURY", treasury.to_string());

@@ -66,6 +66,21 @@ fn main() {
         let again = run(&mut svm, &fan, &[&fan], std::slice::from_ref(&tip));
         by_bump.insert(bump, (first, again));
     }
+    // A pair whose total's address someone funded first: the program creates it the pre-funded way.
+    let prefunded = loop {
+        let artist = Keypair::new();
+        let (total, bump) = Pubkey::find_program_address(
+            &[tips::TIP_TOTAL_SEED, fan.pubkey().as_ref(), artist.pubkey().as_ref(), mint.as_ref()],
+            &tips::PROGRAM_ID,
+        );
+        if bump != u8::MAX {
+            continue;
+        }
+        let artist_token = token_account(&mut svm, &fan, &mint, &artist.pubkey());
+        svm.airdrop(&total, 1_000_000).unwrap();
+        let tip = tips::send_tip(&fan.pubkey(), &artist.pubkey(), &mint, &fan_token, &artist_token, 10);
+        break run(&mut svm, &fan, &[&fan], &[tip]);
+    };
     let (typical_bump, (first, again)) = by_bump.iter().next_back().expect("64 pairs measured");
     let (lowest_bump, (largest, _)) = by_bump.iter().next().expect("64 pairs measured");
 
@@ -73,6 +88,7 @@ fn main() {
     println!("|---|---|---|---:|");
     println!("| audius_tips | send_tip | first tip of a pair (creates its total), bump {typical_bump} | {first} |");
     println!("| audius_tips | send_tip | a later tip of that pair | {again} |");
+    println!("| audius_tips | send_tip | first tip, its total's address funded beforehand, bump 255 | {prefunded} |");
     println!("| audius_tips | send_tip | first tip, lowest bump of 64 pairs ({lowest_bump}) | {largest} |");
     println!();
     println!(
