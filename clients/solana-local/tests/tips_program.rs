@@ -105,6 +105,19 @@ impl Fixture {
         }
     }
 
+    /// The fan and a new artist with a token account of the mint: a pair with no tip total yet, and its bump.
+    fn new_pair(&mut self) -> (Tip, u8) {
+        let artist = Keypair::new();
+        let mut tip = self.accounts();
+        tip.recipient = artist.pubkey();
+        tip.recipient_token = create_token_account(&mut self.svm, &self.fan, &self.mint, &artist.pubkey());
+        let (_, bump) = Pubkey::find_program_address(
+            &[TIP_TOTAL_SEED, tip.sender.as_ref(), tip.recipient.as_ref(), tip.mint.as_ref()],
+            &PROGRAM_ID,
+        );
+        (tip, bump)
+    }
+
     fn tip_ix(&self, tip: Tip, amount: u64) -> Instruction {
         tips::send_tip(&tip.sender, &tip.recipient, &tip.mint, &tip.sender_token, &tip.recipient_token, amount)
     }
@@ -128,6 +141,20 @@ impl Fixture {
         assert_eq!(account.owner, PROGRAM_ID);
         Some(TipTotal::try_deserialize(&mut account.data.as_slice()).unwrap())
     }
+}
+
+/// The SDK's compute-unit limit for `tip` and its instructions for a tip of 10.
+fn sdk_tip(tip: &Tip) -> (u64, Vec<Instruction>) {
+    let limit = u64::from(tips::send_tip_compute_units(&tip.sender, &tip.recipient, &tip.mint));
+    let ixs = tips::send_tip_instructions(
+        &tip.sender,
+        &tip.recipient,
+        &tip.mint,
+        &tip.sender_token,
+        &tip.recipient_token,
+        10,
+    );
+    (limit, ixs)
 }
 
 fn custom(code: u32) -> TransactionError {
@@ -288,32 +315,14 @@ fn the_sdk_compute_limit_is_what_a_tip_uses() {
     let mut f = setup();
     let mut bumps = std::collections::BTreeSet::new();
     for _ in 0..24 {
-        let artist = Keypair::new();
-        let mut tip = f.accounts();
-        tip.recipient = artist.pubkey();
-        tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &artist.pubkey());
-        let (_, bump) = Pubkey::find_program_address(
-            &[TIP_TOTAL_SEED, tip.sender.as_ref(), tip.recipient.as_ref(), tip.mint.as_ref()],
-            &PROGRAM_ID,
-        );
+        let (tip, bump) = f.new_pair();
         bumps.insert(bump);
         let steps = u64::from(u8::MAX - bump);
-        let limit = u64::from(tips::send_tip_compute_units(&tip.sender, &tip.recipient, &tip.mint));
-        let ixs = tips::send_tip_instructions(
-            &tip.sender,
-            &tip.recipient,
-            &tip.mint,
-            &tip.sender_token,
-            &tip.recipient_token,
-            10,
-        );
+        let (limit, ixs) = sdk_tip(&tip);
         let fan = f.fan.insecure_clone();
         let first = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("first tip within its limit");
         let spare = limit - first;
-        assert!(
-            (2_314..=2_314 + 5 * steps).contains(&spare),
-            "bump {bump}: first tip used {first} of {limit}"
-        );
+        assert!((2_314..=2_314 + 5 * steps).contains(&spare), "bump {bump}: first tip used {first} of {limit}");
         let again = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("later tip within its limit");
         assert_eq!(first - again, 1_295, "bump {bump}: a later tip");
     }
@@ -365,26 +374,11 @@ fn another_pairs_existing_total_is_rejected() {
 fn a_prefunded_tip_total_still_fits_the_sdk_limit() {
     let mut f = setup();
     for _ in 0..8 {
-        let artist = Keypair::new();
-        let mut tip = f.accounts();
-        tip.recipient = artist.pubkey();
-        tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &artist.pubkey());
+        let (tip, bump) = f.new_pair();
         let total = tips::tip_total_address(&tip.sender, &tip.recipient, &tip.mint);
         f.svm.airdrop(&total, 890_880).unwrap();
-        let (_, bump) = Pubkey::find_program_address(
-            &[TIP_TOTAL_SEED, tip.sender.as_ref(), tip.recipient.as_ref(), tip.mint.as_ref()],
-            &PROGRAM_ID,
-        );
         let steps = u64::from(u8::MAX - bump);
-        let limit = u64::from(tips::send_tip_compute_units(&tip.sender, &tip.recipient, &tip.mint));
-        let ixs = tips::send_tip_instructions(
-            &tip.sender,
-            &tip.recipient,
-            &tip.mint,
-            &tip.sender_token,
-            &tip.recipient_token,
-            10,
-        );
+        let (limit, ixs) = sdk_tip(&tip);
         let fan = f.fan.insecure_clone();
         let first = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("a pre-funded first tip within its limit");
         assert!(
