@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$REPO_ROOT/scripts/sbf-toolchain.sh"
 
-PROGRAMS=(audius-tips)
+PROGRAMS=(audius-content audius-tips)
 
 t0=$SECONDS
 sbf_toolchain
@@ -24,8 +24,9 @@ for prefix in "$REPO_ROOT=." "$AUDIUS_CACHE=cache" "${CARGO_HOME:-$HOME/.cargo}=
   remaps+=", \"--remap-path-prefix=$prefix\""
 done
 # RUSTFLAGS / CARGO_ENCODED_RUSTFLAGS from the environment would replace the target's flags below (and with them
-# the stack-size check): unset for this build.
-env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS CARGO_TARGET_DIR="$sbf_target_dir" cargo "+$SBF_NIGHTLY" build --release --locked --quiet "${packages[@]}" \
+# the stack-size check), and a host build's RUSTC_WORKSPACE_WRAPPER (the stable clippy) cannot drive the nightly:
+# unset for this build.
+env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u RUSTC_WORKSPACE_WRAPPER CARGO_TARGET_DIR="$sbf_target_dir" cargo "+$SBF_NIGHTLY" build --release --locked --quiet "${packages[@]}" \
   --manifest-path "$PROGRAMS_MANIFEST" --config "$(programs_patch_config)" \
   --target "$REPO_ROOT/programs/sbf/bpfel-solana.json" -Zbuild-std=core,alloc -Zjson-target-spec \
   --config "target.bpfel-solana.linker=\"$SBF_TOOLS/bin/sbpf-linker\"" \

@@ -11,10 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 # The contracts whose bindings the Rust clients use.
 CONTRACTS=(AudioToken Staking ServiceRegistry Issuance AudiusGovernor FeatureAccess)
-# The Anchor programs whose IDL is published: in the host workspace (Anchor 1.x) and in the on-chain one
-# (programs/Cargo.toml, Anchor v2, built against the patched framework of scripts/sbf-toolchain.sh).
-HOST_PROGRAMS=(audius-content)
-SBF_PROGRAMS=(audius-tips)
+# The Anchor programs whose IDL is published (programs/Cargo.toml, Anchor v2, built against the patched framework
+# of scripts/sbf-toolchain.sh).
+PROGRAMS=(audius-content audius-tips)
 
 check=false
 [[ "${1:-}" == "--check" ]] && { check=true; shift; }
@@ -41,16 +40,11 @@ fi
 
 if want idls; then
   mkdir -p "$idl_dir"
-  for program in "${HOST_PROGRAMS[@]}"; do
-    out="$idl_dir/${program//-/_}.json"
-    cargo run --quiet -p audius-idl-gen -- "$REPO_ROOT/programs/$program" > "$out.tmp"
-    mv "$out.tmp" "$out"
-  done
   source "$REPO_ROOT/scripts/sbf-toolchain.sh"
   sbf_patched_anchor
-  for program in "${SBF_PROGRAMS[@]}"; do
+  for program in "${PROGRAMS[@]}"; do
     out="$idl_dir/${program//-/_}.json"
-    cargo run --quiet -p audius-idl-gen -- --anchor-v2 "$REPO_ROOT/programs/$program" \
+    cargo run --quiet -p audius-idl-gen -- "$REPO_ROOT/programs/$program" \
       --locked --config "$(programs_patch_config)" > "$out.tmp"
     mv "$out.tmp" "$out"
   done

@@ -2,7 +2,8 @@
 # Source it, then call `sbf_toolchain`; `programs_cargo` runs cargo on the programs' workspace with the patched
 # framework (host builds: IDL; with --target: SBF).
 #   - Rust nightly-2026-08-21 with rust-src (LLVM 23; core and alloc are built for the target, -Zbuild-std);
-#   - sbpf-linker 0.2.6 (bitcode -> SBF ELF, with rustc's libLLVM), under $AUDIUS_CACHE/sbf-tools;
+#   - sbpf-linker 0.2.6 (bitcode -> SBF ELF, with rustc's libLLVM) with programs/sbf/sbpf-linker-0.2.6.diff
+#     applied, under $AUDIUS_CACHE/sbf-tools;
 #   - anchor-lang 2.0.0-rc.2 with programs/sbf/anchor-lang-2.0.0-rc.2.diff applied, under $AUDIUS_CACHE/sbf-crates.
 # shellcheck shell=bash
 
@@ -11,6 +12,7 @@ SBF_LINKER_VERSION=0.2.6
 SBF_ANCHOR_VERSION=2.0.0-rc.2
 SBF_TOOLS="$AUDIUS_CACHE/sbf-tools"
 SBF_PATCHED_ANCHOR="$AUDIUS_CACHE/sbf-crates/anchor-lang-$SBF_ANCHOR_VERSION"
+SBF_PATCHED_LINKER="$AUDIUS_CACHE/sbf-crates/sbpf-linker-$SBF_LINKER_VERSION"
 PROGRAMS_MANIFEST="$REPO_ROOT/programs/Cargo.toml"
 
 sbf_toolchain() {
@@ -24,39 +26,52 @@ sbf_toolchain() {
     echo "sbf: installing Rust $SBF_NIGHTLY with rust-src"
     rustup toolchain install "$SBF_NIGHTLY" --profile minimal --component rust-src
   fi
-  if [[ "$("$SBF_TOOLS/bin/sbpf-linker" --version 2>/dev/null || true)" != *"$SBF_LINKER_VERSION"* ]]; then
+  local linker_stamp="$SBF_TOOLS/.audius-patch-sha256"
+  if sbf_patched_crate sbpf-linker "$SBF_LINKER_VERSION" "$SBF_PATCHED_LINKER" \
+    || [[ ! -x "$SBF_TOOLS/bin/sbpf-linker" || "$(cat "$linker_stamp" 2>/dev/null)" != "$(sbf_patch_sum sbpf-linker "$SBF_LINKER_VERSION")" ]]; then
     echo "sbf: building sbpf-linker $SBF_LINKER_VERSION (once, several minutes)"
-    cargo install sbpf-linker --version "$SBF_LINKER_VERSION" --locked --root "$SBF_TOOLS"
+    cargo install --quiet --path "$SBF_PATCHED_LINKER" --locked --force --root "$SBF_TOOLS"
+    sbf_patch_sum sbpf-linker "$SBF_LINKER_VERSION" > "$linker_stamp"
   fi
   sbf_patched_anchor
 }
 
-# A copy of the published crate with our patch applied, never a source tree in the repo.
+# The framework copy the programs' workspace builds against (SBF and the IDL build alike).
 sbf_patched_anchor() {
-  local patch_file="$REPO_ROOT/programs/sbf/anchor-lang-$SBF_ANCHOR_VERSION.diff"
-  local stamp="$SBF_PATCHED_ANCHOR/.audius-patch-sha256"
+  sbf_patched_crate anchor-lang "$SBF_ANCHOR_VERSION" "$SBF_PATCHED_ANCHOR" || true
+}
+
+sbf_patch_sum() {
+  sha256sum "$REPO_ROOT/programs/sbf/$1-$2.diff" | cut -d' ' -f1
+}
+
+# A copy of a published crate with our patch (programs/sbf/<crate>-<version>.diff) applied, never a source tree in
+# the repo. Returns 0 when it (re)made the copy, 1 when the copy was current.
+sbf_patched_crate() {
+  local crate="$1" version="$2" dest="$3"
+  local patch_file="$REPO_ROOT/programs/sbf/$crate-$version.diff"
+  local stamp="$dest/.audius-patch-sha256"
   local sum
-  sum="$(sha256sum "$patch_file" | cut -d' ' -f1)"
-  [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && return 0
-  echo "sbf: patching anchor-lang $SBF_ANCHOR_VERSION"
+  sum="$(sbf_patch_sum "$crate" "$version")"
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && return 1
+  echo "sbf: patching $crate $version"
   local fetch pristine
   fetch="$(mktemp -d)"
-  # shellcheck disable=SC2064 # the directory is known now
-  trap "rm -rf '$fetch'" RETURN
   mkdir -p "$fetch/src"
-  printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nanchor-lang = "=%s"\n' \
-    "$SBF_ANCHOR_VERSION" > "$fetch/Cargo.toml"
+  printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\n%s = "=%s"\n' \
+    "$crate" "$version" > "$fetch/Cargo.toml"
   touch "$fetch/src/lib.rs"
   # `cargo metadata` downloads the crate (a registry request, once per patch change) and names where its source
   # was unpacked.
-  pristine="$(cargo metadata --quiet --format-version 1 --manifest-path "$fetch/Cargo.toml" | node -e '
+  pristine="$(cargo metadata --quiet --format-version 1 --manifest-path "$fetch/Cargo.toml" | CRATE="$crate" node -e '
     const m = JSON.parse(require("fs").readFileSync(0));
-    console.log(require("path").dirname(m.packages.find((p) => p.name === "anchor-lang").manifest_path));')"
-  rm -rf "$SBF_PATCHED_ANCHOR"
-  mkdir -p "$(dirname "$SBF_PATCHED_ANCHOR")"
-  cp -r "$pristine" "$SBF_PATCHED_ANCHOR"
-  patch --quiet -p1 -d "$SBF_PATCHED_ANCHOR" < "$patch_file"
+    console.log(require("path").dirname(m.packages.find((p) => p.name === process.env.CRATE).manifest_path));')"
+  rm -rf "$fetch" "$dest"
+  mkdir -p "$(dirname "$dest")"
+  cp -r "$pristine" "$dest"
+  patch --quiet -p1 -d "$dest" < "$patch_file"
   echo "$sum" > "$stamp"
+  return 0
 }
 
 # The --config that points the programs' workspace at the patched framework.

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-const PROGRAMS: [&str; 1] = ["audius_tips"];
+const PROGRAMS: [&str; 2] = ["audius_content", "audius_tips"];
 
 fn main() {
     let deploy = match (std::env::var_os("AUDIUS_PROGRAMS_DIR"), std::env::var_os("AUDIUS_CACHE")) {

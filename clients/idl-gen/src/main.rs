@@ -1,18 +1,16 @@
-//! `audius-idl-gen [--anchor-v2] PROGRAM_DIR [CARGO_ARG ...]`: print the Anchor IDL of the program in PROGRAM_DIR as
+//! `audius-idl-gen PROGRAM_DIR [CARGO_ARG ...]`: print the Anchor IDL of the (Anchor v2) program in PROGRAM_DIR as
 //! JSON on stdout; CARGO_ARGs go to the cargo build that prints it.
 //!
-//! Uses anchor-lang-idl's builder (what `anchor idl build` runs), so no Anchor CLI install is needed: 0.1 for
-//! Anchor 1.x programs, 0.2 for Anchor v2 programs (`--anchor-v2`). Both write IDL spec 0.1.0.
+//! Uses anchor-lang-idl 0.2's builder (what the Anchor v2 CLI's `anchor idl build` runs), so no Anchor CLI install
+//! is needed. It writes IDL spec 0.1.0, which the SDK's `declare_program!` (Anchor 1.2) reads.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1).peekable();
-    let anchor_v2 = args.next_if(|a| a == "--anchor-v2").is_some();
-    let program_dir: PathBuf =
-        args.next().context("usage: audius-idl-gen [--anchor-v2] PROGRAM_DIR [CARGO_ARG ...]")?.into();
+    let mut args = std::env::args().skip(1);
+    let program_dir: PathBuf = args.next().context("usage: audius-idl-gen PROGRAM_DIR [CARGO_ARG ...]")?.into();
     let program_dir = program_dir.canonicalize().with_context(|| format!("{}", program_dir.display()))?;
     let mut cargo_args = vec!["--lib".to_string()];
     cargo_args.extend(args);
@@ -25,21 +23,11 @@ fn main() -> anyhow::Result<()> {
     // workspace's rust-version, then calls a literal `cargo +{toolchain}` and fails. Let the child cargo pick
     // the toolchain the normal way instead.
     std::env::remove_var("RUSTUP_TOOLCHAIN");
-    let json = if anchor_v2 {
-        let idl = anchor_lang_idl_v2::build::IdlBuilder::new()
-            .program_path(program_dir)
-            .cargo_args(cargo_args)
-            .build()
-            .context("building the IDL")?;
-        serde_json::to_string_pretty(&idl)?
-    } else {
-        let idl = anchor_lang_idl::build::IdlBuilder::new()
-            .program_path(program_dir)
-            .cargo_args(cargo_args)
-            .build()
-            .context("building the IDL")?;
-        serde_json::to_string_pretty(&idl)?
-    };
-    println!("{json}");
+    let idl = anchor_lang_idl::build::IdlBuilder::new()
+        .program_path(program_dir)
+        .cargo_args(cargo_args)
+        .build()
+        .context("building the IDL")?;
+    println!("{}", serde_json::to_string_pretty(&idl)?);
     Ok(())
 }

@@ -157,8 +157,10 @@ impl LocalNetwork {
             registered.push((sp_id, listen, endpoint, chain.signer(wallet)));
         }
         let (attesters, quorum) = Observer { eth: &chain.admin, solana: &solana }.attester_set().await?;
+        let initialize = content::initialize(&solana_admin.pubkey(), CLUSTER, attesters, quorum);
+        let units = audius_sdk::solana::COMPUTE_BUDGET_UNITS + content::INITIALIZE_UNITS;
         solana
-            .send(&[content::initialize(&solana_admin.pubkey(), CLUSTER, attesters, quorum)], &solana_admin, &[])
+            .send(&audius_sdk::solana::with_compute_limit(units, [initialize]), &solana_admin, &[])
             .await
             .context("initializing the content program")?;
         let mut discovery_nodes = Vec::new();

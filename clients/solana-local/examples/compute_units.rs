@@ -1,14 +1,24 @@
 //! Compute units of every program instruction, measured on the SBF ELFs in LiteSVM (the mainnet feature set),
 //! and what deploying each program costs in rent. Run by `scripts/bench/compute-units.sh`; prints Markdown.
 
+use std::collections::BTreeMap;
+
+use alloy::signers::local::PrivateKeySigner;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token::spl_token;
-use audius_sdk::solana::tips;
+use audius_sdk::solana::{
+    content::{self, AdminChange, AttestedFact, NodeRegistration},
+    tips,
+};
 use audius_solana_local::{programs, spl, Pubkey};
 use litesvm::LiteSVM;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
+
+/// The most compute units a transaction may request.
+const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
 
 /// Bytes the upgradeable loader keeps beside the ELF: the program data header, and a buffer's header.
 const PROGRAM_DATA_HEADER: usize = 45;
@@ -35,9 +45,26 @@ fn token_account(svm: &mut LiteSVM, payer: &Keypair, mint: &Pubkey, owner: &Pubk
     account.pubkey()
 }
 
-fn main() {
+/// One row of the table.
+struct Row {
+    program: &'static str,
+    instruction: &'static str,
+    input: String,
+    units: u64,
+}
+
+fn row(program: &'static str, instruction: &'static str, input: impl Into<String>, units: u64) -> Row {
+    Row { program, instruction, input: input.into(), units }
+}
+
+fn svm() -> LiteSVM {
     let mut svm = LiteSVM::new();
     programs::load(&mut svm).expect("the ELFs load");
+    svm
+}
+
+fn tips_rows() -> Vec<Row> {
+    let mut svm = svm();
     let fan = Keypair::new();
     svm.airdrop(&fan.pubkey(), 10_000_000_000).unwrap();
     let mint = Keypair::new();
@@ -53,7 +80,7 @@ fn main() {
     );
     // First and second tips of 64 pairs: the PDA search of a pair's total costs more the lower its bump, so the
     // typical tip is a bump-255 pair's and the largest the lowest bump met.
-    let mut by_bump = std::collections::BTreeMap::new();
+    let mut by_bump = BTreeMap::new();
     for _ in 0..64 {
         let artist = Keypair::new();
         let artist_token = token_account(&mut svm, &fan, &mint, &artist.pubkey());
@@ -84,13 +111,22 @@ fn main() {
     let (typical_bump, (first, again)) = by_bump.iter().next_back().expect("64 pairs measured");
     let (lowest_bump, (largest, _)) = by_bump.iter().next().expect("64 pairs measured");
 
+    vec![
+        row("audius_tips", "send_tip", format!("first tip of a pair (creates its total), bump {typical_bump}"), *first),
+        row("audius_tips", "send_tip", "a later tip of that pair", *again),
+        row("audius_tips", "send_tip", "first tip, its total's address funded beforehand, bump 255", prefunded),
+        row("audius_tips", "send_tip", format!("first tip, lowest bump of 64 pairs ({lowest_bump})"), *largest),
+    ]
+}
+
+fn main() {
     println!("| program | instruction | input | compute units |");
     println!("|---|---|---|---:|");
-    println!("| audius_tips | send_tip | first tip of a pair (creates its total), bump {typical_bump} | {first} |");
-    println!("| audius_tips | send_tip | a later tip of that pair | {again} |");
-    println!("| audius_tips | send_tip | first tip, its total's address funded beforehand, bump 255 | {prefunded} |");
-    println!("| audius_tips | send_tip | first tip, lowest bump of 64 pairs ({lowest_bump}) | {largest} |");
+    for Row { program, instruction, input, units } in content_rows().into_iter().chain(tips_rows()) {
+        println!("| {program} | {instruction} | {input} | {units} |");
+    }
     println!();
+    let svm = svm();
     println!(
         "| program | ELF bytes | program data rent (SOL) | deploy buffer rent (SOL) | program account rent (SOL) |"
     );
@@ -105,4 +141,228 @@ fn main() {
             sol(PROGRAM_ACCOUNT)
         );
     }
+}
+
+/// The content program's world: an admin, attesters sorted by address, and Ethereum keys for artists.
+struct ContentWorld {
+    svm: LiteSVM,
+    admin: Keypair,
+    attesters: Vec<PrivateKeySigner>,
+    /// Compute units of the `initialize` that set it up.
+    initialize_units: u64,
+}
+
+const CLUSTER: [u8; 32] = [7; 32];
+
+fn eth_key(seed: u32) -> PrivateKeySigner {
+    let mut secret = [0u8; 32];
+    secret[0] = 1;
+    secret[28..].copy_from_slice(&seed.to_be_bytes());
+    PrivateKeySigner::from_bytes(&secret.into()).expect("a valid secp256k1 secret")
+}
+
+fn eth_address(key: &PrivateKeySigner) -> [u8; 20] {
+    key.address().0 .0
+}
+
+fn bump(seeds: &[&[u8]]) -> u8 {
+    Pubkey::find_program_address(seeds, &content::PROGRAM_ID).1
+}
+
+impl ContentWorld {
+    fn new(attesters: u32, quorum: u8) -> Self {
+        let mut svm = svm();
+        let admin = Keypair::new();
+        svm.airdrop(&admin.pubkey(), 1_000_000_000_000).unwrap();
+        let mut keys: Vec<PrivateKeySigner> = (0..attesters).map(|i| eth_key(1_000 + i)).collect();
+        keys.sort_by_key(eth_address);
+        let ix = content::initialize(&admin.pubkey(), CLUSTER, keys.iter().map(eth_address).collect(), quorum);
+        let initialize_units = run(&mut svm, &admin, &[&admin], &[ix]);
+        Self { svm, admin, attesters: keys, initialize_units }
+    }
+
+    fn funded(&mut self) -> Keypair {
+        let key = Keypair::new();
+        self.svm.airdrop(&key.pubkey(), 10_000_000_000).unwrap();
+        key
+    }
+
+    /// The units `ix` uses: sent under the largest limit a transaction may request (a quorum of 8 needs more
+    /// than the default 200,000), less what the compute-budget instruction itself takes.
+    fn send(&mut self, signer: &Keypair, ix: Instruction) -> u64 {
+        let limit = ComputeBudgetInstruction::set_compute_unit_limit(MAX_COMPUTE_UNIT_LIMIT);
+        run(&mut self.svm, signer, &[signer], &[limit, ix]) - u64::from(tips::COMPUTE_BUDGET_UNITS)
+    }
+
+    fn now(&self) -> i64 {
+        self.svm.get_sysvar::<anchor_lang::prelude::Clock>().unix_timestamp
+    }
+
+    /// `fact` recorded with the signatures of the first `quorum` attesters; the relayer pays.
+    fn attest(&mut self, fact: AttestedFact, quorum: usize) -> u64 {
+        let config: content::Config = {
+            let account = self.svm.get_account(&content::config_address()).unwrap();
+            anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice()).unwrap()
+        };
+        let expiry = self.now() + 600;
+        let digest = fact.digest(&CLUSTER, config.attestation_nonce, expiry);
+        let signatures = self.attesters[..quorum].iter().map(|key| content::sign_digest(key, &digest)).collect();
+        let relayer = self.funded();
+        self.send(&relayer, fact.instruction(&relayer.pubkey(), expiry, signatures))
+    }
+
+    fn admit(&mut self, sp_id: u64, endpoint: String, quorum: usize) -> u64 {
+        let node = NodeRegistration { sp_id, owner_wallet: [1; 20], delegate_wallet: [2; 20], endpoint };
+        self.attest(AttestedFact::AdmitNode(node), quorum)
+    }
+
+    /// A profile for `key`, bound to a new funded authority: the authority and the units.
+    fn profile(&mut self, key: &PrivateKeySigner) -> (Keypair, u64) {
+        let authority = self.funded();
+        let signature = content::sign_profile_binding(key, &CLUSTER, &authority.pubkey(), 0);
+        let ix = content::create_profile(&authority.pubkey(), eth_address(key), cid(9), signature);
+        let units = self.send(&authority, ix);
+        (authority, units)
+    }
+}
+
+fn cid(seed: u8) -> [u8; content::CID_LEN] {
+    let mut cid = [seed; content::CID_LEN];
+    cid[..4].copy_from_slice(&[0x01, 0x55, 0x12, 0x20]);
+    cid
+}
+
+/// The lowest and the bump-255 entries of measurements keyed by PDA bump.
+fn extremes(by_bump: &BTreeMap<u8, u64>) -> ((u8, u64), (u8, u64)) {
+    let (typical, lowest) = (by_bump.iter().next_back().unwrap(), by_bump.iter().next().unwrap());
+    ((*typical.0, *typical.1), (*lowest.0, *lowest.1))
+}
+
+fn content_rows() -> Vec<Row> {
+    const P: &str = "audius_content";
+    let mut rows = Vec::new();
+    let mut world = ContentWorld::new(1, 1);
+    let largest = ContentWorld::new(16, content::MAX_QUORUM);
+    rows.push(row(P, "initialize", "1 attester", world.initialize_units));
+    rows.push(row(P, "initialize", "16 attesters (the most), quorum 8", largest.initialize_units));
+    let mut largest = largest;
+    let admin = world.admin.insecure_clone();
+    let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::WritesEnabled(true)));
+    rows.push(row(P, "set_writes_enabled", "", units));
+    let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::Admin(admin.pubkey())));
+    rows.push(row(P, "set_admin", "", units));
+    let attesters = world.attesters.iter().map(eth_address).collect();
+    let units =
+        world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::Attesters { attesters, quorum: 1 }));
+    rows.push(row(P, "set_attesters", "1 attester", units));
+    let admin = largest.admin.insecure_clone();
+    let attesters = largest.attesters.iter().map(eth_address).collect();
+    let change = AdminChange::Attesters { attesters, quorum: content::MAX_QUORUM };
+    let units = largest.send(&admin, content::admin_update(&admin.pubkey(), change));
+    rows.push(row(P, "set_attesters", "16 attesters, quorum 8", units));
+
+    // Nodes: the node PDA's bump depends on the service id.
+    let mut by_bump = BTreeMap::new();
+    let endpoint = |sp_id: u64| format!("https://cn{sp_id:02}.audius.test");
+    for sp_id in 1..=32u64 {
+        let units = world.admit(sp_id, endpoint(sp_id), 1);
+        by_bump.entry(bump(&[content::NODE_SEED, &sp_id.to_le_bytes()])).or_insert(units);
+    }
+    let ((typical_bump, typical), _) = extremes(&by_bump);
+    let short = endpoint(1).len();
+    rows.push(row(P, "admit_node", format!("quorum 1, {short}-byte endpoint, bump {typical_bump}"), typical));
+    let lowest = (1..=64u64).min_by_key(|sp| bump(&[content::NODE_SEED, &sp.to_le_bytes()])).unwrap();
+    let lowest_bump = bump(&[content::NODE_SEED, &lowest.to_le_bytes()]);
+    let units = largest.admit(lowest, "x".repeat(content::MAX_ENDPOINT_LEN), usize::from(content::MAX_QUORUM));
+    rows.push(row(
+        P,
+        "admit_node",
+        format!("quorum 8, 128-byte endpoint, lowest bump of 64 ids ({lowest_bump})"),
+        units,
+    ));
+    let units = world.attest(AttestedFact::RemoveNode { sp_id: 32 }, 1);
+    rows.push(row(P, "remove_node", "quorum 1", units));
+    let units = largest.attest(AttestedFact::RemoveNode { sp_id: lowest }, usize::from(content::MAX_QUORUM));
+    rows.push(row(P, "remove_node", "quorum 8", units));
+    let attesters = world.attesters.iter().map(eth_address).collect();
+    let units = world.attest(AttestedFact::Attesters { attesters, quorum: 1 }, 1);
+    rows.push(row(P, "sync_attesters", "quorum 1, 1 attester", units));
+    let attesters = largest.attesters.iter().map(eth_address).collect();
+    let units = largest
+        .attest(AttestedFact::Attesters { attesters, quorum: content::MAX_QUORUM }, usize::from(content::MAX_QUORUM));
+    rows.push(row(P, "sync_attesters", "quorum 8, 16 attesters", units));
+
+    // Profiles: the profile PDA's bump depends on the Ethereum address.
+    let mut by_bump = BTreeMap::new();
+    let mut artists = Vec::new();
+    for seed in 0..32 {
+        let key = eth_key(seed);
+        let (authority, units) = world.profile(&key);
+        by_bump.entry(bump(&[content::PROFILE_SEED, &eth_address(&key)])).or_insert(units);
+        artists.push((key, authority));
+    }
+    let ((typical_bump, typical), (lowest_bump, lowest)) = extremes(&by_bump);
+    rows.push(row(P, "create_profile", format!("bump {typical_bump}"), typical));
+    rows.push(row(P, "create_profile", format!("lowest bump of 32 addresses ({lowest_bump})"), lowest));
+    let (key, authority) = artists.swap_remove(0);
+    let profile = content::profile_address(&eth_address(&key));
+    let expires_at = world.now() + 7 * 24 * 3600;
+    let units = world.attest(AttestedFact::Tier { eth_address: eth_address(&key), tier: 3, expires_at }, 1);
+    rows.push(row(P, "attest_tier", "quorum 1", units));
+    largest.profile(&eth_key(0));
+    let tier = AttestedFact::Tier { eth_address: eth_address(&eth_key(0)), tier: 4, expires_at };
+    let units = largest.attest(tier, usize::from(content::MAX_QUORUM));
+    rows.push(row(P, "attest_tier", "quorum 8", units));
+
+    // App grants: the grant PDA's bump depends on the app key.
+    let mut by_bump = BTreeMap::new();
+    let mut apps = Vec::new();
+    for _ in 0..32 {
+        let app = world.funded();
+        let units = world.send(&authority, content::grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
+        by_bump
+            .entry(bump(&[content::APP_SEED, profile.as_ref(), &1u64.to_le_bytes(), app.pubkey().as_ref()]))
+            .or_insert(units);
+        apps.push(app);
+    }
+    let ((typical_bump, typical), (lowest_bump, lowest)) = extremes(&by_bump);
+    rows.push(row(P, "grant_app", format!("bump {typical_bump}"), typical));
+    rows.push(row(P, "grant_app", format!("lowest bump of 32 apps ({lowest_bump})"), lowest));
+    let app = apps.pop().unwrap();
+    let grant = Some(content::app_grant_address(&profile, 1, &app.pubkey()));
+    let units = world.send(&authority, content::update_profile(&authority.pubkey(), &profile, None, cid(4)));
+    rows.push(row(P, "update_profile", "by the authority", units));
+    let units = world.send(&app, content::update_profile(&app.pubkey(), &profile, grant, cid(5)));
+    rows.push(row(P, "update_profile", "by an app (grant account present)", units));
+
+    // Tracks: the track PDA's bump depends on the profile and the track id; apps write half of them.
+    let mut by_bump = BTreeMap::new();
+    let mut by_bump_app = BTreeMap::new();
+    for track_id in 0..64u64 {
+        let track_bump = bump(&[content::TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()]);
+        let (signer, grant, into) =
+            if track_id % 2 == 0 { (&authority, None, &mut by_bump) } else { (&app, grant, &mut by_bump_app) };
+        let ix = content::create_track(&signer.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3]);
+        let units = world.send(signer, ix);
+        into.entry(track_bump).or_insert(units);
+    }
+    let ((typical_bump, typical), _) = extremes(&by_bump);
+    let (_, (lowest_bump, lowest)) = extremes(&by_bump_app);
+    rows.push(row(P, "create_track", format!("by the authority, bump {typical_bump}"), typical));
+    rows.push(row(P, "create_track", format!("by an app, lowest bump of 32 tracks ({lowest_bump})"), lowest));
+    let ix = content::update_track(&authority.pubkey(), &profile, 0, None, [4, 5, 6], cid(6));
+    rows.push(row(P, "update_track", "by the authority", world.send(&authority, ix)));
+    let ix = content::update_track(&app.pubkey(), &profile, 1, grant, [4, 5, 6], cid(6));
+    rows.push(row(P, "update_track", "by an app", world.send(&app, ix)));
+    let ix = content::delete_track(&authority.pubkey(), &profile, 0, None);
+    rows.push(row(P, "delete_track", "by the authority", world.send(&authority, ix)));
+    let ix = content::delete_track(&app.pubkey(), &profile, 1, grant);
+    rows.push(row(P, "delete_track", "by an app", world.send(&app, ix)));
+    let units = world.send(&authority, content::revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
+    rows.push(row(P, "revoke_app", "", units));
+    let new_authority = world.funded();
+    let proof = content::sign_profile_binding(&key, &CLUSTER, &new_authority.pubkey(), 1);
+    let ix = content::rotate_authority(&new_authority.pubkey(), &eth_address(&key), new_authority.pubkey(), proof);
+    rows.push(row(P, "rotate_authority", "", world.send(&new_authority, ix)));
+    rows
 }

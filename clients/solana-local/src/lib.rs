@@ -1,12 +1,10 @@
 //! A local Solana JSON-RPC node that hosts the Audius programs, for development, the local network and tests.
 //!
-//! This node is surfpool (the Solana Foundation's LiteSVM-based local validator) in offline mode. The tipping
-//! program runs as its SBF ELF (built by `scripts/build-sbf.sh`, embedded by [`programs`]): metered, with the SBF
-//! stack and heap, as a cluster runs it. The content program still runs as a native builtin through
-//! `audius-svm-bridge` until it is ported to the SBF build (its own work is not metered and SBF limits are not
-//! enforced on it, and its `msg!` output goes to this process's stdout). SPL Token, Token-2022, ATA and Memo run
-//! as their real SBF programs. Clients talk to it over JSON-RPC exactly as they talk to devnet or mainnet; there
-//! is one validator with no network. Events travel by `emit_cpi!` inner instructions, which reach `getTransaction`
+//! This node is surfpool (the Solana Foundation's LiteSVM-based local validator) in offline mode. The Audius
+//! programs run as their SBF ELFs (built by `scripts/build-sbf.sh`, embedded by [`programs`]): metered, with the
+//! SBF stack and heap, as a cluster runs them. SPL Token, Token-2022, ATA and Memo run as their real SBF programs.
+//! Clients talk to it over JSON-RPC exactly as they talk to devnet or mainnet; there is one validator with no
+//! network. Events travel by `emit_cpi!` inner instructions, which reach `getTransaction`
 //! here and on real clusters alike.
 
 use std::{net::TcpListener, thread::JoinHandle, time::Duration};
@@ -71,9 +69,7 @@ impl LocalNode {
             config.ws_port = free_port(&config.bind_host)?;
         }
         let (mut svm, events, geyser) = SurfnetSvm::default();
-        let runtime = &mut svm.inner.svm;
-        runtime.add_builtin(audius_content::ID, audius_svm_bridge::native_processor!(audius_content::entry));
-        programs::load(runtime).context("deploying the programs' ELFs")?;
+        programs::load(&mut svm.inner.svm).context("deploying the programs' ELFs")?;
 
         let surfpool_config = SurfpoolConfig {
             simnets: vec![SimnetConfig {

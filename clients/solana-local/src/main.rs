@@ -49,7 +49,9 @@ async fn main() -> anyhow::Result<()> {
     let node = tokio::task::spawn_blocking(move || LocalNode::start(config)).await??;
     println!("RPC URL: {}", node.rpc_url);
     println!("WebSocket URL: {}", node.ws_url);
-    println!("programs: audius_content {} audius_tips {}", audius_content::ID, programs::AUDIUS_TIPS.id);
+    for program in programs::ALL {
+        println!("program {}: {}", program.name, program.id);
+    }
 
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {

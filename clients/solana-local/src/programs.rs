@@ -15,6 +15,13 @@ pub struct Program {
     pub elf: &'static [u8],
 }
 
+/// The content program: profiles, tracks, the node registry and the content ledger.
+pub const AUDIUS_CONTENT: Program = Program {
+    name: "audius_content",
+    id: Pubkey::from_str_const(env!("AUDIUS_ID_AUDIUS_CONTENT")),
+    elf: include_bytes!(env!("AUDIUS_ELF_AUDIUS_CONTENT")),
+};
+
 /// The tipping program.
 pub const AUDIUS_TIPS: Program = Program {
     name: "audius_tips",
@@ -23,7 +30,7 @@ pub const AUDIUS_TIPS: Program = Program {
 };
 
 /// Every program this crate embeds.
-pub const ALL: [Program; 1] = [AUDIUS_TIPS];
+pub const ALL: [Program; 2] = [AUDIUS_CONTENT, AUDIUS_TIPS];
 
 /// Deploy every embedded program into `svm` (its loader verifies each ELF, as a cluster's does).
 pub fn load(svm: &mut LiteSVM) -> Result<(), LiteSVMError> {

@@ -38,8 +38,10 @@ fn binary_serves_rpc_funds_keys_and_stops_on_sigterm() {
     let client = RpcClient::new(rpc_url);
     assert!(client.get_health().is_ok());
     assert_eq!(client.get_balance(&funded.pubkey()).unwrap(), 5_000_000_000);
-    let program = client.get_account(&audius_content::ID).expect("the content program is deployed");
-    assert!(program.executable);
+    for program in audius_solana_local::programs::ALL {
+        let account = client.get_account(&program.id).expect("every program is deployed");
+        assert!(account.executable, "{} is executable", program.name);
+    }
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());

@@ -4,9 +4,9 @@
 
 mod common;
 
-use audius_content::{errors::ContentError, state::record_hash};
 use audius_sdk::solana::content::AttestedFact;
 use common::*;
+use solana_instruction_error::InstructionError;
 use solana_signer::Signer;
 
 /// Signatures of the harness attesters at `indices` over `fact` at the configuration's current nonce.
@@ -72,7 +72,7 @@ fn tier_is_recorded_on_a_quorum_and_refused_otherwise() {
     assert_eq!(profile.tier_at(expires_at + 1), 0, "a lapsed tier reads as none");
     let last = h.events.last().unwrap();
     assert_eq!(last.entry.kind, EntryKind::TierAttested);
-    assert_eq!(last.entry.data_hash, record_hash(&profile).unwrap());
+    assert_eq!(last.entry.data_hash, record_hash(&profile));
     assert_eq!(h.ledger().head, h.recomputed_head());
 
     // Replayed: the nonce moved on, so the same signatures recover to other addresses.
@@ -91,14 +91,19 @@ fn tier_needs_the_canonical_profile_account() {
     let mut h = Harness::new(1, 1);
     let artist = EthKey::from_seed(1);
     h.create_profile(&artist);
+    h.admit_node(1);
     let payer = h.funded();
     let expiry = h.now() + 300;
     let fact = tier_fact(&h, &artist, 1);
     let sigs = sign(&h, &[0], &fact, expiry);
+    let mut ix = fact.clone().instruction(&payer.pubkey(), expiry, sigs.clone());
+    // The profile slot (after payer, config, ledger) pointed at another account of the program: a node record.
+    ix.accounts[3].pubkey = node_address(1);
+    assert_eq!(h.send(ix, &payer), Err(runtime(InstructionError::InvalidAccountData)));
+    // Or at the configuration account, which the instruction already takes as writable.
     let mut ix = fact.instruction(&payer.pubkey(), expiry, sigs);
-    // The profile slot (after payer, config, ledger) pointed at the configuration account.
     ix.accounts[3].pubkey = config_address();
-    assert_eq!(h.send(ix, &payer), Err(anchor(anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch)));
+    assert_eq!(h.send(ix, &payer), Err(custom(DUPLICATE_MUTABLE_ACCOUNT)));
 }
 
 #[test]

@@ -1,7 +1,15 @@
 //! Audius content program: profiles bound to Ethereum addresses, delegated app authority, the content-node
 //! registry (admitted by attester quorum), track metadata records, and the append-only, hash-chained content
 //! ledger that every write extends.
-#![allow(unexpected_cfgs)]
+#![cfg_attr(target_os = "solana", no_std)]
+
+extern crate alloc;
+
+// memcpy & co. (the `sol_mem*` syscalls) and the integer libcalls the upstream BPF target leaves to the program.
+#[cfg(target_os = "solana")]
+use solana_compiler_builtins as _;
+
+use alloc::{string::String, vec::Vec};
 
 use anchor_lang::prelude::*;
 
@@ -18,33 +26,42 @@ use instructions::*;
 
 declare_id!("F23dsLgecdG1aPMzzxGF8smYj4NAW9BMj13nFybqExcP");
 
+// Anchor v2 installs the allocator; a no_std program also needs a panic handler.
+#[cfg(target_os = "solana")]
+anchor_lang::pinocchio::nostd_panic_handler!();
+
 #[program]
 pub mod audius_content {
     use super::*;
 
     /// Create the configuration and the ledger (once).
-    pub fn initialize(ctx: Context<Initialize>, cluster: [u8; 32], attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
+    pub fn initialize(
+        ctx: &mut Context<Initialize>,
+        cluster: [u8; 32],
+        attesters: Vec<[u8; 20]>,
+        quorum: u8,
+    ) -> Result<()> {
         instructions::initialize::handler(ctx, cluster, attesters, quorum)
     }
 
     /// Turn user writes on or off. Admin only.
-    pub fn set_writes_enabled(ctx: Context<AdminUpdate>, enabled: bool) -> Result<()> {
+    pub fn set_writes_enabled(ctx: &mut Context<AdminUpdate>, enabled: bool) -> Result<()> {
         instructions::admin::set_writes_enabled(ctx, enabled)
     }
 
     /// Hand the admin role over (to governance). Admin only.
-    pub fn set_admin(ctx: Context<AdminUpdate>, new_admin: Pubkey) -> Result<()> {
+    pub fn set_admin(ctx: &mut Context<AdminUpdate>, new_admin: Address) -> Result<()> {
         instructions::admin::set_admin(ctx, new_admin)
     }
 
     /// Replace the attester set and quorum. Admin only.
-    pub fn set_attesters(ctx: Context<AdminUpdate>, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
+    pub fn set_attesters(ctx: &mut Context<AdminUpdate>, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
         instructions::admin::set_attesters(ctx, attesters, quorum)
     }
 
     /// Create the profile of an Ethereum address, bound to the signing authority by the Ethereum key's proof.
     pub fn create_profile(
-        ctx: Context<CreateProfile>,
+        ctx: &mut Context<CreateProfile>,
         eth_address: [u8; 20],
         metadata_cid: [u8; CID_LEN],
         signature: [u8; 65],
@@ -53,28 +70,32 @@ pub mod audius_content {
     }
 
     /// Change a profile's metadata CID. Its authority or an authorised app.
-    pub fn update_profile(ctx: Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+    pub fn update_profile(ctx: &mut Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
         instructions::update_profile::handler(ctx, metadata_cid)
     }
 
     /// Bind a profile to a new authority on a fresh Ethereum proof.
-    pub fn rotate_authority(ctx: Context<RotateAuthority>, new_authority: Pubkey, signature: [u8; 65]) -> Result<()> {
+    pub fn rotate_authority(
+        ctx: &mut Context<RotateAuthority>,
+        new_authority: Address,
+        signature: [u8; 65],
+    ) -> Result<()> {
         instructions::rotate_authority::handler(ctx, new_authority, signature)
     }
 
     /// Let an app key write on the profile's behalf. Profile authority only.
-    pub fn grant_app(ctx: Context<GrantApp>, app: Pubkey) -> Result<()> {
+    pub fn grant_app(ctx: &mut Context<GrantApp>, app: Address) -> Result<()> {
         instructions::grant_app::handler(ctx, app)
     }
 
     /// Withdraw an app's right to write. Profile authority only.
-    pub fn revoke_app(ctx: Context<RevokeApp>) -> Result<()> {
+    pub fn revoke_app(ctx: &mut Context<RevokeApp>) -> Result<()> {
         instructions::revoke_app::handler(ctx)
     }
 
     /// Admit a content node on a quorum of attester signatures over its Ethereum registration.
     pub fn admit_node(
-        ctx: Context<AdmitNode>,
+        ctx: &mut Context<AdmitNode>,
         sp_id: u64,
         owner_wallet: [u8; 20],
         delegate_wallet: [u8; 20],
@@ -86,14 +107,14 @@ pub mod audius_content {
     }
 
     /// Remove a content node on a quorum of attester signatures.
-    pub fn remove_node(ctx: Context<RemoveNode>, expiry: i64, signatures: Vec<[u8; 65]>) -> Result<()> {
+    pub fn remove_node(ctx: &mut Context<RemoveNode>, expiry: i64, signatures: Vec<[u8; 65]>) -> Result<()> {
         instructions::remove_node::handler(ctx, expiry, signatures)
     }
 
     /// Replace the attester set on a quorum of the current attesters' signatures (the set follows the discovery
     /// nodes registered on Ethereum).
     pub fn sync_attesters(
-        ctx: Context<SyncAttesters>,
+        ctx: &mut Context<SyncAttesters>,
         attesters: Vec<[u8; 20]>,
         quorum: u8,
         expiry: i64,
@@ -104,7 +125,7 @@ pub mod audius_content {
 
     /// Record a profile's Ethereum stake tier (valid until `tier_expires_at`) on a quorum of attester signatures.
     pub fn attest_tier(
-        ctx: Context<AttestTier>,
+        ctx: &mut Context<AttestTier>,
         tier: u8,
         tier_expires_at: i64,
         expiry: i64,
@@ -116,7 +137,7 @@ pub mod audius_content {
     /// Record a new track, replicated on the three content nodes passed as `replica_0..2`. Profile authority or an
     /// authorised app.
     pub fn create_track(
-        ctx: Context<CreateTrack>,
+        ctx: &mut Context<CreateTrack>,
         content_cid: [u8; CID_LEN],
         metadata_cid: [u8; CID_LEN],
     ) -> Result<()> {
@@ -125,12 +146,12 @@ pub mod audius_content {
 
     /// Change a track's metadata CID and replica set (the nodes passed as `replica_0..2`). Profile authority or an
     /// authorised app.
-    pub fn update_track(ctx: Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+    pub fn update_track(ctx: &mut Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
         instructions::update_track::handler(ctx, metadata_cid)
     }
 
     /// Mark a track deleted. Profile authority or an authorised app.
-    pub fn delete_track(ctx: Context<DeleteTrack>) -> Result<()> {
+    pub fn delete_track(ctx: &mut Context<DeleteTrack>) -> Result<()> {
         instructions::delete_track::handler(ctx)
     }
 }

@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 
 use crate::{constants::CID_LEN, errors::ContentError, state::Config};
 
-pub use audius_content_interface::messages::{attestation_digest, eth_digest, EthSignature};
+pub use audius_content_interface::messages::{attestation_digest, EthSignature};
 
 /// secp256k1 group order / 2: signatures with a larger s are the malleable twin and are refused.
 const HALF_ORDER: [u8; 32] = [
@@ -31,11 +31,11 @@ pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Resul
     let recovery_id = match signature[64] {
         v @ (0 | 1) => v,
         v @ (27 | 28) => v - 27,
-        _ => return err!(ContentError::InvalidSignature),
+        _ => return Err(ContentError::InvalidSignature.into()),
     };
     require!(signature[32..64] <= HALF_ORDER[..], ContentError::InvalidSignature);
     let public_key = solana_secp256k1_recover::secp256k1_recover(digest, recovery_id, &signature[..64])
-        .map_err(|_| error!(ContentError::InvalidSignature))?;
+        .map_err(|_| Error::from(ContentError::InvalidSignature))?;
     let hash = solana_keccak_hasher::hash(&public_key.to_bytes()).to_bytes();
     let mut address = [0u8; 20];
     address.copy_from_slice(&hash[12..]);

@@ -96,7 +96,7 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             context.confirm(&format!("point the profile of {eth_address} at {metadata_cid}"))?;
             let address = content::profile_address(&eth_address.0 .0);
             let instruction = content::update_profile(&authority.pubkey(), &address, None, metadata_cid.to_bytes());
-            let signature = solana.send(&[instruction], &authority, &[]).await?;
+            let signature = solana.send(&content::write_instructions(instruction), &authority, &[]).await?;
             Ok(Output::new(
                 format!("profile of {eth_address} now points at {metadata_cid}"),
                 json!({ "profile": address.to_string(), "metadata_cid": metadata_cid,
@@ -161,8 +161,9 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
                 return Err(CliError::input(format!("track {id} is already deleted")));
             }
             context.confirm(&format!("delete track {id} of {eth_address}"))?;
-            let signature =
-                solana.send(&[content::delete_track(&authority.pubkey(), &address, id, None)], &authority, &[]).await?;
+            let instructions =
+                content::write_instructions(content::delete_track(&authority.pubkey(), &address, id, None));
+            let signature = solana.send(&instructions, &authority, &[]).await?;
             Ok(Output::new(
                 format!("track {id} deleted"),
                 json!({ "track_id": id, "transaction": signature.to_string() }),

@@ -8,7 +8,7 @@ use std::{io::Read, path::Path, time::Duration};
 use audius_sdk::{
     cid::{CidHasher, ContentId, CID_LEN},
     rendezvous::{self, Candidate},
-    solana::content,
+    solana::{content, with_compute_limit},
     upload::{unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -250,7 +250,8 @@ pub async fn publish(
         metadata_cid.map_or([0; CID_LEN], ContentId::to_bytes),
         replicas,
     );
-    let signature = solana.send(&[instruction], authority, &[]).await?;
+    let units = content::create_track_compute_units(&profile_address, track_id);
+    let signature = solana.send(&with_compute_limit(units, [instruction]), authority, &[]).await?;
     let ledger_seq = solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
     Ok(Published {
         track_id,

@@ -89,10 +89,6 @@ pub fn event_authority() -> Pubkey {
     pda(&[b"__event_authority"])
 }
 
-fn content_write() -> accounts::Content {
-    accounts::Content { config: config_address(), ledger: ledger_address() }
-}
-
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
@@ -139,7 +135,8 @@ pub fn create_profile(
     ix(
         accounts::CreateProfile {
             authority: *authority,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: profile_address(&eth_address),
             system_program: anchor_lang::system_program::ID,
             event_authority: event_authority(),
@@ -155,7 +152,8 @@ pub fn grant_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey)
     ix(
         accounts::GrantApp {
             authority: *authority,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: *profile,
             app_grant: app_grant_address(profile, epoch, app),
             system_program: anchor_lang::system_program::ID,
@@ -184,7 +182,8 @@ pub fn admit_node(payer: &Pubkey, node: NodeRegistration, expiry: i64, signature
     ix(
         accounts::AdmitNode {
             payer: *payer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             node: node_address(node.sp_id),
             system_program: anchor_lang::system_program::ID,
             event_authority: event_authority(),
@@ -214,7 +213,8 @@ pub fn attest_tier(
     ix(
         accounts::AttestTier {
             payer: *payer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: profile_address(eth_address),
             event_authority: event_authority(),
             program: PROGRAM_ID,
@@ -234,7 +234,8 @@ pub fn sync_attesters(
     ix(
         accounts::SyncAttesters {
             payer: *payer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
@@ -319,24 +320,120 @@ impl AttestedFact {
     }
 }
 
-/// Compute units an attested instruction needs besides its signatures (ledger append, event, account writes).
-const ATTESTED_BASE_UNITS: u32 = 60_000;
-/// Compute units per attester signature: a `secp256k1_recover` (25,000) and the digest around it.
-const UNITS_PER_ATTESTATION: u32 = 30_000;
+// ---- compute budgets ----
+//
+// What each write uses, measured on the program's ELF (`scripts/bench/compute-units.sh`, docs/programs.md) at its
+// largest input: an app writing (the grant account present) where an app may, and at bump 255 for the PDA it
+// creates (each lower bump adds `UNITS_PER_BUMP_STEP`, computed off chain). The program's tests hold the SDK to
+// these: every limit covers the write, none exceeds its use by more than the spread the table shows.
 
-/// `fact`'s instruction with `signatures`, preceded by a compute-unit limit sized to them (the default 200,000
-/// units do not cover a quorum of eight).
+/// `initialize` with the most attesters (16).
+pub const INITIALIZE_UNITS: u32 = 13_193;
+/// `set_writes_enabled`, `set_admin`, `set_attesters` (16 attesters, the largest).
+pub const ADMIN_UNITS: u32 = 9_519;
+/// `create_profile`, its profile PDA at bump 255.
+pub const CREATE_PROFILE_UNITS: u32 = 37_233;
+/// `update_profile` by an app.
+pub const UPDATE_PROFILE_UNITS: u32 = 10_928;
+/// `rotate_authority`.
+pub const ROTATE_AUTHORITY_UNITS: u32 = 36_112;
+/// `grant_app`, its grant PDA at bump 255.
+pub const GRANT_APP_UNITS: u32 = 11_978;
+/// `revoke_app`.
+pub const REVOKE_APP_UNITS: u32 = 9_720;
+/// `create_track` by an app, its track PDA at bump 255 (by the authority: 700 fewer).
+pub const CREATE_TRACK_UNITS: u32 = 18_550;
+/// `update_track` by an app.
+pub const UPDATE_TRACK_UNITS: u32 = 16_748;
+/// `delete_track` by an app.
+pub const DELETE_TRACK_UNITS: u32 = 12_145;
+/// What the same write uses more for one profile, app or track than for another (up to 45 units measured across
+/// eight profiles, their apps and 32 tracks: the lengths the framework logs and hashes differ).
+pub const WRITE_MARGIN_UNITS: u32 = 100;
+/// An attested write without its signatures: the largest of the four facts (an admission at bump 255, whatever
+/// its endpoint; an attester set of 16 needs 10,594).
+pub const ATTESTED_BASE_UNITS: u32 = 11_900;
+/// Each attester signature: a `secp256k1_recover` (25,000) with the keccak of its public key and the checks
+/// around it (measured 25,819 to 26,080 per signature added).
+pub const UNITS_PER_ATTESTATION: u32 = 26_100;
+
+/// The compute units of a transaction recording `fact` with `signatures` signatures (its compute-budget
+/// instruction included).
+pub fn attested_compute_units(fact: &AttestedFact, signatures: usize) -> u32 {
+    let created = match fact {
+        AttestedFact::AdmitNode(node) => super::bump_search_units(&[NODE_SEED, &node.sp_id.to_le_bytes()], &PROGRAM_ID),
+        _ => 0,
+    };
+    let signatures = u32::try_from(signatures).unwrap_or(u32::MAX);
+    super::COMPUTE_BUDGET_UNITS + ATTESTED_BASE_UNITS + created + UNITS_PER_ATTESTATION.saturating_mul(signatures)
+}
+
+/// `fact`'s instruction with `signatures`, preceded by a compute-unit limit sized to them
+/// ([`attested_compute_units`]; the default 200,000 units do not cover a quorum of eight).
 pub fn attested_instructions(
     fact: AttestedFact,
     payer: &Pubkey,
     expiry: i64,
     signatures: Vec<EthSignature>,
 ) -> Vec<Instruction> {
-    let units = ATTESTED_BASE_UNITS + UNITS_PER_ATTESTATION * signatures.len() as u32;
-    vec![
-        solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(units),
-        fact.instruction(payer, expiry, signatures),
+    let units = attested_compute_units(&fact, signatures.len());
+    super::with_compute_limit(units, [fact.instruction(payer, expiry, signatures)])
+}
+
+/// The compute units of a transaction of one content write that creates no account (its compute-budget
+/// instruction included); `None` for an instruction that is not such a write of the content program (the
+/// creating ones and the attested ones need their inputs: [`create_profile_compute_units`],
+/// [`grant_app_compute_units`], [`create_track_compute_units`], [`attested_compute_units`]).
+pub fn write_compute_units(ix: &Instruction) -> Option<u32> {
+    if ix.program_id != PROGRAM_ID {
+        return None;
+    }
+    let discriminator = ix.data.get(..8)?;
+    let units = [
+        (instruction::SetWritesEnabled::DISCRIMINATOR, ADMIN_UNITS),
+        (instruction::SetAdmin::DISCRIMINATOR, ADMIN_UNITS),
+        (instruction::SetAttesters::DISCRIMINATOR, ADMIN_UNITS),
+        (instruction::UpdateProfile::DISCRIMINATOR, UPDATE_PROFILE_UNITS),
+        (instruction::RotateAuthority::DISCRIMINATOR, ROTATE_AUTHORITY_UNITS),
+        (instruction::RevokeApp::DISCRIMINATOR, REVOKE_APP_UNITS),
+        (instruction::UpdateTrack::DISCRIMINATOR, UPDATE_TRACK_UNITS),
+        (instruction::DeleteTrack::DISCRIMINATOR, DELETE_TRACK_UNITS),
     ]
+    .into_iter()
+    .find_map(|(known, units)| (known == discriminator).then_some(units))?;
+    Some(super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + units)
+}
+
+/// A transaction's units for `create_profile` of `eth_address`.
+pub fn create_profile_compute_units(eth_address: &[u8; 20]) -> u32 {
+    super::COMPUTE_BUDGET_UNITS
+        + WRITE_MARGIN_UNITS
+        + CREATE_PROFILE_UNITS
+        + super::bump_search_units(&[PROFILE_SEED, eth_address], &PROGRAM_ID)
+}
+
+/// A transaction's units for `grant_app` of `app` on `profile` under authority epoch `epoch`.
+pub fn grant_app_compute_units(profile: &Pubkey, epoch: u64, app: &Pubkey) -> u32 {
+    let seeds: [&[u8]; 4] = [APP_SEED, profile.as_ref(), &epoch.to_le_bytes(), app.as_ref()];
+    super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + GRANT_APP_UNITS + super::bump_search_units(&seeds, &PROGRAM_ID)
+}
+
+/// A transaction's units for `create_track` of track `track_id` on `profile`.
+pub fn create_track_compute_units(profile: &Pubkey, track_id: u64) -> u32 {
+    let seeds: [&[u8]; 3] = [TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()];
+    super::COMPUTE_BUDGET_UNITS
+        + WRITE_MARGIN_UNITS
+        + CREATE_TRACK_UNITS
+        + super::bump_search_units(&seeds, &PROGRAM_ID)
+}
+
+/// `ix`, a content write that creates no account, preceded by its compute-unit limit ([`write_compute_units`]);
+/// any other instruction is returned alone.
+pub fn write_instructions(ix: Instruction) -> Vec<Instruction> {
+    match write_compute_units(&ix) {
+        Some(units) => super::with_compute_limit(units, [ix]),
+        None => vec![ix],
+    }
 }
 
 /// `create_track` as track `track_id` (the profile's current track count) on three replica nodes; `signer` is the
@@ -353,7 +450,8 @@ pub fn create_track(
     ix(
         accounts::CreateTrack {
             signer: *signer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),
@@ -421,7 +519,8 @@ pub fn rotate_authority(
     ix(
         accounts::RotateAuthority {
             relayer: *relayer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: profile_address(eth_address),
             event_authority: event_authority(),
             program: PROGRAM_ID,
@@ -436,7 +535,8 @@ pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey
     ix(
         accounts::RevokeApp {
             authority: *authority,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: *profile,
             app_grant: app_grant_address(profile, epoch, app),
             event_authority: event_authority(),
@@ -451,7 +551,8 @@ pub fn remove_node(payer: &Pubkey, sp_id: u64, expiry: i64, signatures: Vec<EthS
     ix(
         accounts::RemoveNode {
             payer: *payer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             node: node_address(sp_id),
             event_authority: event_authority(),
             program: PROGRAM_ID,
@@ -471,7 +572,8 @@ pub fn update_profile(
     ix(
         accounts::UpdateProfile {
             signer: *signer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             event_authority: event_authority(),
@@ -493,7 +595,8 @@ pub fn update_track(
     ix(
         accounts::UpdateTrack {
             signer: *signer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),
@@ -512,7 +615,8 @@ pub fn delete_track(signer: &Pubkey, profile: &Pubkey, track_id: u64, app_grant:
     ix(
         accounts::DeleteTrack {
             signer: *signer,
-            content: content_write(),
+            config: config_address(),
+            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),

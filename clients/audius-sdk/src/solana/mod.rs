@@ -22,6 +22,28 @@ pub use generated::audius_content;
 pub use generated::audius_tips;
 
 pub mod content;
+
+/// What a compute-unit-limit instruction itself takes of the transaction's limit.
+pub const COMPUTE_BUDGET_UNITS: u32 = 150;
+/// Each bump below 255 is one more candidate in a program's search for the PDA it creates (measured 316 to 358
+/// units on the programs' ELFs, `scripts/bench/compute-units.sh`).
+pub const UNITS_PER_BUMP_STEP: u32 = 360;
+
+/// The bump of the PDA `seeds` of `program`, and what searching for it costs beyond bump 255.
+pub fn bump_search_units(seeds: &[&[u8]], program: &anchor_lang::prelude::Pubkey) -> u32 {
+    let (_, bump) = anchor_lang::prelude::Pubkey::find_program_address(seeds, program);
+    UNITS_PER_BUMP_STEP * u32::from(u8::MAX - bump)
+}
+
+/// `instructions` preceded by a compute-unit limit of `units` (which must include [`COMPUTE_BUDGET_UNITS`]).
+pub fn with_compute_limit(
+    units: u32,
+    instructions: impl IntoIterator<Item = anchor_lang::solana_program::instruction::Instruction>,
+) -> Vec<anchor_lang::solana_program::instruction::Instruction> {
+    std::iter::once(solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(units))
+        .chain(instructions)
+        .collect()
+}
 #[cfg(feature = "rpc")]
 pub mod rpc;
 #[cfg(feature = "tips")]

@@ -297,7 +297,8 @@ impl ContentClient {
         let nonce = self.profile(&eth_address).await?.map_or(0, |p| p.nonce);
         let proof = content::sign_profile_binding(eth_key, &config.cluster, &authority.pubkey(), nonce);
         let instruction = content::create_profile(&authority.pubkey(), eth_address, metadata_cid, proof);
-        let signature = self.send(&[instruction], authority, &[]).await?;
+        let units = content::create_profile_compute_units(&eth_address);
+        let signature = self.send(&super::with_compute_limit(units, [instruction]), authority, &[]).await?;
         Ok((content::profile_address(&eth_address), signature))
     }
 }

@@ -19,20 +19,14 @@ pub const SEND_TIP_UNITS: u32 = 5_435;
 /// What creating the total costs more when its address already holds lamports (anyone can send some there
 /// first): the program then tops it up, allocates and assigns it, three system calls instead of one.
 pub const PREFUNDED_TOTAL_UNITS: u32 = 2_314;
-/// Each bump below 255 is one more candidate in the program's search for the total's PDA (measured 355 to 358).
-pub const UNITS_PER_BUMP_STEP: u32 = 360;
-/// What the compute-budget instruction itself takes of the transaction's limit.
-pub const COMPUTE_BUDGET_UNITS: u32 = 150;
+pub use super::{COMPUTE_BUDGET_UNITS, UNITS_PER_BUMP_STEP};
 
 /// The compute units a tip transaction of this pair and mint needs: its first tip's on the pre-funded path (which
 /// no other tip exceeds; a first tip on the usual path uses 2,314 fewer, a later tip 3,609 fewer) and the
 /// compute-budget instruction's. A caller that adds instructions to the transaction adds their units.
 pub fn send_tip_compute_units(sender: &Pubkey, recipient: &Pubkey, mint: &Pubkey) -> u32 {
-    let (_, bump) = Pubkey::find_program_address(
-        &[TIP_TOTAL_SEED, sender.as_ref(), recipient.as_ref(), mint.as_ref()],
-        &PROGRAM_ID,
-    );
-    COMPUTE_BUDGET_UNITS + SEND_TIP_UNITS + PREFUNDED_TOTAL_UNITS + UNITS_PER_BUMP_STEP * u32::from(u8::MAX - bump)
+    let seeds: [&[u8]; 4] = [TIP_TOTAL_SEED, sender.as_ref(), recipient.as_ref(), mint.as_ref()];
+    COMPUTE_BUDGET_UNITS + SEND_TIP_UNITS + PREFUNDED_TOTAL_UNITS + super::bump_search_units(&seeds, &PROGRAM_ID)
 }
 
 /// [`send_tip`] preceded by a compute-unit limit of what the transaction uses ([`send_tip_compute_units`])
@@ -45,11 +39,10 @@ pub fn send_tip_instructions(
     recipient_token: &Pubkey,
     amount: u64,
 ) -> Vec<Instruction> {
-    let units = send_tip_compute_units(sender, recipient, mint);
-    vec![
-        solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(units),
-        send_tip(sender, recipient, mint, sender_token, recipient_token, amount),
-    ]
+    super::with_compute_limit(
+        send_tip_compute_units(sender, recipient, mint),
+        [send_tip(sender, recipient, mint, sender_token, recipient_token, amount)],
+    )
 }
 
 /// A `send_tip` instruction moving `amount` of `mint` from `sender_token` to `recipient_token`

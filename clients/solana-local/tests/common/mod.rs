@@ -1,13 +1,13 @@
-//! Test harness: the content program natively inside LiteSVM, Ethereum keys that sign like wallets, and the
-//! ledger events read back from the transactions' inner instructions (the `emit_cpi!` path).
+//! Test harness: the content program's SBF ELF inside LiteSVM, Ethereum keys that sign like wallets, and the
+//! ledger events read back from the transactions' inner instructions (the `emit_cpi!` path). Instructions and
+//! accounts are the SDK's, generated from the committed IDL: the tests see the program as a dApp does.
 #![allow(dead_code)] // shared by several test binaries, each using a part
 
 use alloy::signers::local::PrivateKeySigner;
-use anchor_lang::{
-    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData, ToAccountMetas,
-};
-use audius_content::state::{Config, ContentNode, Ledger, Profile, Track};
+pub use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{prelude::Pubkey, AccountDeserialize, AnchorSerialize};
 use audius_content_interface::messages::{admit_node_parts, attestation_digest};
+pub use audius_sdk::solana::audius_content::error::AudiusContentError as ContentError;
 use litesvm::LiteSVM;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
@@ -48,20 +48,28 @@ pub fn cid(seed: u8) -> [u8; CID_LEN] {
 
 pub use audius_sdk::solana::content::*;
 
-pub fn content_write() -> audius_content::accounts::ContentWrite {
-    audius_content::accounts::ContentWrite { config: config_address(), ledger: ledger_address() }
-}
-
 pub fn custom(code: u32) -> TransactionError {
     TransactionError::InstructionError(0, InstructionError::Custom(code))
 }
 
-pub fn anchor(code: anchor_lang::error::ErrorCode) -> TransactionError {
+/// A runtime error of the first instruction (the framework's account checks report these: a wrong owner is
+/// `IllegalOwner`, a PDA off its seeds `InvalidSeeds`, a missing signature `MissingRequiredSignature`).
+pub fn runtime(error: InstructionError) -> TransactionError {
+    TransactionError::InstructionError(0, error)
+}
+
+/// The framework's error for one account passed twice where one of them is writable.
+pub const DUPLICATE_MUTABLE_ACCOUNT: u32 = 2040;
+
+pub fn content(code: ContentError) -> TransactionError {
     custom(code.into())
 }
 
-pub fn content(code: audius_content::errors::ContentError) -> TransactionError {
-    custom(code.into())
+/// A record's borsh bytes: the generated account types carry no `PartialEq`, so records are compared as bytes.
+pub fn bytes(record: &impl AnchorSerialize) -> Vec<u8> {
+    let mut out = Vec::new();
+    record.serialize(&mut out).unwrap();
+    out
 }
 
 pub struct Harness {
@@ -76,31 +84,17 @@ impl Harness {
     /// The program initialized with `n_attesters` attesters (sorted by address) and `quorum`.
     pub fn new(n_attesters: u8, quorum: u8) -> Self {
         let mut svm = LiteSVM::new();
-        svm.add_builtin(audius_content::ID, audius_svm_bridge::native_processor!(audius_content::entry));
+        audius_solana_local::programs::load(&mut svm).expect("the programs' ELFs load");
         let admin = Keypair::new();
         svm.airdrop(&admin.pubkey(), 100_000_000_000).unwrap();
         let mut attesters: Vec<EthKey> = (0..n_attesters).map(|i| EthKey::from_seed(100 + i)).collect();
         attesters.sort_by_key(|a| a.address);
         let mut h = Self { svm, admin, attesters, events: Vec::new() };
         let addresses = h.attesters.iter().map(|a| a.address).collect();
-        let ix = h.ix(
-            audius_content::accounts::Initialize {
-                admin: h.admin.pubkey(),
-                config: config_address(),
-                ledger: ledger_address(),
-                system_program: anchor_lang::system_program::ID,
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::Initialize { cluster: CLUSTER, attesters: addresses, quorum },
-        );
+        let ix = audius_sdk::solana::content::initialize(&h.admin.pubkey(), CLUSTER, addresses, quorum);
         let admin = h.admin.insecure_clone();
         h.send(ix, &admin).expect("initialize");
         h
-    }
-
-    pub fn ix(&self, accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-        Instruction { program_id: audius_content::ID, accounts: accounts.to_account_metas(None), data: data.data() }
     }
 
     pub fn funded(&mut self) -> Keypair {
@@ -111,15 +105,25 @@ impl Harness {
 
     /// Send `ix` paid and signed by `signer`; on success record the ledger events it emitted.
     pub fn send(&mut self, ix: Instruction, signer: &Keypair) -> Result<(), TransactionError> {
-        let tx =
-            Transaction::new_signed_with_payer(&[ix], Some(&signer.pubkey()), &[signer], self.svm.latest_blockhash());
+        self.send_all(&[ix], signer).map(|_| ())
+    }
+
+    /// Send `instructions` in one transaction paid and signed by `signer`; on success record the ledger events
+    /// and return the compute units the transaction used.
+    pub fn send_all(&mut self, instructions: &[Instruction], signer: &Keypair) -> Result<u64, TransactionError> {
+        let tx = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&signer.pubkey()),
+            &[signer],
+            self.svm.latest_blockhash(),
+        );
         let result = self.svm.send_transaction(tx);
         self.svm.expire_blockhash();
         let meta = result.map_err(|failed| failed.err)?;
         let inner = meta.inner_instructions.iter().flatten();
         self.events
             .extend(inner.filter_map(|ix| audius_sdk::solana::content::decode_ledger_event(&ix.instruction.data)));
-        Ok(())
+        Ok(meta.compute_units_consumed)
     }
 
     pub fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Option<T> {
@@ -127,7 +131,7 @@ impl Harness {
         if account.data.is_empty() {
             return None;
         }
-        assert_eq!(account.owner, audius_content::ID);
+        assert_eq!(account.owner, PROGRAM_ID);
         Some(T::try_deserialize(&mut account.data.as_slice()).unwrap())
     }
 
@@ -202,7 +206,7 @@ impl Harness {
         let sp = sp_id.to_le_bytes();
         let owner = [sp_id as u8; 20];
         let delegate = [sp_id as u8 + 1; 20];
-        let program = audius_content::ID.to_bytes();
+        let program = PROGRAM_ID.to_bytes();
         let parts = admit_node_parts(&program, &CLUSTER, &sp, &owner, &delegate, endpoint.as_bytes());
         let signers: Vec<usize> = (0..usize::from(config.attester_quorum)).collect();
         let sigs = self.attest(&signers, &parts, config.attestation_nonce, expiry);
@@ -232,62 +236,14 @@ impl Harness {
         metadata: u8,
         replicas: [u64; 3],
     ) -> Instruction {
-        self.ix(
-            audius_content::accounts::UpdateTrack {
-                signer: *signer,
-                content: content_write(),
-                profile: *profile,
-                app_grant: None,
-                track: track_address(profile, track_id),
-                replica_0: node_address(replicas[0]),
-                replica_1: node_address(replicas[1]),
-                replica_2: node_address(replicas[2]),
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::UpdateTrack { metadata_cid: cid(metadata) },
-        )
+        audius_sdk::solana::content::update_track(signer, profile, track_id, None, replicas, cid(metadata))
     }
 
     pub fn delete_track_ix(&self, signer: &Pubkey, profile: &Pubkey, track_id: u64) -> Instruction {
-        self.ix(
-            audius_content::accounts::DeleteTrack {
-                signer: *signer,
-                content: content_write(),
-                profile: *profile,
-                app_grant: None,
-                track: track_address(profile, track_id),
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::DeleteTrack {},
-        )
+        audius_sdk::solana::content::delete_track(signer, profile, track_id, None)
     }
 
     pub fn update_profile_ix(&self, signer: &Pubkey, profile: &Pubkey, metadata: u8) -> Instruction {
-        self.ix(
-            audius_content::accounts::UpdateProfile {
-                signer: *signer,
-                content: content_write(),
-                profile: *profile,
-                app_grant: None,
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            audius_content::instruction::UpdateProfile { metadata_cid: cid(metadata) },
-        )
-    }
-
-    pub fn admin_ix(&self, admin: &Pubkey, data: impl InstructionData) -> Instruction {
-        self.ix(
-            audius_content::accounts::AdminUpdate {
-                admin: *admin,
-                config: config_address(),
-                ledger: ledger_address(),
-                event_authority: event_authority(),
-                program: audius_content::ID,
-            },
-            data,
-        )
+        audius_sdk::solana::content::update_profile(signer, profile, None, cid(metadata))
     }
 }

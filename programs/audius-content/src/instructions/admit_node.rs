@@ -1,3 +1,5 @@
+use alloc::{string::String, vec::Vec};
+
 use anchor_lang::prelude::*;
 
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
@@ -16,23 +18,23 @@ use crate::{
 #[event_cpi]
 #[derive(Accounts)]
 #[instruction(sp_id: u64)]
-pub struct AdmitNode<'info> {
+pub struct AdmitNode {
     #[account(mut)]
-    pub payer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+    pub payer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(
         init,
         payer = payer,
         space = 8 + ContentNode::INIT_SPACE,
-        seeds = [NODE_SEED, sp_id.to_le_bytes().as_ref()],
+        seeds = [NODE_SEED, &sp_id.to_le_bytes()],
         bump,
     )]
-    pub node: Account<'info, ContentNode>,
-    pub system_program: Program<'info, System>,
+    pub node: BorshAccount<ContentNode>,
+    pub system_program: Program<System>,
 }
 
 pub fn handler(
-    ctx: Context<AdmitNode>,
+    ctx: &mut Context<AdmitNode>,
     sp_id: u64,
     owner_wallet: [u8; 20],
     delegate_wallet: [u8; 20],
@@ -48,17 +50,17 @@ pub fn handler(
     verify_attestation(config, &parts, expiry, &signatures)?;
 
     let node = &mut ctx.accounts.node;
-    node.set_inner(ContentNode {
+    **node = ContentNode {
         sp_id,
         owner_wallet,
         delegate_wallet,
         endpoint,
         admitted_at: Clock::get()?.unix_timestamp,
         bump: ctx.bumps.node,
-    });
-    let actor = ctx.accounts.payer.key();
+    };
+    let actor = *ctx.accounts.payer.address();
     let event =
-        ctx.accounts.content.ledger.append(EntryKind::NodeAdmitted, node.key(), actor, record_hash(&**node)?)?;
+        ctx.accounts.content.ledger.append(EntryKind::NodeAdmitted, *node.address(), actor, record_hash(&**node)?)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -1,3 +1,5 @@
+use alloc::vec::Vec;
+
 use anchor_lang::prelude::*;
 
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
@@ -15,15 +17,15 @@ use crate::{
 /// Record a profile's Ethereum stake tier on the signatures of a quorum of attesters (anyone may relay).
 #[event_cpi]
 #[derive(Accounts)]
-pub struct AttestTier<'info> {
-    pub payer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+pub struct AttestTier {
+    pub payer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Account<'info, Profile>,
+    pub profile: BorshAccount<Profile>,
 }
 
 pub fn handler(
-    ctx: Context<AttestTier>,
+    ctx: &mut Context<AttestTier>,
     tier: u8,
     tier_expires_at: i64,
     expiry: i64,
@@ -43,8 +45,8 @@ pub fn handler(
     profile.tier_expires_at = tier_expires_at;
     let event = ctx.accounts.content.ledger.append(
         EntryKind::TierAttested,
-        profile.key(),
-        ctx.accounts.payer.key(),
+        *profile.address(),
+        *ctx.accounts.payer.address(),
         record_hash(&**profile)?,
     )?;
     emit_cpi!(event);

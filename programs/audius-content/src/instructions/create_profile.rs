@@ -15,10 +15,10 @@ use crate::{
 #[event_cpi]
 #[derive(Accounts)]
 #[instruction(eth_address: [u8; 20])]
-pub struct CreateProfile<'info> {
+pub struct CreateProfile {
     #[account(mut)]
-    pub authority: Signer<'info>,
-    pub content: ContentWrite<'info>,
+    pub authority: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(
         init,
         payer = authority,
@@ -26,18 +26,18 @@ pub struct CreateProfile<'info> {
         seeds = [PROFILE_SEED, eth_address.as_ref()],
         bump,
     )]
-    pub profile: Account<'info, Profile>,
-    pub system_program: Program<'info, System>,
+    pub profile: BorshAccount<Profile>,
+    pub system_program: Program<System>,
 }
 
 pub fn handler(
-    ctx: Context<CreateProfile>,
+    ctx: &mut Context<CreateProfile>,
     eth_address: [u8; 20],
     metadata_cid: [u8; CID_LEN],
     signature: EthSignature,
 ) -> Result<()> {
     require_optional_cid(&metadata_cid)?;
-    let authority = ctx.accounts.authority.key();
+    let authority = *ctx.accounts.authority.address();
     let digest = bind_profile_digest(
         &crate::ID.to_bytes(),
         &ctx.accounts.content.config.cluster,
@@ -49,7 +49,7 @@ pub fn handler(
 
     let now = Clock::get()?.unix_timestamp;
     let profile = &mut ctx.accounts.profile;
-    profile.set_inner(Profile {
+    **profile = Profile {
         eth_address,
         authority,
         metadata_cid,
@@ -60,10 +60,10 @@ pub fn handler(
         tier: 0,
         tier_expires_at: 0,
         bump: ctx.bumps.profile,
-    });
+    };
     let event = ctx.accounts.content.ledger.append(
         EntryKind::ProfileCreated,
-        profile.key(),
+        *profile.address(),
         authority,
         record_hash(&**profile)?,
     )?;

@@ -14,32 +14,32 @@ use crate::{
 /// Record a new track for a profile: its content CID, metadata CID and three registered replica nodes.
 #[event_cpi]
 #[derive(Accounts)]
-pub struct CreateTrack<'info> {
+pub struct CreateTrack {
     #[account(mut)]
-    pub signer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+    pub signer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Box<Account<'info, Profile>>,
+    pub profile: BorshAccount<Profile>,
     #[account(
-        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), signer.address().as_ref()],
         bump = app_grant.bump,
     )]
-    pub app_grant: Option<Account<'info, AppGrant>>,
+    pub app_grant: Option<BorshAccount<AppGrant>>,
     #[account(
         init,
         payer = signer,
         space = 8 + Track::INIT_SPACE,
-        seeds = [TRACK_SEED, profile.key().as_ref(), profile.track_count.to_le_bytes().as_ref()],
+        seeds = [TRACK_SEED, profile.address().as_ref(), &profile.track_count.to_le_bytes()],
         bump,
     )]
-    pub track: Box<Account<'info, Track>>,
-    #[account(seeds = [NODE_SEED, replica_0.sp_id.to_le_bytes().as_ref()], bump = replica_0.bump)]
-    pub replica_0: Box<Account<'info, ContentNode>>,
-    #[account(seeds = [NODE_SEED, replica_1.sp_id.to_le_bytes().as_ref()], bump = replica_1.bump)]
-    pub replica_1: Box<Account<'info, ContentNode>>,
-    #[account(seeds = [NODE_SEED, replica_2.sp_id.to_le_bytes().as_ref()], bump = replica_2.bump)]
-    pub replica_2: Box<Account<'info, ContentNode>>,
-    pub system_program: Program<'info, System>,
+    pub track: BorshAccount<Track>,
+    #[account(seeds = [NODE_SEED, &replica_0.sp_id.to_le_bytes()], bump = replica_0.bump)]
+    pub replica_0: BorshAccount<ContentNode>,
+    #[account(seeds = [NODE_SEED, &replica_1.sp_id.to_le_bytes()], bump = replica_1.bump)]
+    pub replica_1: BorshAccount<ContentNode>,
+    #[account(seeds = [NODE_SEED, &replica_2.sp_id.to_le_bytes()], bump = replica_2.bump)]
+    pub replica_2: BorshAccount<ContentNode>,
+    pub system_program: Program<System>,
 }
 
 /// Replica nodes must be three distinct registered nodes: each replica account is checked to be a node record at
@@ -52,12 +52,12 @@ pub(crate) fn require_distinct(replicas: &[u64; REPLICATION_FACTOR]) -> Result<(
     Ok(())
 }
 
-pub fn handler(ctx: Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_cid: [u8; CID_LEN]) -> Result<()> {
+pub fn handler(ctx: &mut Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_cid: [u8; CID_LEN]) -> Result<()> {
     let replicas = [ctx.accounts.replica_0.sp_id, ctx.accounts.replica_1.sp_id, ctx.accounts.replica_2.sp_id];
     require_cid(&content_cid)?;
     require_optional_cid(&metadata_cid)?;
     require_distinct(&replicas)?;
-    let signer = ctx.accounts.signer.key();
+    let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
 
     let profile = &mut ctx.accounts.profile;
@@ -65,8 +65,8 @@ pub fn handler(ctx: Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_c
     profile.track_count = track_id.checked_add(1).ok_or(ContentError::Overflow)?;
     let now = Clock::get()?.unix_timestamp;
     let track = &mut ctx.accounts.track;
-    track.set_inner(Track {
-        profile: profile.key(),
+    **track = Track {
+        profile: *profile.address(),
         track_id,
         content_cid,
         metadata_cid,
@@ -75,9 +75,13 @@ pub fn handler(ctx: Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_c
         updated_at: now,
         deleted: false,
         bump: ctx.bumps.track,
-    });
-    let event =
-        ctx.accounts.content.ledger.append(EntryKind::TrackCreated, track.key(), signer, record_hash(&***track)?)?;
+    };
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::TrackCreated,
+        *track.address(),
+        signer,
+        record_hash(&**track)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

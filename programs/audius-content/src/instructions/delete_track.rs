@@ -13,34 +13,38 @@ use crate::{
 /// Mark a track deleted. The record stays (the ledger is append-only and the CID stays attributable).
 #[event_cpi]
 #[derive(Accounts)]
-pub struct DeleteTrack<'info> {
-    pub signer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+pub struct DeleteTrack {
+    pub signer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Account<'info, Profile>,
+    pub profile: BorshAccount<Profile>,
     #[account(
-        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), signer.address().as_ref()],
         bump = app_grant.bump,
     )]
-    pub app_grant: Option<Account<'info, AppGrant>>,
+    pub app_grant: Option<BorshAccount<AppGrant>>,
     #[account(
         mut,
-        seeds = [TRACK_SEED, profile.key().as_ref(), track.track_id.to_le_bytes().as_ref()],
+        seeds = [TRACK_SEED, profile.address().as_ref(), &track.track_id.to_le_bytes()],
         bump = track.bump,
-        has_one = profile,
+        constraint = track.profile == *profile.address(),
         constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
-    pub track: Account<'info, Track>,
+    pub track: BorshAccount<Track>,
 }
 
-pub fn handler(ctx: Context<DeleteTrack>) -> Result<()> {
-    let signer = ctx.accounts.signer.key();
+pub fn handler(ctx: &mut Context<DeleteTrack>) -> Result<()> {
+    let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
     let track = &mut ctx.accounts.track;
     track.deleted = true;
     track.updated_at = Clock::get()?.unix_timestamp;
-    let event =
-        ctx.accounts.content.ledger.append(EntryKind::TrackDeleted, track.key(), signer, record_hash(&**track)?)?;
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::TrackDeleted,
+        *track.address(),
+        signer,
+        record_hash(&**track)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

@@ -12,35 +12,35 @@ use crate::{
 /// The profile's authority lets an app key write on its behalf.
 #[event_cpi]
 #[derive(Accounts)]
-#[instruction(app: Pubkey)]
-pub struct GrantApp<'info> {
+#[instruction(app: Address)]
+pub struct GrantApp {
     #[account(mut)]
-    pub authority: Signer<'info>,
-    pub content: ContentWrite<'info>,
+    pub authority: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,
-        has_one = authority @ ContentError::NotAuthorized,
+        constraint = profile.authority == *authority.address() @ ContentError::NotAuthorized,
     )]
-    pub profile: Account<'info, Profile>,
+    pub profile: BorshAccount<Profile>,
     #[account(
         init,
         payer = authority,
         space = 8 + AppGrant::INIT_SPACE,
-        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), app.as_ref()],
+        seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), app.as_ref()],
         bump,
     )]
-    pub app_grant: Account<'info, AppGrant>,
-    pub system_program: Program<'info, System>,
+    pub app_grant: BorshAccount<AppGrant>,
+    pub system_program: Program<System>,
 }
 
-pub fn handler(ctx: Context<GrantApp>, app: Pubkey) -> Result<()> {
+pub fn handler(ctx: &mut Context<GrantApp>, app: Address) -> Result<()> {
     let grant = &mut ctx.accounts.app_grant;
     let profile = &ctx.accounts.profile;
-    grant.set_inner(AppGrant { profile: profile.key(), app, epoch: profile.nonce, bump: ctx.bumps.app_grant });
-    let actor = ctx.accounts.authority.key();
+    **grant = AppGrant { profile: *profile.address(), app, epoch: profile.nonce, bump: ctx.bumps.app_grant };
+    let actor = *ctx.accounts.authority.address();
     let event =
-        ctx.accounts.content.ledger.append(EntryKind::AppGranted, grant.key(), actor, record_hash(&**grant)?)?;
+        ctx.accounts.content.ledger.append(EntryKind::AppGranted, *grant.address(), actor, record_hash(&**grant)?)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -1,3 +1,5 @@
+use alloc::vec::Vec;
+
 use anchor_lang::prelude::*;
 
 use crate::{
@@ -7,19 +9,19 @@ use crate::{
 
 #[event_cpi]
 #[derive(Accounts)]
-pub struct Initialize<'info> {
+pub struct Initialize {
     #[account(mut)]
-    pub admin: Signer<'info>,
+    pub admin: Signer,
     #[account(init, payer = admin, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
-    pub config: Account<'info, Config>,
+    pub config: BorshAccount<Config>,
     #[account(init, payer = admin, space = 8 + Ledger::INIT_SPACE, seeds = [LEDGER_SEED], bump)]
-    pub ledger: Account<'info, Ledger>,
-    pub system_program: Program<'info, System>,
+    pub ledger: BorshAccount<Ledger>,
+    pub system_program: Program<System>,
 }
 
-pub fn handler(ctx: Context<Initialize>, cluster: [u8; 32], attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
+pub fn handler(ctx: &mut Context<Initialize>, cluster: [u8; 32], attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    config.admin = ctx.accounts.admin.key();
+    config.admin = *ctx.accounts.admin.address();
     config.cluster = cluster;
     config.writes_enabled = true;
     config.attestation_nonce = 0;
@@ -28,8 +30,12 @@ pub fn handler(ctx: Context<Initialize>, cluster: [u8; 32], attesters: Vec<[u8; 
 
     let ledger = &mut ctx.accounts.ledger;
     ledger.bump = ctx.bumps.ledger;
-    let event =
-        ledger.append(EntryKind::ConfigChanged, config.key(), ctx.accounts.admin.key(), record_hash(&**config)?)?;
+    let event = ledger.append(
+        EntryKind::ConfigChanged,
+        *config.address(),
+        *ctx.accounts.admin.address(),
+        record_hash(&**config)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

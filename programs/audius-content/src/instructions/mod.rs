@@ -44,21 +44,25 @@ use crate::{
 /// nonce) and the ledger the write extends. Every write already locks the ledger, so locking the configuration too
 /// costs no concurrency.
 #[derive(Accounts)]
-pub struct ContentWrite<'info> {
+pub struct ContentWrite {
     #[account(
         mut,
         seeds = [CONFIG_SEED],
         bump = config.bump,
         constraint = config.writes_enabled @ ContentError::WritesDisabled,
     )]
-    pub config: Account<'info, Config>,
+    pub config: BorshAccount<Config>,
     #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: Account<'info, Ledger>,
+    pub ledger: BorshAccount<Ledger>,
 }
 
 /// A write on a profile's behalf needs its authority, or an app the authority granted (the grant account, checked
 /// against its PDA by the caller's constraints, is present only then).
-pub(crate) fn require_writer(profile: &Profile, signer: &Pubkey, grant: &Option<Account<AppGrant>>) -> Result<()> {
+pub(crate) fn require_writer(
+    profile: &Profile,
+    signer: &Address,
+    grant: &Option<BorshAccount<AppGrant>>,
+) -> Result<()> {
     require!(profile.authority == *signer || grant.is_some(), ContentError::NotAuthorized);
     Ok(())
 }

@@ -13,28 +13,28 @@ use crate::{
 /// account is closed (rent back to the authority).
 #[event_cpi]
 #[derive(Accounts)]
-pub struct RevokeApp<'info> {
+pub struct RevokeApp {
     #[account(mut)]
-    pub authority: Signer<'info>,
-    pub content: ContentWrite<'info>,
+    pub authority: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,
-        has_one = authority @ ContentError::NotAuthorized,
+        constraint = profile.authority == *authority.address() @ ContentError::NotAuthorized,
     )]
-    pub profile: Account<'info, Profile>,
+    pub profile: BorshAccount<Profile>,
     #[account(
         mut,
         close = authority,
-        seeds = [APP_SEED, profile.key().as_ref(), app_grant.epoch.to_le_bytes().as_ref(), app_grant.app.as_ref()],
+        seeds = [APP_SEED, profile.address().as_ref(), &app_grant.epoch.to_le_bytes(), app_grant.app.as_ref()],
         bump = app_grant.bump,
     )]
-    pub app_grant: Account<'info, AppGrant>,
+    pub app_grant: BorshAccount<AppGrant>,
 }
 
-pub fn handler(ctx: Context<RevokeApp>) -> Result<()> {
-    let subject = ctx.accounts.app_grant.key();
-    let actor = ctx.accounts.authority.key();
+pub fn handler(ctx: &mut Context<RevokeApp>) -> Result<()> {
+    let subject = *ctx.accounts.app_grant.address();
+    let actor = *ctx.accounts.authority.address();
     let event = ctx.accounts.content.ledger.append(EntryKind::AppRevoked, subject, actor, [0; 32])?;
     emit_cpi!(event);
     Ok(())

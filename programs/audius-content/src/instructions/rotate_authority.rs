@@ -15,14 +15,14 @@ use crate::{
 /// Move a profile to a new Solana authority on a fresh proof from its Ethereum key (anyone may relay it).
 #[event_cpi]
 #[derive(Accounts)]
-pub struct RotateAuthority<'info> {
-    pub relayer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+pub struct RotateAuthority {
+    pub relayer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Account<'info, Profile>,
+    pub profile: BorshAccount<Profile>,
 }
 
-pub fn handler(ctx: Context<RotateAuthority>, new_authority: Pubkey, signature: EthSignature) -> Result<()> {
+pub fn handler(ctx: &mut Context<RotateAuthority>, new_authority: Address, signature: EthSignature) -> Result<()> {
     let profile = &mut ctx.accounts.profile;
     let digest = bind_profile_digest(
         &crate::ID.to_bytes(),
@@ -35,10 +35,10 @@ pub fn handler(ctx: Context<RotateAuthority>, new_authority: Pubkey, signature: 
     profile.authority = new_authority;
     profile.nonce = profile.nonce.checked_add(1).ok_or(ContentError::Overflow)?;
     profile.updated_at = Clock::get()?.unix_timestamp;
-    let actor = ctx.accounts.relayer.key();
+    let actor = *ctx.accounts.relayer.address();
     let event = ctx.accounts.content.ledger.append(
         EntryKind::AuthorityRotated,
-        profile.key(),
+        *profile.address(),
         actor,
         record_hash(&**profile)?,
     )?;

@@ -1,3 +1,5 @@
+use alloc::vec::Vec;
+
 use anchor_lang::prelude::*;
 
 // The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
@@ -14,13 +16,13 @@ use crate::{
 /// nodes registered on Ethereum without the admin (anyone may relay).
 #[event_cpi]
 #[derive(Accounts)]
-pub struct SyncAttesters<'info> {
-    pub payer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+pub struct SyncAttesters {
+    pub payer: Signer,
+    pub content: Nested<ContentWrite>,
 }
 
 pub fn handler(
-    ctx: Context<SyncAttesters>,
+    ctx: &mut Context<SyncAttesters>,
     attesters: Vec<[u8; 20]>,
     quorum: u8,
     expiry: i64,
@@ -32,9 +34,9 @@ pub fn handler(
     verify_attestation(config, &sync_attesters_parts(&program, &cluster, &set_hash, &[quorum]), expiry, &signatures)?;
     config.set_attesters(attesters, quorum)?;
     let hash = record_hash(&**config)?;
-    let subject = config.key();
+    let subject = *config.address();
     let event =
-        ctx.accounts.content.ledger.append(EntryKind::ConfigChanged, subject, ctx.accounts.payer.key(), hash)?;
+        ctx.accounts.content.ledger.append(EntryKind::ConfigChanged, subject, *ctx.accounts.payer.address(), hash)?;
     emit_cpi!(event);
     Ok(())
 }

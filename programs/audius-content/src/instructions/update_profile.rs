@@ -12,28 +12,28 @@ use crate::{
 
 #[event_cpi]
 #[derive(Accounts)]
-pub struct UpdateProfile<'info> {
-    pub signer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+pub struct UpdateProfile {
+    pub signer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Account<'info, Profile>,
+    pub profile: BorshAccount<Profile>,
     #[account(
-        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), signer.address().as_ref()],
         bump = app_grant.bump,
     )]
-    pub app_grant: Option<Account<'info, AppGrant>>,
+    pub app_grant: Option<BorshAccount<AppGrant>>,
 }
 
-pub fn handler(ctx: Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+pub fn handler(ctx: &mut Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
     require_optional_cid(&metadata_cid)?;
-    let signer = ctx.accounts.signer.key();
+    let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
     let profile = &mut ctx.accounts.profile;
     profile.metadata_cid = metadata_cid;
     profile.updated_at = Clock::get()?.unix_timestamp;
     let event = ctx.accounts.content.ledger.append(
         EntryKind::ProfileUpdated,
-        profile.key(),
+        *profile.address(),
         signer,
         record_hash(&**profile)?,
     )?;

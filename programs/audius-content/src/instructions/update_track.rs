@@ -14,44 +14,48 @@ use crate::{
 /// Change a track's metadata CID and replica set (its content CID is its identity and never changes).
 #[event_cpi]
 #[derive(Accounts)]
-pub struct UpdateTrack<'info> {
-    pub signer: Signer<'info>,
-    pub content: ContentWrite<'info>,
+pub struct UpdateTrack {
+    pub signer: Signer,
+    pub content: Nested<ContentWrite>,
     #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
-    pub profile: Box<Account<'info, Profile>>,
+    pub profile: BorshAccount<Profile>,
     #[account(
-        seeds = [APP_SEED, profile.key().as_ref(), profile.nonce.to_le_bytes().as_ref(), signer.key().as_ref()],
+        seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), signer.address().as_ref()],
         bump = app_grant.bump,
     )]
-    pub app_grant: Option<Account<'info, AppGrant>>,
+    pub app_grant: Option<BorshAccount<AppGrant>>,
     #[account(
         mut,
-        seeds = [TRACK_SEED, profile.key().as_ref(), track.track_id.to_le_bytes().as_ref()],
+        seeds = [TRACK_SEED, profile.address().as_ref(), &track.track_id.to_le_bytes()],
         bump = track.bump,
-        has_one = profile,
+        constraint = track.profile == *profile.address(),
         constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
-    pub track: Box<Account<'info, Track>>,
-    #[account(seeds = [NODE_SEED, replica_0.sp_id.to_le_bytes().as_ref()], bump = replica_0.bump)]
-    pub replica_0: Box<Account<'info, ContentNode>>,
-    #[account(seeds = [NODE_SEED, replica_1.sp_id.to_le_bytes().as_ref()], bump = replica_1.bump)]
-    pub replica_1: Box<Account<'info, ContentNode>>,
-    #[account(seeds = [NODE_SEED, replica_2.sp_id.to_le_bytes().as_ref()], bump = replica_2.bump)]
-    pub replica_2: Box<Account<'info, ContentNode>>,
+    pub track: BorshAccount<Track>,
+    #[account(seeds = [NODE_SEED, &replica_0.sp_id.to_le_bytes()], bump = replica_0.bump)]
+    pub replica_0: BorshAccount<ContentNode>,
+    #[account(seeds = [NODE_SEED, &replica_1.sp_id.to_le_bytes()], bump = replica_1.bump)]
+    pub replica_1: BorshAccount<ContentNode>,
+    #[account(seeds = [NODE_SEED, &replica_2.sp_id.to_le_bytes()], bump = replica_2.bump)]
+    pub replica_2: BorshAccount<ContentNode>,
 }
 
-pub fn handler(ctx: Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+pub fn handler(ctx: &mut Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
     let replicas = [ctx.accounts.replica_0.sp_id, ctx.accounts.replica_1.sp_id, ctx.accounts.replica_2.sp_id];
     require_optional_cid(&metadata_cid)?;
     require_distinct(&replicas)?;
-    let signer = ctx.accounts.signer.key();
+    let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
     let track = &mut ctx.accounts.track;
     track.metadata_cid = metadata_cid;
     track.replicas = replicas;
     track.updated_at = Clock::get()?.unix_timestamp;
-    let event =
-        ctx.accounts.content.ledger.append(EntryKind::TrackUpdated, track.key(), signer, record_hash(&***track)?)?;
+    let event = ctx.accounts.content.ledger.append(
+        EntryKind::TrackUpdated,
+        *track.address(),
+        signer,
+        record_hash(&**track)?,
+    )?;
     emit_cpi!(event);
     Ok(())
 }

@@ -1,3 +1,5 @@
+use alloc::vec::Vec;
+
 use anchor_lang::prelude::*;
 
 use crate::{
@@ -7,10 +9,10 @@ use crate::{
 
 /// Program configuration: its admin (meant to be handed to governance), the write switch and the attesters —
 /// staked discovery nodes, by Ethereum delegate wallet — whose quorum admits and removes content nodes.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct Config {
-    pub admin: Pubkey,
+    pub admin: Address,
     /// Identifies the cluster in every signed message (e.g. its genesis hash), so a proof for one cluster is
     /// worthless on another.
     pub cluster: [u8; 32],

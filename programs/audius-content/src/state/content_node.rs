@@ -1,10 +1,12 @@
+use alloc::string::String;
+
 use anchor_lang::prelude::*;
 
 use crate::constants::MAX_ENDPOINT_LEN;
 
 /// A content node admitted on the attestation of a quorum of attesters over its Ethereum registration.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct ContentNode {
     /// Service-provider id on Ethereum (the ServiceRegistry's service id).
     pub sp_id: u64,

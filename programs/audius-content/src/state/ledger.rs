@@ -1,4 +1,4 @@
-use anchor_lang::prelude::*;
+use anchor_lang::{prelude::*, wincode, BORSH_CONFIG};
 
 use crate::errors::ContentError;
 
@@ -6,8 +6,8 @@ use crate::errors::ContentError;
 /// chain, `head = sha256(previous head ‖ borsh(entry))`. An indexer recomputes the chain from the entries it
 /// reads and compares it with this account, so a gap, a reorder or a forged entry shows without trusting any RPC
 /// node.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct Ledger {
     /// Sequence number of the last entry (0: none yet).
     pub seq: u64,
@@ -16,7 +16,7 @@ pub struct Ledger {
 }
 
 /// What an entry records.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+#[derive(AnchorSerialize, AnchorDeserialize, IdlType, Clone, Copy)]
 pub enum EntryKind {
     ConfigChanged,
     ProfileCreated,
@@ -33,34 +33,28 @@ pub enum EntryKind {
 }
 
 /// One ledger entry.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq, InitSpace)]
+#[derive(AnchorSerialize, AnchorDeserialize, IdlType, Clone)]
 pub struct LedgerEntry {
     pub seq: u64,
     pub kind: EntryKind,
     /// The account the entry is about (profile, track, node, app grant, config).
-    pub subject: Pubkey,
+    pub subject: Address,
     /// Who signed the write.
-    pub actor: Pubkey,
+    pub actor: Address,
     /// sha256 of the subject's borsh-serialized record after the write (zero when the record was closed).
     pub data_hash: [u8; 32],
     pub slot: u64,
     pub timestamp: i64,
 }
 
-impl LedgerEntry {
-    /// The chain step: `sha256(previous head ‖ borsh(entry))`.
-    pub fn chain(&self, previous_head: &[u8; 32]) -> Result<[u8; 32]> {
-        let mut bytes = Vec::with_capacity(Self::INIT_SPACE);
-        self.serialize(&mut bytes)?;
-        Ok(audius_content_interface::ledger::chain_step(previous_head, &bytes))
-    }
+/// The borsh bytes of `value` (Anchor's wincode configuration that is byte-identical to borsh).
+fn borsh_bytes<T: SchemaWrite<anchor_lang::BorshConfig, Src = T>>(value: &T) -> Result<alloc::vec::Vec<u8>> {
+    wincode::config::serialize(value, BORSH_CONFIG).map_err(|_| ProgramError::InvalidAccountData)
 }
 
 /// sha256 of a record's borsh serialization: the `data_hash` of its entries.
-pub fn record_hash<T: AnchorSerialize>(record: &T) -> Result<[u8; 32]> {
-    let mut bytes = Vec::new();
-    record.serialize(&mut bytes)?;
-    Ok(audius_content_interface::ledger::record_hash(&bytes))
+pub fn record_hash<T: SchemaWrite<anchor_lang::BorshConfig, Src = T>>(record: &T) -> Result<[u8; 32]> {
+    Ok(audius_content_interface::ledger::record_hash(&borsh_bytes(record)?))
 }
 
 impl Ledger {
@@ -68,8 +62,8 @@ impl Ledger {
     pub fn append(
         &mut self,
         kind: EntryKind,
-        subject: Pubkey,
-        actor: Pubkey,
+        subject: Address,
+        actor: Address,
         data_hash: [u8; 32],
     ) -> Result<crate::events::LedgerAppended> {
         let clock = Clock::get()?;
@@ -82,7 +76,7 @@ impl Ledger {
             slot: clock.slot,
             timestamp: clock.unix_timestamp,
         };
-        self.head = entry.chain(&self.head)?;
+        self.head = audius_content_interface::ledger::chain_step(&self.head, &borsh_bytes(&entry)?);
         self.seq = entry.seq;
         Ok(crate::events::LedgerAppended { entry, head: self.head })
     }

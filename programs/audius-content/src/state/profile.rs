@@ -4,11 +4,11 @@ use crate::constants::CID_LEN;
 
 /// A user or artist, keyed by Ethereum address and bound to a Solana authority by a proof signed with the
 /// Ethereum key.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct Profile {
     pub eth_address: [u8; 20],
-    pub authority: Pubkey,
+    pub authority: Address,
     /// CID of the profile metadata (all zero: none).
     pub metadata_cid: [u8; CID_LEN],
     /// Nonce the next Ethereum proof must carry; every accepted proof moves it on.
@@ -24,19 +24,12 @@ pub struct Profile {
     pub bump: u8,
 }
 
-impl Profile {
-    /// The attested tier at unix time `now` (0 once it has expired).
-    pub fn tier_at(&self, now: i64) -> u8 {
-        audius_content_interface::ledger::tier_at(self.tier, self.tier_expires_at, now)
-    }
-}
-
 /// An app key's right to write on a profile's behalf; revoking closes it.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct AppGrant {
-    pub profile: Pubkey,
-    pub app: Pubkey,
+    pub profile: Address,
+    pub app: Address,
     /// The profile's authority epoch (proof nonce) when granted; the grant is void once the authority rotates.
     pub epoch: u64,
     pub bump: u8,

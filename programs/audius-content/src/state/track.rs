@@ -4,11 +4,11 @@ use crate::constants::{CID_LEN, REPLICATION_FACTOR};
 
 /// A track's metadata record: who owns it, its content's CID (the "reference code"), its metadata CID and the
 /// content nodes that hold it.
-#[account]
-#[derive(InitSpace, Debug, PartialEq, Eq)]
+#[account(borsh)]
+#[derive(InitSpace)]
 pub struct Track {
     /// The owner's profile.
-    pub profile: Pubkey,
+    pub profile: Address,
     pub track_id: u64,
     pub content_cid: [u8; CID_LEN],
     pub metadata_cid: [u8; CID_LEN],
