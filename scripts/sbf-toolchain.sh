@@ -26,9 +26,10 @@ sbf_toolchain() {
     echo "sbf: installing Rust $SBF_NIGHTLY with rust-src"
     rustup toolchain install "$SBF_NIGHTLY" --profile minimal --component rust-src
   fi
+  sbf_require_patched_crate sbpf-linker "$SBF_LINKER_VERSION" "$SBF_PATCHED_LINKER"
+  # The installed linker records the patch it was built from.
   local linker_stamp="$SBF_TOOLS/.audius-patch-sha256"
-  if sbf_patched_crate sbpf-linker "$SBF_LINKER_VERSION" "$SBF_PATCHED_LINKER" \
-    || [[ ! -x "$SBF_TOOLS/bin/sbpf-linker" || "$(cat "$linker_stamp" 2>/dev/null)" != "$(sbf_patch_sum sbpf-linker "$SBF_LINKER_VERSION")" ]]; then
+  if [[ ! -x "$SBF_TOOLS/bin/sbpf-linker" || "$(cat "$linker_stamp" 2>/dev/null)" != "$(sbf_patch_sum sbpf-linker "$SBF_LINKER_VERSION")" ]]; then
     echo "sbf: building sbpf-linker $SBF_LINKER_VERSION (once, several minutes)"
     cargo install --quiet --path "$SBF_PATCHED_LINKER" --locked --force --root "$SBF_TOOLS"
     sbf_patch_sum sbpf-linker "$SBF_LINKER_VERSION" > "$linker_stamp"
@@ -38,7 +39,7 @@ sbf_toolchain() {
 
 # The framework copy the programs' workspace builds against (SBF and the IDL build alike).
 sbf_patched_anchor() {
-  sbf_patched_crate anchor-lang "$SBF_ANCHOR_VERSION" "$SBF_PATCHED_ANCHOR" || true
+  sbf_require_patched_crate anchor-lang "$SBF_ANCHOR_VERSION" "$SBF_PATCHED_ANCHOR"
 }
 
 sbf_patch_sum() {
@@ -46,32 +47,42 @@ sbf_patch_sum() {
 }
 
 # A copy of a published crate with our patch (programs/sbf/<crate>-<version>.diff) applied, never a source tree in
-# the repo. Returns 0 when it (re)made the copy, 1 when the copy was current.
+# the repo. Returns 0 when it (re)made the copy, 1 when the copy was current, 2 when it failed. Callers test the
+# status (so `set -e` does not apply inside): every step checks its own result.
 sbf_patched_crate() {
   local crate="$1" version="$2" dest="$3"
   local patch_file="$REPO_ROOT/programs/sbf/$crate-$version.diff"
   local stamp="$dest/.audius-patch-sha256"
-  local sum
-  sum="$(sbf_patch_sum "$crate" "$version")"
+  local sum fetch pristine
+  sum="$(sbf_patch_sum "$crate" "$version")" || return 2
   [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && return 1
   echo "sbf: patching $crate $version"
-  local fetch pristine
-  fetch="$(mktemp -d)"
-  mkdir -p "$fetch/src"
+  fetch="$(mktemp -d)" || return 2
+  mkdir -p "$fetch/src" && touch "$fetch/src/lib.rs" || return 2
   printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\n%s = "=%s"\n' \
-    "$crate" "$version" > "$fetch/Cargo.toml"
-  touch "$fetch/src/lib.rs"
+    "$crate" "$version" > "$fetch/Cargo.toml" || return 2
   # `cargo metadata` downloads the crate (a registry request, once per patch change) and names where its source
   # was unpacked.
   pristine="$(cargo metadata --quiet --format-version 1 --manifest-path "$fetch/Cargo.toml" | CRATE="$crate" node -e '
     const m = JSON.parse(require("fs").readFileSync(0));
     console.log(require("path").dirname(m.packages.find((p) => p.name === process.env.CRATE).manifest_path));')"
-  rm -rf "$fetch" "$dest"
-  mkdir -p "$(dirname "$dest")"
-  cp -r "$pristine" "$dest"
-  patch --quiet -p1 -d "$dest" < "$patch_file"
+  local fetched=$?
+  rm -rf "$fetch"
+  [[ $fetched -eq 0 && -d "$pristine" ]] || { echo "sbf: could not fetch $crate $version" >&2; return 2; }
+  rm -rf "$dest" && mkdir -p "$(dirname "$dest")" && cp -r "$pristine" "$dest" || return 2
+  if ! patch --quiet -p1 -d "$dest" < "$patch_file"; then
+    echo "sbf: $patch_file does not apply to $crate $version" >&2
+    rm -rf "$dest"
+    return 2
+  fi
   echo "$sum" > "$stamp"
-  return 0
+}
+
+# Make the patched copy of `crate`; fail unless it is current or was just made.
+sbf_require_patched_crate() {
+  local status=0
+  sbf_patched_crate "$@" || status=$?
+  [[ $status -le 1 ]]
 }
 
 # The --config that points the programs' workspace at the patched framework.

@@ -238,27 +238,28 @@ fn extremes(by_bump: &BTreeMap<u8, u64>) -> ((u8, u64), (u8, u64)) {
     ((*typical.0, *typical.1), (*lowest.0, *lowest.1))
 }
 
+/// A content node record with the longest endpoint: the largest account a track's writes read.
+fn long_endpoint() -> String {
+    "x".repeat(content::MAX_ENDPOINT_LEN)
+}
+
 fn content_rows() -> Vec<Row> {
     const P: &str = "audius_content";
     let mut rows = Vec::new();
-    let mut world = ContentWorld::new(1, 1);
-    let largest = ContentWorld::new(16, content::MAX_QUORUM);
-    rows.push(row(P, "initialize", "1 attester", world.initialize_units));
-    rows.push(row(P, "initialize", "16 attesters (the most), quorum 8", largest.initialize_units));
-    let mut largest = largest;
+    // Every write reads and rewrites the configuration: the writes are measured with the most attesters it holds
+    // (16), attestations at quorum 1 here and at quorum 8 in `largest`.
+    let mut world = ContentWorld::new(16, 1);
+    let mut largest = ContentWorld::new(16, content::MAX_QUORUM);
+    rows.push(row(P, "initialize", "1 attester", ContentWorld::new(1, 1).initialize_units));
+    rows.push(row(P, "initialize", "16 attesters (the most)", world.initialize_units));
     let admin = world.admin.insecure_clone();
     let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::WritesEnabled(true)));
     rows.push(row(P, "set_writes_enabled", "", units));
     let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::Admin(admin.pubkey())));
     rows.push(row(P, "set_admin", "", units));
     let attesters = world.attesters.iter().map(eth_address).collect();
-    let units =
-        world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::Attesters { attesters, quorum: 1 }));
-    rows.push(row(P, "set_attesters", "1 attester", units));
-    let admin = largest.admin.insecure_clone();
-    let attesters = largest.attesters.iter().map(eth_address).collect();
     let change = AdminChange::Attesters { attesters, quorum: content::MAX_QUORUM };
-    let units = largest.send(&admin, content::admin_update(&admin.pubkey(), change));
+    let units = largest.send(&largest.admin.insecure_clone(), content::admin_update(&largest.admin.pubkey(), change));
     rows.push(row(P, "set_attesters", "16 attesters, quorum 8", units));
 
     // Nodes: the node PDA's bump depends on the service id.
@@ -271,9 +272,13 @@ fn content_rows() -> Vec<Row> {
     let ((typical_bump, typical), _) = extremes(&by_bump);
     let short = endpoint(1).len();
     rows.push(row(P, "admit_node", format!("quorum 1, {short}-byte endpoint, bump {typical_bump}"), typical));
+    let long_ids = [101, 102, 103];
+    for sp_id in long_ids {
+        world.admit(sp_id, long_endpoint(), 1);
+    }
     let lowest = (1..=64u64).min_by_key(|sp| bump(&[content::NODE_SEED, &sp.to_le_bytes()])).unwrap();
     let lowest_bump = bump(&[content::NODE_SEED, &lowest.to_le_bytes()]);
-    let units = largest.admit(lowest, "x".repeat(content::MAX_ENDPOINT_LEN), usize::from(content::MAX_QUORUM));
+    let units = largest.admit(lowest, long_endpoint(), usize::from(content::MAX_QUORUM));
     rows.push(row(
         P,
         "admit_node",
@@ -286,10 +291,10 @@ fn content_rows() -> Vec<Row> {
     rows.push(row(P, "remove_node", "quorum 8", units));
     let attesters = world.attesters.iter().map(eth_address).collect();
     let units = world.attest(AttestedFact::Attesters { attesters, quorum: 1 }, 1);
-    rows.push(row(P, "sync_attesters", "quorum 1, 1 attester", units));
+    rows.push(row(P, "sync_attesters", "quorum 1, 16 attesters", units));
     let attesters = largest.attesters.iter().map(eth_address).collect();
-    let units = largest
-        .attest(AttestedFact::Attesters { attesters, quorum: content::MAX_QUORUM }, usize::from(content::MAX_QUORUM));
+    let fact = AttestedFact::Attesters { attesters, quorum: content::MAX_QUORUM };
+    let units = largest.attest(fact, usize::from(content::MAX_QUORUM));
     rows.push(row(P, "sync_attesters", "quorum 8, 16 attesters", units));
 
     // Profiles: the profile PDA's bump depends on the Ethereum address.
@@ -304,6 +309,11 @@ fn content_rows() -> Vec<Row> {
     let ((typical_bump, typical), (lowest_bump, lowest)) = extremes(&by_bump);
     rows.push(row(P, "create_profile", format!("bump {typical_bump}"), typical));
     rows.push(row(P, "create_profile", format!("lowest bump of 32 addresses ({lowest_bump})"), lowest));
+    let prefunded = (100..).map(eth_key).find(|key| bump(&[content::PROFILE_SEED, &eth_address(key)]) == u8::MAX);
+    let prefunded = prefunded.unwrap();
+    world.svm.airdrop(&content::profile_address(&eth_address(&prefunded)), 1_000_000).unwrap();
+    let (_, units) = world.profile(&prefunded);
+    rows.push(row(P, "create_profile", "bump 255, its address funded beforehand", units));
     let (key, authority) = artists.swap_remove(0);
     let profile = content::profile_address(&eth_address(&key));
     let expires_at = world.now() + 7 * 24 * 3600;
@@ -322,12 +332,23 @@ fn content_rows() -> Vec<Row> {
         let units = world.send(&authority, content::grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
         by_bump
             .entry(bump(&[content::APP_SEED, profile.as_ref(), &1u64.to_le_bytes(), app.pubkey().as_ref()]))
-            .or_insert(units);
-        apps.push(app);
+            .or_insert((units, app));
     }
-    let ((typical_bump, typical), (lowest_bump, lowest)) = extremes(&by_bump);
-    rows.push(row(P, "grant_app", format!("bump {typical_bump}"), typical));
-    rows.push(row(P, "grant_app", format!("lowest bump of 32 apps ({lowest_bump})"), lowest));
+    let typical_bump = *by_bump.keys().next_back().unwrap();
+    let lowest_bump = *by_bump.keys().next().unwrap();
+    rows.push(row(P, "grant_app", format!("bump {typical_bump}"), by_bump[&typical_bump].0));
+    rows.push(row(P, "grant_app", format!("lowest bump of 32 apps ({lowest_bump})"), by_bump[&lowest_bump].0));
+    apps.extend(by_bump.into_values().map(|(_, app)| app));
+    let prefunded_app = loop {
+        let app = Keypair::new();
+        let grant = content::app_grant_address(&profile, 1, &app.pubkey());
+        if bump(&[content::APP_SEED, profile.as_ref(), &1u64.to_le_bytes(), app.pubkey().as_ref()]) == u8::MAX {
+            world.svm.airdrop(&grant, 1_000_000).unwrap();
+            break app;
+        }
+    };
+    let ix = content::grant_app(&authority.pubkey(), &profile, 1, &prefunded_app.pubkey());
+    rows.push(row(P, "grant_app", "bump 255, its address funded beforehand", world.send(&authority, ix)));
     let app = apps.pop().unwrap();
     let grant = Some(content::app_grant_address(&profile, 1, &app.pubkey()));
     let units = world.send(&authority, content::update_profile(&authority.pubkey(), &profile, None, cid(4)));
@@ -335,25 +356,40 @@ fn content_rows() -> Vec<Row> {
     let units = world.send(&app, content::update_profile(&app.pubkey(), &profile, grant, cid(5)));
     rows.push(row(P, "update_profile", "by an app (grant account present)", units));
 
-    // Tracks: the track PDA's bump depends on the profile and the track id; apps write half of them.
+    // Tracks: the track PDA's bump depends on the profile and the track id. The authority writes the even ids on
+    // nodes with short endpoints, an app the odd ones on nodes with the longest (the largest input).
     let mut by_bump = BTreeMap::new();
     let mut by_bump_app = BTreeMap::new();
+    let mut prefunded_track = None;
     for track_id in 0..64u64 {
         let track_bump = bump(&[content::TRACK_SEED, profile.as_ref(), &track_id.to_le_bytes()]);
-        let (signer, grant, into) =
-            if track_id % 2 == 0 { (&authority, None, &mut by_bump) } else { (&app, grant, &mut by_bump_app) };
-        let ix = content::create_track(&signer.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3]);
+        let (signer, grant, replicas, into) = if track_id % 2 == 0 {
+            (&authority, None, [1, 2, 3], &mut by_bump)
+        } else {
+            (&app, grant, long_ids, &mut by_bump_app)
+        };
+        if track_bump == u8::MAX && signer.pubkey() == app.pubkey() && prefunded_track.is_none() {
+            world.svm.airdrop(&content::track_address(&profile, track_id), 1_000_000).unwrap();
+            let ix = content::create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas);
+            prefunded_track = Some(world.send(&app, ix));
+            continue;
+        }
+        let ix = content::create_track(&signer.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas);
         let units = world.send(signer, ix);
         into.entry(track_bump).or_insert(units);
     }
     let ((typical_bump, typical), _) = extremes(&by_bump);
-    let (_, (lowest_bump, lowest)) = extremes(&by_bump_app);
-    rows.push(row(P, "create_track", format!("by the authority, bump {typical_bump}"), typical));
-    rows.push(row(P, "create_track", format!("by an app, lowest bump of 32 tracks ({lowest_bump})"), lowest));
+    let ((app_bump, app_typical), (lowest_bump, lowest)) = extremes(&by_bump_app);
+    rows.push(row(P, "create_track", format!("by the authority, short endpoints, bump {typical_bump}"), typical));
+    rows.push(row(P, "create_track", format!("by an app, 128-byte endpoints, bump {app_bump}"), app_typical));
+    rows.push(row(P, "create_track", format!("likewise, lowest bump of 32 tracks ({lowest_bump})"), lowest));
+    if let Some(units) = prefunded_track {
+        rows.push(row(P, "create_track", "by an app, bump 255, its address funded beforehand", units));
+    }
     let ix = content::update_track(&authority.pubkey(), &profile, 0, None, [4, 5, 6], cid(6));
-    rows.push(row(P, "update_track", "by the authority", world.send(&authority, ix)));
-    let ix = content::update_track(&app.pubkey(), &profile, 1, grant, [4, 5, 6], cid(6));
-    rows.push(row(P, "update_track", "by an app", world.send(&app, ix)));
+    rows.push(row(P, "update_track", "by the authority, short endpoints", world.send(&authority, ix)));
+    let ix = content::update_track(&app.pubkey(), &profile, 1, grant, long_ids, cid(6));
+    rows.push(row(P, "update_track", "by an app, 128-byte endpoints", world.send(&app, ix)));
     let ix = content::delete_track(&authority.pubkey(), &profile, 0, None);
     rows.push(row(P, "delete_track", "by the authority", world.send(&authority, ix)));
     let ix = content::delete_track(&app.pubkey(), &profile, 1, grant);

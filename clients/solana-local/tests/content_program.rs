@@ -573,36 +573,48 @@ fn within_sdk_limit(h: &mut Harness, instructions: Vec<Instruction>, signer: &Ke
 
 #[test]
 fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
-    let mut h = Harness::new(1, 1);
+    // The largest inputs: the most attesters in the configuration every write reads, replicas with the longest
+    // endpoints, apps writing; and every other profile, grant and track address funded before it is created.
+    let mut h = Harness::new(16, 1);
     let admin = h.admin.insecure_clone();
     let ix = write_instructions(admin_update(&admin.pubkey(), AdminChange::WritesEnabled(true)));
     within_sdk_limit(&mut h, ix, &admin, "set_writes_enabled");
     for sp in 1..=4 {
-        h.admit_node(sp);
+        h.admit_node_at(sp, &"x".repeat(MAX_ENDPOINT_LEN));
     }
     for seed in 1..=8 {
+        let prefund = seed % 2 == 0;
         let eth = EthKey::from_seed(seed);
+        let profile = profile_address(&eth.address);
+        if prefund {
+            h.svm.airdrop(&profile, 1_000_000).unwrap();
+        }
         let authority = h.funded();
         let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0));
         let ix = h.create_profile_ix(&authority.pubkey(), &eth.address, sig);
         let units = create_profile_compute_units(&eth.address);
         within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &authority, "create_profile");
 
-        let profile = profile_address(&eth.address);
         let app = h.funded();
+        let grant = app_grant_address(&profile, 1, &app.pubkey());
+        if prefund {
+            h.svm.airdrop(&grant, 1_000_000).unwrap();
+        }
         let ix = grant_app(&authority.pubkey(), &profile, 1, &app.pubkey());
         let units = grant_app_compute_units(&profile, 1, &app.pubkey());
         within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &authority, "grant_app");
-        let grant = Some(app_grant_address(&profile, 1, &app.pubkey()));
         for track_id in 0..4 {
-            let ix = create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3]);
+            if prefund && track_id % 2 == 0 {
+                h.svm.airdrop(&track_address(&profile, track_id), 1_000_000).unwrap();
+            }
+            let ix = create_track(&app.pubkey(), &profile, track_id, Some(grant), cid(3), cid(2), [1, 2, 3]);
             let units = create_track_compute_units(&profile, track_id);
             within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &app, "create_track");
         }
         let writes = [
-            update_profile(&app.pubkey(), &profile, grant, cid(4)),
-            update_track(&app.pubkey(), &profile, 0, grant, [2, 3, 4], cid(5)),
-            delete_track(&app.pubkey(), &profile, 1, grant),
+            update_profile(&app.pubkey(), &profile, Some(grant), cid(4)),
+            update_track(&app.pubkey(), &profile, 0, Some(grant), [2, 3, 4], cid(5)),
+            delete_track(&app.pubkey(), &profile, 1, Some(grant)),
         ];
         for ix in writes {
             within_sdk_limit(&mut h, write_instructions(ix), &app, "an app's write");
@@ -625,6 +637,10 @@ fn the_sdk_compute_limits_cover_attestations_of_one_and_of_the_largest_quorum() 
         let artist = EthKey::from_seed(1);
         h.create_profile(&artist);
         let attesters: Vec<[u8; 20]> = h.attesters.iter().map(|a| a.address).collect();
+        // Half the node records' addresses funded before their admission (the pre-funded path).
+        for sp_id in (2..=8u64).step_by(2) {
+            h.svm.airdrop(&node_address(sp_id), 1_000_000).unwrap();
+        }
         let facts = (1..=8u64)
             .map(|sp_id| {
                 AttestedFact::AdmitNode(NodeRegistration {
@@ -687,8 +703,14 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     let app = h.funded();
     h.send(grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
     let grant = Some(app_grant_address(&profile, 1, &app.pubkey()));
-    let ix = create_track(&app.pubkey(), &profile, 0, grant, cid(3), cid(2), [1, 2, 3]);
-    h.send(ix, &app).expect("a track written by an app");
+    for track_id in 0..2 {
+        let ix = create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3]);
+        let units = create_track_compute_units(&profile, track_id);
+        within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &app, "create_track");
+    }
+    let ix = update_track(&app.pubkey(), &profile, 0, grant, [3, 2, 1], cid(4));
+    within_sdk_limit(&mut h, write_instructions(ix), &app, "update_track");
+    within_sdk_limit(&mut h, write_instructions(delete_track(&app.pubkey(), &profile, 1, grant)), &app, "delete_track");
     assert_eq!(h.ledger().head, h.recomputed_head());
 }
 

@@ -199,8 +199,12 @@ impl Harness {
 
     /// Admit node `sp_id` with signatures from the first `quorum` attesters.
     pub fn admit_node(&mut self, sp_id: u64) {
+        self.admit_node_at(sp_id, &format!("https://cn{sp_id}.audius.test"));
+    }
+
+    /// Admit node `sp_id` at `endpoint` with signatures from the first `quorum` attesters.
+    pub fn admit_node_at(&mut self, sp_id: u64, endpoint: &str) {
         let payer = self.funded();
-        let endpoint = format!("https://cn{sp_id}.audius.test");
         let config = self.config();
         let expiry = self.now() + 600;
         let sp = sp_id.to_le_bytes();
@@ -210,8 +214,17 @@ impl Harness {
         let parts = admit_node_parts(&program, &CLUSTER, &sp, &owner, &delegate, endpoint.as_bytes());
         let signers: Vec<usize> = (0..usize::from(config.attester_quorum)).collect();
         let sigs = self.attest(&signers, &parts, config.attestation_nonce, expiry);
-        let ix = self.admit_node_ix(&payer.pubkey(), sp_id, &endpoint, expiry, sigs);
-        self.send(ix, &payer).expect("admit node");
+        let ix = self.admit_node_ix(&payer.pubkey(), sp_id, endpoint, expiry, sigs);
+        let units = attested_compute_units(
+            &AttestedFact::AdmitNode(NodeRegistration {
+                sp_id,
+                owner_wallet: owner,
+                delegate_wallet: delegate,
+                endpoint: endpoint.to_string(),
+            }),
+            usize::from(config.attester_quorum),
+        );
+        self.send_all(&audius_sdk::solana::with_compute_limit(units, [ix]), &payer).expect("admit node");
     }
 
     pub fn create_track_ix(

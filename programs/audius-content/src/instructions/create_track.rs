@@ -4,10 +4,10 @@ use anchor_lang::prelude::*;
 use crate::instructions::*;
 
 use crate::{
-    constants::{APP_SEED, CID_LEN, NODE_SEED, PROFILE_SEED, REPLICATION_FACTOR, TRACK_SEED},
+    constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
-    state::{record_hash, AppGrant, ContentNode, EntryKind, Profile, Track},
+    state::{record_hash, AppGrant, EntryKind, Profile, Track},
     verify::{require_cid, require_optional_cid},
 };
 
@@ -33,30 +33,14 @@ pub struct CreateTrack {
         bump,
     )]
     pub track: BorshAccount<Track>,
-    #[account(seeds = [NODE_SEED, &replica_0.sp_id.to_le_bytes()], bump = replica_0.bump)]
-    pub replica_0: BorshAccount<ContentNode>,
-    #[account(seeds = [NODE_SEED, &replica_1.sp_id.to_le_bytes()], bump = replica_1.bump)]
-    pub replica_1: BorshAccount<ContentNode>,
-    #[account(seeds = [NODE_SEED, &replica_2.sp_id.to_le_bytes()], bump = replica_2.bump)]
-    pub replica_2: BorshAccount<ContentNode>,
+    pub replicas: Nested<ReplicaSet>,
     pub system_program: Program<System>,
 }
 
-/// Replica nodes must be three distinct registered nodes: each replica account is checked to be a node record at
-/// its canonical PDA (so, admitted and not removed); the replica set is read from them.
-pub(crate) fn require_distinct(replicas: &[u64; REPLICATION_FACTOR]) -> Result<()> {
-    require!(
-        replicas[0] != replicas[1] && replicas[0] != replicas[2] && replicas[1] != replicas[2],
-        ContentError::InvalidReplicaSet
-    );
-    Ok(())
-}
-
 pub fn handler(ctx: &mut Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_cid: [u8; CID_LEN]) -> Result<()> {
-    let replicas = [ctx.accounts.replica_0.sp_id, ctx.accounts.replica_1.sp_id, ctx.accounts.replica_2.sp_id];
     require_cid(&content_cid)?;
     require_optional_cid(&metadata_cid)?;
-    require_distinct(&replicas)?;
+    let replicas = ctx.accounts.replicas.sp_ids()?;
     let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
 

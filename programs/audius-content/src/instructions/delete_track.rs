@@ -27,7 +27,7 @@ pub struct DeleteTrack {
         mut,
         seeds = [TRACK_SEED, profile.address().as_ref(), &track.track_id.to_le_bytes()],
         bump = track.bump,
-        constraint = track.profile == *profile.address(),
+        constraint = track.profile == *profile.address() @ anchor_lang::ErrorCode::ConstraintHasOne,
         constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
     pub track: BorshAccount<Track>,

@@ -35,9 +35,9 @@ pub use update_track::*;
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{CONFIG_SEED, LEDGER_SEED},
+    constants::{CONFIG_SEED, LEDGER_SEED, NODE_SEED, REPLICATION_FACTOR},
     errors::ContentError,
-    state::{AppGrant, Config, Ledger, Profile},
+    state::{AppGrant, Config, ContentNode, Ledger, Profile},
 };
 
 /// The accounts every write touches: the configuration (writes must be enabled; attested actions consume its
@@ -54,6 +54,26 @@ pub struct ContentWrite {
     pub config: BorshAccount<Config>,
     #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
     pub ledger: BorshAccount<Ledger>,
+}
+
+/// A track's replica nodes: each a node record at its canonical PDA (so, admitted and not removed).
+#[derive(Accounts)]
+pub struct ReplicaSet {
+    #[account(seeds = [NODE_SEED, &replica_0.sp_id.to_le_bytes()], bump = replica_0.bump)]
+    pub replica_0: BorshAccount<ContentNode>,
+    #[account(seeds = [NODE_SEED, &replica_1.sp_id.to_le_bytes()], bump = replica_1.bump)]
+    pub replica_1: BorshAccount<ContentNode>,
+    #[account(seeds = [NODE_SEED, &replica_2.sp_id.to_le_bytes()], bump = replica_2.bump)]
+    pub replica_2: BorshAccount<ContentNode>,
+}
+
+impl ReplicaSet {
+    /// The nodes' service-provider ids, which must be three distinct nodes.
+    pub fn sp_ids(&self) -> Result<[u64; REPLICATION_FACTOR]> {
+        let ids = [self.replica_0.sp_id, self.replica_1.sp_id, self.replica_2.sp_id];
+        require!(ids[0] != ids[1] && ids[0] != ids[2] && ids[1] != ids[2], ContentError::InvalidReplicaSet);
+        Ok(ids)
+    }
 }
 
 /// A write on a profile's behalf needs its authority, or an app the authority granted (the grant account, checked

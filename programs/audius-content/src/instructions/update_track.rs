@@ -4,10 +4,10 @@ use anchor_lang::prelude::*;
 use crate::instructions::*;
 
 use crate::{
-    constants::{APP_SEED, CID_LEN, NODE_SEED, PROFILE_SEED, TRACK_SEED},
+    constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
-    instructions::{create_track::require_distinct, require_writer},
-    state::{record_hash, AppGrant, ContentNode, EntryKind, Profile, Track},
+    instructions::require_writer,
+    state::{record_hash, AppGrant, EntryKind, Profile, Track},
     verify::require_optional_cid,
 };
 
@@ -28,22 +28,16 @@ pub struct UpdateTrack {
         mut,
         seeds = [TRACK_SEED, profile.address().as_ref(), &track.track_id.to_le_bytes()],
         bump = track.bump,
-        constraint = track.profile == *profile.address(),
+        constraint = track.profile == *profile.address() @ anchor_lang::ErrorCode::ConstraintHasOne,
         constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
     pub track: BorshAccount<Track>,
-    #[account(seeds = [NODE_SEED, &replica_0.sp_id.to_le_bytes()], bump = replica_0.bump)]
-    pub replica_0: BorshAccount<ContentNode>,
-    #[account(seeds = [NODE_SEED, &replica_1.sp_id.to_le_bytes()], bump = replica_1.bump)]
-    pub replica_1: BorshAccount<ContentNode>,
-    #[account(seeds = [NODE_SEED, &replica_2.sp_id.to_le_bytes()], bump = replica_2.bump)]
-    pub replica_2: BorshAccount<ContentNode>,
+    pub replicas: Nested<ReplicaSet>,
 }
 
 pub fn handler(ctx: &mut Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
-    let replicas = [ctx.accounts.replica_0.sp_id, ctx.accounts.replica_1.sp_id, ctx.accounts.replica_2.sp_id];
     require_optional_cid(&metadata_cid)?;
-    require_distinct(&replicas)?;
+    let replicas = ctx.accounts.replicas.sp_ids()?;
     let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
     let track = &mut ctx.accounts.track;
