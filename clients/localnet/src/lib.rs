@@ -158,7 +158,7 @@ impl LocalNetwork {
         }
         let (attesters, quorum) = Observer { eth: &chain.admin, solana: &solana }.attester_set().await?;
         let initialize = content::initialize(&solana_admin.pubkey(), CLUSTER, attesters, quorum);
-        let units = audius_sdk::solana::COMPUTE_BUDGET_UNITS + content::WRITE_MARGIN_UNITS + content::INITIALIZE_UNITS;
+        let units = content::initialize_compute_units();
         solana
             .send(&audius_sdk::solana::with_compute_limit(units, [initialize]), &solana_admin, &[])
             .await

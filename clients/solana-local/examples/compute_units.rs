@@ -191,7 +191,7 @@ impl ContentWorld {
     /// than the default 200,000), less what the compute-budget instruction itself takes.
     fn send(&mut self, signer: &Keypair, ix: Instruction) -> u64 {
         let limit = ComputeBudgetInstruction::set_compute_unit_limit(MAX_COMPUTE_UNIT_LIMIT);
-        run(&mut self.svm, signer, &[signer], &[limit, ix]) - u64::from(tips::COMPUTE_BUDGET_UNITS)
+        run(&mut self.svm, signer, &[signer], &[limit, ix]) - u64::from(audius_sdk::solana::COMPUTE_BUDGET_UNITS)
     }
 
     fn now(&self) -> i64 {

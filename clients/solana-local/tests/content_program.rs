@@ -564,9 +564,13 @@ fn quorum_is_capped_to_what_fits_a_transaction() {
 /// most `SPARE` of it (the spread of the measured figures the SDK is sized from).
 fn within_sdk_limit(h: &mut Harness, instructions: Vec<Instruction>, signer: &Keypair, what: &str) {
     const SPARE: u64 = 5_000;
-    let data = &instructions[0].data;
-    assert_eq!(data[0], 2, "{what}: the SDK leads with a compute-unit limit");
-    let limit = u64::from(u32::from_le_bytes(data[1..5].try_into().unwrap()));
+    use anchor_lang::AnchorDeserialize;
+    use solana_compute_budget_interface::ComputeBudgetInstruction;
+    let leading = ComputeBudgetInstruction::try_from_slice(&instructions[0].data);
+    let Ok(ComputeBudgetInstruction::SetComputeUnitLimit(limit)) = leading else {
+        panic!("{what}: the SDK leads with a compute-unit limit, not {leading:?}");
+    };
+    let limit = u64::from(limit);
     let used = h.send_all(&instructions, signer).unwrap_or_else(|e| panic!("{what} under the SDK's limit: {e:?}"));
     assert!(limit - used <= SPARE, "{what}: limit {limit}, used {used}");
 }
@@ -658,8 +662,7 @@ fn the_sdk_compute_limits_cover_attestations_of_one_and_of_the_largest_quorum() 
         for fact in facts {
             let expiry = h.now() + 600;
             let what = format!("{fact:?} at quorum {quorum}");
-            let digest = fact.digest(&CLUSTER, h.config().attestation_nonce, expiry);
-            let signatures = signers.iter().map(|i| h.attesters[*i].sign(&digest)).collect();
+            let signatures = h.sign_fact(&signers, &fact, expiry);
             let ix = attested_instructions(fact, &payer.pubkey(), expiry, signatures);
             within_sdk_limit(&mut h, ix, &payer, &what);
         }
@@ -678,8 +681,7 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     let signers: Vec<usize> = (0..usize::from(MAX_QUORUM)).collect();
     let record = |h: &mut Harness, fact: AttestedFact| {
         let expiry = h.now() + 600;
-        let digest = fact.digest(&CLUSTER, h.config().attestation_nonce, expiry);
-        let signatures = signers.iter().map(|i| h.attesters[*i].sign(&digest)).collect();
+        let signatures = h.sign_fact(&signers, &fact, expiry);
         h.send_all(&attested_instructions(fact, &payer.pubkey(), expiry, signatures), &payer)
     };
     let mut replacements: Vec<EthKey> = (0..MOST_ATTESTERS).map(|i| EthKey::from_seed(200 + i)).collect();

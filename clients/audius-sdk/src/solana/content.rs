@@ -414,6 +414,11 @@ pub fn write_compute_units(ix: &Instruction) -> Option<u32> {
     Some(super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + units)
 }
 
+/// A transaction's units for `initialize` (at most 16 attesters).
+pub fn initialize_compute_units() -> u32 {
+    super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + INITIALIZE_UNITS
+}
+
 /// A transaction's units for `create_profile` of `eth_address`.
 pub fn create_profile_compute_units(eth_address: &[u8; 20]) -> u32 {
     super::COMPUTE_BUDGET_UNITS

@@ -19,7 +19,7 @@ pub const SEND_TIP_UNITS: u32 = 5_435;
 /// What creating the total costs more when its address already holds lamports (anyone can send some there
 /// first): the program then tops it up, allocates and assigns it, three system calls instead of one.
 pub const PREFUNDED_TOTAL_UNITS: u32 = 2_314;
-pub use super::{COMPUTE_BUDGET_UNITS, UNITS_PER_BUMP_STEP};
+use super::COMPUTE_BUDGET_UNITS;
 
 /// The compute units a tip transaction of this pair and mint needs: its first tip's on the pre-funded path (which
 /// no other tip exceeds; a first tip on the usual path uses 2,314 fewer, a later tip 3,609 fewer) and the

@@ -6,7 +6,7 @@
 use alloy::signers::local::PrivateKeySigner;
 pub use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{prelude::Pubkey, AccountDeserialize, AnchorSerialize};
-use audius_content_interface::messages::{admit_node_parts, attestation_digest};
+use audius_content_interface::messages::attestation_digest;
 pub use audius_sdk::solana::audius_content::error::AudiusContentError as ContentError;
 use litesvm::LiteSVM;
 use solana_instruction_error::InstructionError;
@@ -176,6 +176,12 @@ impl Harness {
         signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
     }
 
+    /// Signatures of the attesters at `signers` over `fact` at the configuration's current nonce.
+    pub fn sign_fact(&self, signers: &[usize], fact: &AttestedFact, expiry: i64) -> Vec<[u8; 65]> {
+        let digest = fact.digest(&CLUSTER, self.config().attestation_nonce, expiry);
+        signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
+    }
+
     pub fn admit_node_ix(
         &self,
         payer: &Pubkey,
@@ -202,29 +208,20 @@ impl Harness {
         self.admit_node_at(sp_id, &format!("https://cn{sp_id}.audius.test"));
     }
 
-    /// Admit node `sp_id` at `endpoint` with signatures from the first `quorum` attesters.
+    /// Admit node `sp_id` at `endpoint` with signatures from the first `quorum` attesters, under the SDK's
+    /// compute-unit limit.
     pub fn admit_node_at(&mut self, sp_id: u64, endpoint: &str) {
         let payer = self.funded();
-        let config = self.config();
         let expiry = self.now() + 600;
-        let sp = sp_id.to_le_bytes();
-        let owner = [sp_id as u8; 20];
-        let delegate = [sp_id as u8 + 1; 20];
-        let program = PROGRAM_ID.to_bytes();
-        let parts = admit_node_parts(&program, &CLUSTER, &sp, &owner, &delegate, endpoint.as_bytes());
-        let signers: Vec<usize> = (0..usize::from(config.attester_quorum)).collect();
-        let sigs = self.attest(&signers, &parts, config.attestation_nonce, expiry);
-        let ix = self.admit_node_ix(&payer.pubkey(), sp_id, endpoint, expiry, sigs);
-        let units = attested_compute_units(
-            &AttestedFact::AdmitNode(NodeRegistration {
-                sp_id,
-                owner_wallet: owner,
-                delegate_wallet: delegate,
-                endpoint: endpoint.to_string(),
-            }),
-            usize::from(config.attester_quorum),
-        );
-        self.send_all(&audius_sdk::solana::with_compute_limit(units, [ix]), &payer).expect("admit node");
+        let fact = AttestedFact::AdmitNode(NodeRegistration {
+            sp_id,
+            owner_wallet: [sp_id as u8; 20],
+            delegate_wallet: [sp_id as u8 + 1; 20],
+            endpoint: endpoint.to_string(),
+        });
+        let signers: Vec<usize> = (0..usize::from(self.config().attester_quorum)).collect();
+        let signatures = self.sign_fact(&signers, &fact, expiry);
+        self.send_all(&attested_instructions(fact, &payer.pubkey(), expiry, signatures), &payer).expect("admit node");
     }
 
     pub fn create_track_ix(
