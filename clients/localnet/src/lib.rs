@@ -114,11 +114,12 @@ async fn stop_node(
     let _ = task.await;
 }
 
-/// A free loopback address to listen on, and the endpoint for it.
-fn free_endpoint() -> anyhow::Result<(std::net::SocketAddr, String)> {
+/// A free loopback address to listen on, the endpoint for it, and the listener that holds it until the node that will
+/// listen there starts (so no later pick returns the same port).
+fn free_endpoint() -> anyhow::Result<(std::net::TcpListener, std::net::SocketAddr, String)> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let listen = listener.local_addr()?;
-    Ok((listen, format!("http://{listen}")))
+    Ok((listener, listen, format!("http://{listen}")))
 }
 
 impl LocalNetwork {
@@ -149,12 +150,12 @@ impl LocalNetwork {
         let mut registered = Vec::new();
         for i in 0..options.discovery_nodes {
             let (operator, wallet) = (DISCOVERY_OPERATOR_BASE + i, DISCOVERY_WALLET_BASE + i);
-            let (listen, endpoint) = free_endpoint()?;
+            let (reservation, listen, endpoint) = free_endpoint()?;
             // More stake than the content nodes together: the attesters' operators reach the issuance contract's
             // activity quorum (half of all stake) on their own.
             let stake = format!("{}", 1_000_000 + 100_000 * i);
             let sp_id = chain.register_node(ServiceType::DiscoveryNode, operator, wallet, &endpoint, &stake).await?;
-            registered.push((sp_id, listen, endpoint, chain.signer(wallet)));
+            registered.push((sp_id, reservation, listen, endpoint, chain.signer(wallet)));
         }
         let (attesters, quorum) = Observer { eth: &chain.admin, solana: &solana }.attester_set().await?;
         let initialize = content::initialize(&solana_admin.pubkey(), CLUSTER, attesters, quorum);
@@ -164,7 +165,17 @@ impl LocalNetwork {
             .await
             .context("initializing the content program")?;
         let mut discovery_nodes = Vec::new();
-        for (sp_id, listen, endpoint, attester) in registered {
+        let mut content_reservations = Vec::new();
+        let mut content_registered = Vec::new();
+        for i in 0..options.content_nodes {
+            let (operator, wallet) = (1 + i, WALLET_BASE + i);
+            let (reservation, listen, endpoint) = free_endpoint()?;
+            let stake = format!("{}", 200_000 + 100_000 * i);
+            let sp_id = chain.register_content_node(operator, wallet, &endpoint, &stake).await?;
+            content_reservations.push(reservation);
+            content_registered.push((sp_id, wallet, listen, endpoint));
+        }
+        for (sp_id, reservation, listen, endpoint, attester) in registered {
             let database = root.join(format!("discovery-node-{sp_id}.sqlite"));
             let config = DiscoveryConfig {
                 listen,
@@ -177,16 +188,14 @@ impl LocalNetwork {
                 poll_ms: 200,
                 batch: audius_discovery_node::config::DEFAULT_BATCH,
             };
+            drop(reservation);
             let (stop, task) = spawn_discovery_node(config.clone(), attester.clone());
             discovery_nodes.push(DiscoveryNode { sp_id, endpoint, database, attester, config, stop: Some(stop), task });
         }
 
+        drop(content_reservations);
         let mut content_nodes = Vec::new();
-        for i in 0..options.content_nodes {
-            let (operator, wallet) = (1 + i, WALLET_BASE + i);
-            let (listen, endpoint) = free_endpoint()?;
-            let stake = format!("{}", 200_000 + 100_000 * i);
-            let sp_id = chain.register_content_node(operator, wallet, &endpoint, &stake).await?;
+        for (sp_id, wallet, listen, endpoint) in content_registered {
             let data_dir = root.join(format!("content-node-{sp_id}"));
             let config = NodeConfig {
                 listen,

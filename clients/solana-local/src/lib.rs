@@ -55,19 +55,23 @@ pub struct LocalNode {
     runloop: Option<JoinHandle<()>>,
 }
 
-fn free_port(host: &str) -> anyhow::Result<u16> {
-    Ok(TcpListener::bind((host, 0))?.local_addr()?.port())
+/// Pick a free port for `port` if it is 0, and hold it: the caller keeps the listener until every port is chosen,
+/// so two picks in a row cannot return the same port.
+fn reserve_port(host: &str, port: &mut u16) -> anyhow::Result<Option<TcpListener>> {
+    if *port != 0 {
+        return Ok(None);
+    }
+    let listener = TcpListener::bind((host, 0))?;
+    *port = listener.local_addr()?.port();
+    Ok(Some(listener))
 }
 
 impl LocalNode {
     /// Start a node with the Audius programs and wait until it answers `getHealth`.
     pub fn start(mut config: NodeConfig) -> anyhow::Result<Self> {
-        if config.rpc_port == 0 {
-            config.rpc_port = free_port(&config.bind_host)?;
-        }
-        if config.ws_port == 0 {
-            config.ws_port = free_port(&config.bind_host)?;
-        }
+        let rpc_reservation = reserve_port(&config.bind_host, &mut config.rpc_port)?;
+        let ws_reservation = reserve_port(&config.bind_host, &mut config.ws_port)?;
+        drop((rpc_reservation, ws_reservation));
         let (mut svm, events, geyser) = SurfnetSvm::default();
         programs::load(&mut svm.inner.svm).context("deploying the programs' ELFs")?;
 
