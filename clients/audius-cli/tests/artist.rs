@@ -44,7 +44,7 @@ async fn profile_and_tracks() {
             endpoint: format!("http://127.0.0.1:{}", 4000 + sp_id),
         };
         let fact = content::AttestedFact::AdmitNode(registration);
-        solana.attest(&authority, &[&attester], fact, i64::MAX).await.unwrap();
+        solana.attest(&authority, &[&attester], fact, audius_sdk::upload::unix_now() as i64 + 60).await.unwrap();
     }
 
     let home = tempfile::tempdir().unwrap();

@@ -18,7 +18,9 @@ use alloy::{
     providers::Provider,
     signers::{local::PrivateKeySigner, SignerSync},
 };
-use audius_content_interface::constants::{MAX_ATTESTERS, MAX_QUORUM};
+use audius_content_interface::constants::{
+    required_quorum, MAX_ATTESTATION_SECS, MAX_ATTESTERS, MAX_TIER_VALIDITY_SECS,
+};
 use serde::{Deserialize, Serialize};
 use solana_keypair::Keypair;
 use solana_signature::Signature;
@@ -33,10 +35,9 @@ use crate::{
     upload::unix_now,
 };
 
-/// How long an attested tier stays valid on Solana; attesters refuse a longer one.
-pub const TIER_VALIDITY_SECS: i64 = 7 * 24 * 3600;
-/// The longest expiry an attester gives a signature (it must be used, or it lapses, within this window).
-pub const MAX_SIGNATURE_SECS: u64 = 600;
+/// The longest expiry an attester gives a signature (it must be used, or it lapses, within this window): the
+/// content program's bound on attestations, and the same for activity reports.
+pub const MAX_SIGNATURE_SECS: u64 = MAX_ATTESTATION_SECS as u64;
 /// The expiry the aggregator asks for.
 pub const SIGNATURE_SECS: u64 = 300;
 
@@ -70,12 +71,12 @@ pub enum BridgeError {
     NoAttesters,
 }
 
-/// A request to sign an Ethereum → Solana fact at the program's attestation `nonce`, valid until `expiry`.
+/// A request to sign an Ethereum → Solana fact at its subject's `nonce`, valid until `expiry`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactClaim {
     /// The fact.
     pub fact: AttestedFact,
-    /// The configuration's attestation nonce the signature is for.
+    /// The nonce of the fact's subject the signature is for ([`AttestedFact::nonce_subject`]).
     pub nonce: u64,
     /// Unix time after which the signature is void.
     pub expiry: i64,
@@ -131,13 +132,6 @@ struct Registered {
     stake: U256,
 }
 
-/// The quorum for `attesters` attesters: at least two thirds (`⌈2n/3⌉`, at least one), capped at what fits a
-/// transaction (`MAX_QUORUM`).
-pub fn attester_quorum(attesters: usize) -> u8 {
-    let two_thirds = (attesters * 2).div_ceil(3).max(1);
-    u8::try_from(two_thirds).unwrap_or(u8::MAX).min(MAX_QUORUM)
-}
-
 fn registration(service: &Service) -> NodeRegistration {
     NodeRegistration {
         sp_id: service.id,
@@ -176,7 +170,8 @@ impl<P: Provider + Clone> Observer<'_, P> {
         let mut attesters: Vec<[u8; 20]> = candidates.into_iter().map(|(_, wallet)| wallet).collect();
         attesters.truncate(MAX_ATTESTERS);
         attesters.sort_unstable();
-        let quorum = attester_quorum(attesters.len());
+        // The program refuses any quorum below two thirds; at `MAX_ATTESTERS` that is `MAX_QUORUM`.
+        let quorum = required_quorum(attesters.len());
         Ok((attesters, quorum))
     }
 
@@ -205,18 +200,19 @@ impl<P: Provider + Clone> Observer<'_, P> {
                     r.service.id == *sp_id && r.in_bounds && r.service.service_type == ServiceType::ContentNode.name()
                 })
                 .map(|r| registration(&r.service));
-            let current = node.map(|n| NodeRegistration {
-                sp_id: n.sp_id,
-                owner_wallet: n.owner_wallet,
-                delegate_wallet: n.delegate_wallet,
-                endpoint: n.endpoint,
+            let current = node.map(|n| {
+                let registration = NodeRegistration {
+                    sp_id: n.sp_id,
+                    owner_wallet: n.owner_wallet,
+                    delegate_wallet: n.delegate_wallet,
+                    endpoint: n.endpoint,
+                };
+                (registration, AttestedFact::RemoveNode { sp_id: n.sp_id, rent_payer: n.rent_payer.to_bytes() })
             });
             match (wanted, current) {
                 (Some(wanted), None) => facts.push(AttestedFact::AdmitNode(wanted)),
-                (None, Some(_)) => facts.push(AttestedFact::RemoveNode { sp_id: *sp_id }),
-                (Some(wanted), Some(current)) if wanted != current => {
-                    facts.push(AttestedFact::RemoveNode { sp_id: *sp_id })
-                }
+                (None, Some((_, removal))) => facts.push(removal),
+                (Some(wanted), Some((current, removal))) if wanted != current => facts.push(removal),
                 _ => {}
             }
         }
@@ -240,7 +236,7 @@ impl<P: Provider + Clone> Observer<'_, P> {
                     ));
                 }
             }
-            AttestedFact::RemoveNode { sp_id } => {
+            AttestedFact::RemoveNode { sp_id, .. } => {
                 if !self.node_facts().await?.contains(fact) {
                     return refuse(format!("content node {sp_id} is not admitted, or still registered and in bounds"));
                 }
@@ -250,8 +246,8 @@ impl<P: Provider + Clone> Observer<'_, P> {
                 if actual != *tier {
                     return refuse(format!("{} has tier {actual}, not {tier}", Address::from(*eth_address)));
                 }
-                if *expires_at <= now || *expires_at > now + TIER_VALIDITY_SECS {
-                    return refuse(format!("a tier is attested for at most {TIER_VALIDITY_SECS} s"));
+                if *expires_at <= now || *expires_at > now + MAX_TIER_VALIDITY_SECS {
+                    return refuse(format!("a tier is attested for at most {MAX_TIER_VALIDITY_SECS} s"));
                 }
             }
             AttestedFact::Attesters { attesters, quorum } => {
@@ -277,10 +273,11 @@ pub async fn attest_fact<P: Provider + Clone>(
         return Err(BridgeError::Refused(format!("the expiry must lie within {MAX_SIGNATURE_SECS} s from now")));
     }
     let config = observer.solana.config().await?;
-    if claim.nonce != config.attestation_nonce {
+    let current = observer.solana.attestation_nonce(&claim.fact).await?;
+    if claim.nonce != current {
         return Err(BridgeError::Refused(format!(
-            "nonce {} is not the program's attestation nonce {}",
-            claim.nonce, config.attestation_nonce
+            "nonce {} is not the current nonce {current} of the fact's subject",
+            claim.nonce
         )));
     }
     observer.check(&claim.fact, now).await?;
@@ -545,7 +542,8 @@ impl Aggregator {
         fact: AttestedFact,
     ) -> Result<Signature, BridgeError> {
         let config = solana.config().await?;
-        let claim = FactClaim { fact, nonce: config.attestation_nonce, expiry: (unix_now() + SIGNATURE_SECS) as i64 };
+        let nonce = solana.attestation_nonce(&fact).await?;
+        let claim = FactClaim { fact, nonce, expiry: (unix_now() + SIGNATURE_SECS) as i64 };
         let (answers, mut refusals) = self.gather::<_, AttesterSignature>("/v1/attest/fact", &claim).await;
         let digest = claim.fact.digest(&config.cluster, claim.nonce, claim.expiry);
         // Only canonical signatures that recover to a configured attester count; each signer once, ascending.
@@ -563,7 +561,8 @@ impl Aggregator {
             return Err(BridgeError::BelowQuorum { got: valid.len(), need, refusals });
         }
         let signatures: Vec<[u8; 65]> = valid.into_values().take(need).collect();
-        let instructions = content::attested_instructions(claim.fact, &payer.pubkey(), claim.expiry, signatures);
+        let instructions =
+            content::attested_instructions(claim.fact, &payer.pubkey(), claim.nonce, claim.expiry, signatures);
         Ok(solana.send(&instructions, payer, &[]).await?)
     }
 
@@ -588,7 +587,7 @@ impl Aggregator {
         Ok(recorded)
     }
 
-    /// Attest `account`'s Ethereum tier onto its Solana profile for [`TIER_VALIDITY_SECS`].
+    /// Attest `account`'s Ethereum tier onto its Solana profile for [`MAX_TIER_VALIDITY_SECS`].
     pub async fn submit_tier<P: Provider + Clone>(
         &self,
         eth: &Protocol<P>,
@@ -601,7 +600,7 @@ impl Aggregator {
         }
         let tier = Observer { eth, solana }.tier(account).await?;
         // A little short of the limit, so the attesters' clocks may run slightly ahead of ours.
-        let expires_at = unix_now() as i64 + TIER_VALIDITY_SECS - 60;
+        let expires_at = unix_now() as i64 + MAX_TIER_VALIDITY_SECS - 60;
         let fact = AttestedFact::Tier { eth_address: account.0 .0, tier, expires_at };
         Ok((tier, self.submit_fact(solana, payer, fact).await?))
     }

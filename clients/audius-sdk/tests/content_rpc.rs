@@ -11,6 +11,11 @@ use audius_solana_local::{LocalNode, NodeConfig};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+/// An attestation expiry the program accepts: a minute from now.
+fn soon() -> i64 {
+    audius_sdk::upload::unix_now() as i64 + 60
+}
+
 const CLUSTER: [u8; 32] = [9; 32];
 
 #[tokio::test(flavor = "multi_thread")]
@@ -61,16 +66,12 @@ async fn builders_round_trip_and_the_ledger_chains() {
     let successor = Keypair::new();
     let eth = artist.address().0 .0;
     let nonce = client.profile(&eth).await.unwrap().unwrap().nonce;
-    let proof = content::sign_profile_binding(&artist, &CLUSTER, &successor.pubkey(), nonce);
-    signatures.push(
-        client
-            .send(&[content::rotate_authority(&admin.pubkey(), &eth, successor.pubkey(), proof)], &admin, &[])
-            .await
-            .unwrap(),
-    );
+    let deadline = soon();
+    let proof = content::sign_profile_binding(&artist, &CLUSTER, &successor.pubkey(), nonce, deadline);
+    let rotate = content::rotate_authority(&admin.pubkey(), &eth, successor.pubkey(), deadline, proof);
+    signatures.push(client.send(std::slice::from_ref(&rotate), &admin, &[]).await.unwrap());
     assert_eq!(client.profile(&eth).await.unwrap().unwrap().authority, successor.pubkey());
-    let replayed =
-        client.send(&[content::rotate_authority(&admin.pubkey(), &eth, successor.pubkey(), proof)], &admin, &[]).await;
+    let replayed = client.send(&[rotate], &admin, &[]).await;
     assert!(
         matches!(replayed, Err(SolanaError::Program(ref e)) if e.name == "WrongEthereumSigner"),
         "a proof counts once"
@@ -84,11 +85,11 @@ async fn builders_round_trip_and_the_ledger_chains() {
         endpoint: "https://cn7.test".into(),
     };
     signatures.push(
-        client.attest(&admin, &[&attester], content::AttestedFact::AdmitNode(registration), i64::MAX).await.unwrap(),
+        client.attest(&admin, &[&attester], content::AttestedFact::AdmitNode(registration), soon()).await.unwrap(),
     );
     assert!(client.rpc().get_account(&content::node_address(7)).await.is_ok());
-    let remove = content::AttestedFact::RemoveNode { sp_id: 7 };
-    signatures.push(client.attest(&admin, &[&attester], remove, i64::MAX).await.unwrap());
+    let remove = content::AttestedFact::RemoveNode { sp_id: 7, rent_payer: admin.pubkey().to_bytes() };
+    signatures.push(client.attest(&admin, &[&attester], remove, soon()).await.unwrap());
     assert!(client.rpc().get_account(&content::node_address(7)).await.is_err(), "the node is gone");
 
     // Every entry, read back from the transactions, rebuilds the ledger account's chain head.

@@ -96,7 +96,12 @@ impl Cluster {
                 endpoint,
             };
             solana
-                .attest(&authority, &[&attester], content::AttestedFact::AdmitNode(registration), i64::MAX)
+                .attest(
+                    &authority,
+                    &[&attester],
+                    content::AttestedFact::AdmitNode(registration),
+                    audius_sdk::upload::unix_now() as i64 + 60,
+                )
                 .await
                 .unwrap();
             nodes.push(NodeProcess {

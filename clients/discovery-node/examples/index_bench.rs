@@ -61,6 +61,7 @@ async fn main() {
                 updated_at: 1,
                 tier: 0,
                 tier_expires_at: 0,
+                tier_nonce: 0,
                 bump: 255,
             };
             (content::profile_address(&eth), profile)

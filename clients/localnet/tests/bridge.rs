@@ -60,7 +60,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     assert_eq!(admitted.owner_wallet, chain.address(SPARE_OPERATOR).0 .0);
     chain.protocol(SPARE_OPERATOR).await.unwrap().deregister(spare).await.unwrap();
     let recorded = aggregator.sync(eth, solana, payer).await.unwrap();
-    assert_eq!(recorded, vec![AttestedFact::RemoveNode { sp_id: spare }]);
+    assert!(matches!(recorded.as_slice(), [AttestedFact::RemoveNode { sp_id, .. }] if *sp_id == spare), "{recorded:?}");
     assert!(solana.nodes(&[spare]).await.unwrap()[0].is_none(), "removed");
 
     // Attesters sign only what they observe: an unregistered node, a removal of a node in good standing.
@@ -68,16 +68,24 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
         NodeRegistration { sp_id: 99, owner_wallet: [9; 20], delegate_wallet: [9; 20], endpoint: "http://x".into() };
     let error = aggregator.submit_fact(solana, payer, AttestedFact::AdmitNode(phantom)).await.unwrap_err();
     assert!(refused_by_all(&error), "{error}");
-    let error = aggregator.submit_fact(solana, payer, AttestedFact::RemoveNode { sp_id: ids[0] }).await.unwrap_err();
+    let rent_payer = solana.nodes(&[ids[0]]).await.unwrap().remove(0).unwrap().rent_payer.to_bytes();
+    let standing = AttestedFact::RemoveNode { sp_id: ids[0], rent_payer };
+    let error = aggregator.submit_fact(solana, payer, standing).await.unwrap_err();
     assert!(refused_by_all(&error), "{error}");
     // A stale nonce or a far-off expiry is refused even for a true fact.
     let http = reqwest::Client::new();
     let attester = format!("{}/v1/attest/fact", network.discovery_nodes[0].endpoint);
-    let nonce = solana.config().await.unwrap().attestation_nonce;
-    let truth = AttestedFact::Attesters { attesters: config.attesters.clone(), quorum: 2 };
+    let node = solana.nodes(&[ids[0]]).await.unwrap().remove(0).unwrap();
+    let truth = AttestedFact::AdmitNode(NodeRegistration {
+        sp_id: node.sp_id,
+        owner_wallet: node.owner_wallet,
+        delegate_wallet: node.delegate_wallet,
+        endpoint: node.endpoint,
+    });
+    let nonce = solana.attestation_nonce(&truth).await.unwrap();
     let now = unix_now() as i64;
     for (nonce, expiry, why) in
-        [(nonce - 1, now + 60, "attestation nonce"), (nonce, now + MAX_SIGNATURE_SECS as i64 + 60, "expiry")]
+        [(nonce + 1, now + 60, "current nonce"), (nonce, now + MAX_SIGNATURE_SECS as i64 + 60, "expiry")]
     {
         let claim = FactClaim { fact: truth.clone(), nonce, expiry };
         let response = http.post(&attester).json(&claim).send().await.unwrap();
@@ -85,8 +93,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
         let body = response.text().await.unwrap();
         assert!(body.contains(why), "{body}");
     }
-    let unchanged = solana.config().await.unwrap().attestation_nonce;
-    assert_eq!(unchanged, nonce, "nothing refused consumed the nonce");
+    assert_eq!(solana.attestation_nonce(&truth).await.unwrap(), nonce, "nothing refused moved the nonce");
 
     // A stake tier: the artist delegates the silver threshold; tier 2 lands on its Solana profile.
     let artist = chain.signer(ARTIST);
@@ -201,12 +208,13 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     // Its signature, with a remaining attester's, no longer makes a quorum on Solana.
     let fact = AttestedFact::Tier { eth_address: artist.address().0 .0, tier: 4, expires_at: now + 3600 };
     let expiry = unix_now() as i64 + 60;
-    let digest = fact.digest(&config.cluster, config.attestation_nonce, expiry);
+    let nonce = solana.attestation_nonce(&fact).await.unwrap();
+    let digest = fact.digest(&config.cluster, nonce, expiry);
     let mut keys = [&leaving.attester, &network.discovery_nodes[0].attester];
     keys.sort_by_key(|k| k.address());
     let signatures = keys.iter().map(|k| content::sign_digest(k, &digest)).collect();
     let error = solana
-        .send(&content::attested_instructions(fact, &payer.pubkey(), expiry, signatures), payer, &[])
+        .send(&content::attested_instructions(fact, &payer.pubkey(), nonce, expiry, signatures), payer, &[])
         .await
         .unwrap_err();
     assert!(error.to_string().contains("NotAttester"), "{error}");

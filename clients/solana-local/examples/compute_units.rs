@@ -153,6 +153,8 @@ struct ContentWorld {
 }
 
 const CLUSTER: [u8; 32] = [7; 32];
+/// The most attesters the configuration holds.
+const MOST_ATTESTERS: u32 = content::MAX_ATTESTERS as u32;
 
 fn eth_key(seed: u32) -> PrivateKeySigner {
     let mut secret = [0u8; 32];
@@ -204,11 +206,20 @@ impl ContentWorld {
             let account = self.svm.get_account(&content::config_address()).unwrap();
             anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice()).unwrap()
         };
+        let nonce = match fact.nonce_subject() {
+            content::NonceSubject::AttesterEpoch => config.attester_epoch,
+            content::NonceSubject::Profile(eth) => {
+                let account = self.svm.get_account(&content::profile_address(&eth)).unwrap();
+                let profile: content::Profile =
+                    anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice()).unwrap();
+                profile.tier_nonce
+            }
+        };
         let expiry = self.now() + 600;
-        let digest = fact.digest(&CLUSTER, config.attestation_nonce, expiry);
+        let digest = fact.digest(&CLUSTER, nonce, expiry);
         let signatures = self.attesters[..quorum].iter().map(|key| content::sign_digest(key, &digest)).collect();
         let relayer = self.funded();
-        self.send(&relayer, fact.instruction(&relayer.pubkey(), expiry, signatures))
+        self.send(&relayer, fact.instruction(&relayer.pubkey(), nonce, expiry, signatures))
     }
 
     fn admit(&mut self, sp_id: u64, endpoint: String, quorum: usize) -> u64 {
@@ -216,11 +227,27 @@ impl ContentWorld {
         self.attest(AttestedFact::AdmitNode(node), quorum)
     }
 
+    /// The removal of node `sp_id` (its rent back to whoever paid it) at `quorum`.
+    fn remove(&mut self, sp_id: u64, quorum: usize) -> u64 {
+        let account = self.svm.get_account(&content::node_address(sp_id)).unwrap();
+        let node: content::ContentNode =
+            anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice()).unwrap();
+        self.attest(AttestedFact::RemoveNode { sp_id, rent_payer: node.rent_payer.to_bytes() }, quorum)
+    }
+
+    /// A set of `MAX_ATTESTERS` other attesters than this world's, ascending.
+    fn other_attesters(&self) -> Vec<[u8; 20]> {
+        let mut others: Vec<[u8; 20]> = (0..MOST_ATTESTERS).map(|i| eth_address(&eth_key(5_000 + i))).collect();
+        others.sort();
+        others
+    }
+
     /// A profile for `key`, bound to a new funded authority: the authority and the units.
     fn profile(&mut self, key: &PrivateKeySigner) -> (Keypair, u64) {
         let authority = self.funded();
-        let signature = content::sign_profile_binding(key, &CLUSTER, &authority.pubkey(), 0);
-        let ix = content::create_profile(&authority.pubkey(), eth_address(key), cid(9), signature);
+        let deadline = self.now() + 600;
+        let signature = content::sign_profile_binding(key, &CLUSTER, &authority.pubkey(), 0, deadline);
+        let ix = content::create_profile(&authority.pubkey(), eth_address(key), cid(9), deadline, signature);
         let units = self.send(&authority, ix);
         (authority, units)
     }
@@ -246,56 +273,54 @@ fn long_endpoint() -> String {
 fn content_rows() -> Vec<Row> {
     const P: &str = "audius_content";
     let mut rows = Vec::new();
-    // Every write reads and rewrites the configuration: the writes are measured with the most attesters it holds
-    // (16), attestations at quorum 1 here and at quorum 8 in `largest`.
-    let mut world = ContentWorld::new(16, 1);
-    let mut largest = ContentWorld::new(16, content::MAX_QUORUM);
-    rows.push(row(P, "initialize", "1 attester", ContentWorld::new(1, 1).initialize_units));
-    rows.push(row(P, "initialize", "16 attesters (the most)", world.initialize_units));
+    // Every write reads the configuration: the writes are measured with the most attesters it holds
+    // (`MAX_ATTESTERS`, quorum 8) in `world`, attestations at quorum 1 in `small` and at quorum 8 in `world`.
+    let quorum = usize::from(content::MAX_QUORUM);
+    let mut world = ContentWorld::new(MOST_ATTESTERS, content::MAX_QUORUM);
+    let mut small = ContentWorld::new(1, 1);
+    rows.push(row(P, "initialize", "1 attester", small.initialize_units));
+    rows.push(row(P, "initialize", format!("{MOST_ATTESTERS} attesters (the most)"), world.initialize_units));
     let admin = world.admin.insecure_clone();
     let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::WritesEnabled(true)));
     rows.push(row(P, "set_writes_enabled", "", units));
-    let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::Admin(admin.pubkey())));
-    rows.push(row(P, "set_admin", "", units));
-    let attesters = world.attesters.iter().map(eth_address).collect();
-    let change = AdminChange::Attesters { attesters, quorum: content::MAX_QUORUM };
-    let units = largest.send(&largest.admin.insecure_clone(), content::admin_update(&largest.admin.pubkey(), change));
-    rows.push(row(P, "set_attesters", "16 attesters, quorum 8", units));
+    let units = world.send(&admin, content::admin_update(&admin.pubkey(), AdminChange::ProposeAdmin(admin.pubkey())));
+    rows.push(row(P, "propose_admin", "", units));
+    rows.push(row(P, "accept_admin", "", world.send(&admin, content::accept_admin(&admin.pubkey()))));
+    let mut replaced = ContentWorld::new(MOST_ATTESTERS, content::MAX_QUORUM);
+    let change = AdminChange::Attesters { attesters: replaced.other_attesters(), quorum: content::MAX_QUORUM };
+    let replaced_admin = replaced.admin.insecure_clone();
+    let units = replaced.send(&replaced_admin, content::admin_update(&replaced_admin.pubkey(), change));
+    rows.push(row(P, "set_attesters", format!("{MOST_ATTESTERS} attesters, quorum 8"), units));
 
     // Nodes: the node PDA's bump depends on the service id.
     let mut by_bump = BTreeMap::new();
     let endpoint = |sp_id: u64| format!("https://cn{sp_id:02}.audius.test");
     for sp_id in 1..=32u64 {
-        let units = world.admit(sp_id, endpoint(sp_id), 1);
+        let units = small.admit(sp_id, endpoint(sp_id), 1);
         by_bump.entry(bump(&[content::NODE_SEED, &sp_id.to_le_bytes()])).or_insert(units);
+        // The same nodes in `world`, where tracks are measured.
+        world.admit(sp_id, endpoint(sp_id), quorum);
     }
     let ((typical_bump, typical), _) = extremes(&by_bump);
     let short = endpoint(1).len();
     rows.push(row(P, "admit_node", format!("quorum 1, {short}-byte endpoint, bump {typical_bump}"), typical));
     let long_ids = [101, 102, 103];
     for sp_id in long_ids {
-        world.admit(sp_id, long_endpoint(), 1);
+        world.admit(sp_id, long_endpoint(), quorum);
     }
     let lowest = (1..=64u64).min_by_key(|sp| bump(&[content::NODE_SEED, &sp.to_le_bytes()])).unwrap();
     let lowest_bump = bump(&[content::NODE_SEED, &lowest.to_le_bytes()]);
-    let units = largest.admit(lowest, long_endpoint(), usize::from(content::MAX_QUORUM));
+    // In a world of its own: `world` holds nodes 1..=32 already.
+    let mut fresh = ContentWorld::new(MOST_ATTESTERS, content::MAX_QUORUM);
+    let units = fresh.admit(lowest, long_endpoint(), quorum);
     rows.push(row(
         P,
         "admit_node",
         format!("quorum 8, 128-byte endpoint, lowest bump of 64 ids ({lowest_bump})"),
         units,
     ));
-    let units = world.attest(AttestedFact::RemoveNode { sp_id: 32 }, 1);
-    rows.push(row(P, "remove_node", "quorum 1", units));
-    let units = largest.attest(AttestedFact::RemoveNode { sp_id: lowest }, usize::from(content::MAX_QUORUM));
-    rows.push(row(P, "remove_node", "quorum 8", units));
-    let attesters = world.attesters.iter().map(eth_address).collect();
-    let units = world.attest(AttestedFact::Attesters { attesters, quorum: 1 }, 1);
-    rows.push(row(P, "sync_attesters", "quorum 1, 16 attesters", units));
-    let attesters = largest.attesters.iter().map(eth_address).collect();
-    let fact = AttestedFact::Attesters { attesters, quorum: content::MAX_QUORUM };
-    let units = largest.attest(fact, usize::from(content::MAX_QUORUM));
-    rows.push(row(P, "sync_attesters", "quorum 8, 16 attesters", units));
+    rows.push(row(P, "remove_node", "quorum 1", small.remove(32, 1)));
+    rows.push(row(P, "remove_node", "quorum 8", fresh.remove(lowest, quorum)));
 
     // Profiles: the profile PDA's bump depends on the Ethereum address.
     let mut by_bump = BTreeMap::new();
@@ -316,13 +341,12 @@ fn content_rows() -> Vec<Row> {
     rows.push(row(P, "create_profile", "bump 255, its address funded beforehand", units));
     let (key, authority) = artists.swap_remove(0);
     let profile = content::profile_address(&eth_address(&key));
-    let expires_at = world.now() + 7 * 24 * 3600;
-    let units = world.attest(AttestedFact::Tier { eth_address: eth_address(&key), tier: 3, expires_at }, 1);
+    let expires_at = world.now() + content::MAX_TIER_VALIDITY_SECS;
+    small.profile(&key);
+    let units = small.attest(AttestedFact::Tier { eth_address: eth_address(&key), tier: 3, expires_at }, 1);
     rows.push(row(P, "attest_tier", "quorum 1", units));
-    largest.profile(&eth_key(0));
-    let tier = AttestedFact::Tier { eth_address: eth_address(&eth_key(0)), tier: 4, expires_at };
-    let units = largest.attest(tier, usize::from(content::MAX_QUORUM));
-    rows.push(row(P, "attest_tier", "quorum 8", units));
+    let tier = AttestedFact::Tier { eth_address: eth_address(&key), tier: 4, expires_at };
+    rows.push(row(P, "attest_tier", "quorum 8", world.attest(tier, quorum)));
 
     // App grants: the grant PDA's bump depends on the app key.
     let mut by_bump = BTreeMap::new();
@@ -397,8 +421,17 @@ fn content_rows() -> Vec<Row> {
     let units = world.send(&authority, content::revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
     rows.push(row(P, "revoke_app", "", units));
     let new_authority = world.funded();
-    let proof = content::sign_profile_binding(&key, &CLUSTER, &new_authority.pubkey(), 1);
-    let ix = content::rotate_authority(&new_authority.pubkey(), &eth_address(&key), new_authority.pubkey(), proof);
+    let deadline = world.now() + 600;
+    let proof = content::sign_profile_binding(&key, &CLUSTER, &new_authority.pubkey(), 1, deadline);
+    let ix =
+        content::rotate_authority(&new_authority.pubkey(), &eth_address(&key), new_authority.pubkey(), deadline, proof);
     rows.push(row(P, "rotate_authority", "", world.send(&new_authority, ix)));
+
+    // Attester-set changes last in each world: their signers are then no longer the configured ones.
+    let units = small.attest(AttestedFact::Attesters { attesters: vec![[9; 20]], quorum: 1 }, 1);
+    rows.push(row(P, "sync_attesters", "quorum 1, 1 attester", units));
+    let fact = AttestedFact::Attesters { attesters: world.other_attesters(), quorum: content::MAX_QUORUM };
+    let units = world.attest(fact, quorum);
+    rows.push(row(P, "sync_attesters", format!("quorum 8, {MOST_ATTESTERS} attesters"), units));
     rows
 }

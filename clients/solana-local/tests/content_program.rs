@@ -54,6 +54,7 @@ fn profile_is_bound_by_the_ethereum_key() {
             updated_at: profile.created_at,
             tier: 0,
             tier_expires_at: 0,
+            tier_nonce: 0,
             bump: profile.bump,
         })
     );
@@ -70,7 +71,7 @@ fn profile_proof_from_another_key_is_refused() {
     let eth = EthKey::from_seed(1);
     let impostor = EthKey::from_seed(2);
     let authority = h.funded();
-    let sig = impostor.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0));
+    let sig = impostor.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, h.deadline()));
     let ix = h.create_profile_ix(&authority.pubkey(), &eth.address, sig);
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::WrongEthereumSigner)));
     assert!(h.profile(&eth.address).is_none());
@@ -83,7 +84,7 @@ fn profile_proof_retargeted_to_another_authority_is_refused() {
     let victim = h.funded();
     let thief = h.funded();
     // A proof made for the victim's authority, submitted by a thief for its own.
-    let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &victim.pubkey(), 0));
+    let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &victim.pubkey(), 0, h.deadline()));
     let ix = h.create_profile_ix(&thief.pubkey(), &eth.address, sig);
     assert_eq!(h.send(ix, &thief), Err(content(ContentError::WrongEthereumSigner)));
 }
@@ -93,9 +94,38 @@ fn profile_proof_for_another_cluster_is_refused() {
     let mut h = Harness::new(1, 1);
     let eth = EthKey::from_seed(1);
     let authority = h.funded();
-    let sig = eth.sign(&bind_profile_digest(&[8; 32], &eth.address, &authority.pubkey(), 0));
+    let sig = eth.sign(&bind_profile_digest(&[8; 32], &eth.address, &authority.pubkey(), 0, h.deadline()));
     let ix = h.create_profile_ix(&authority.pubkey(), &eth.address, sig);
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::WrongEthereumSigner)));
+}
+
+/// A binding proof is EIP-712 typed data with a deadline a wallet shows: a signature phished long ago, or meant to
+/// wait for its moment, does not bind; nor does one whose deadline was changed after signing.
+#[test]
+fn profile_proof_holds_only_until_its_deadline() {
+    let mut h = Harness::new(1, 1);
+    let eth = EthKey::from_seed(1);
+    let authority = h.funded();
+    let now = h.now();
+    for (deadline, error) in
+        [(now - 1, ContentError::ProofExpired), (now + MAX_BINDING_PROOF_SECS + 1, ContentError::ExpiryTooFar)]
+    {
+        let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, deadline));
+        let ix = create_profile(&authority.pubkey(), eth.address, cid(9), deadline, sig);
+        assert_eq!(h.send(ix, &authority), Err(content(error)), "deadline {deadline}");
+    }
+    let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, now + 60));
+    let ix = create_profile(&authority.pubkey(), eth.address, cid(9), now + 120, sig);
+    assert_eq!(h.send(ix, &authority), Err(content(ContentError::WrongEthereumSigner)));
+    assert!(h.profile(&eth.address).is_none());
+    let ix = create_profile(&authority.pubkey(), eth.address, cid(9), now + 60, sig);
+    h.send(ix, &authority).expect("within its deadline");
+
+    // A rotation's proof likewise.
+    let new_authority = Pubkey::new_unique();
+    let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority, 1, now - 1));
+    let ix = rotate_authority(&authority.pubkey(), &eth.address, new_authority, now - 1, sig);
+    assert_eq!(h.send(ix, &authority), Err(content(ContentError::ProofExpired)));
 }
 
 #[test]
@@ -103,7 +133,7 @@ fn malformed_signature_is_refused() {
     let mut h = Harness::new(1, 1);
     let eth = EthKey::from_seed(1);
     let authority = h.funded();
-    let mut sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0));
+    let mut sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, h.deadline()));
     sig[64] = 5; // no such recovery id
     let ix = h.create_profile_ix(&authority.pubkey(), &eth.address, sig);
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::InvalidSignature)));
@@ -117,12 +147,12 @@ fn authority_rotation_needs_a_fresh_proof_and_cannot_be_replayed() {
     let relayer = h.funded();
     let new_authority = Pubkey::new_unique();
     // The creation proof (nonce 0) cannot be reused for a rotation.
-    let stale = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority, 0));
-    let ix = rotate_authority(&relayer.pubkey(), &eth.address, new_authority, stale);
+    let stale = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority, 0, h.deadline()));
+    let ix = rotate_authority(&relayer.pubkey(), &eth.address, new_authority, h.deadline(), stale);
     assert_eq!(h.send(ix, &relayer), Err(content(ContentError::WrongEthereumSigner)));
 
-    let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority, 1));
-    let ix = rotate_authority(&relayer.pubkey(), &eth.address, new_authority, sig);
+    let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority, 1, h.deadline()));
+    let ix = rotate_authority(&relayer.pubkey(), &eth.address, new_authority, h.deadline(), sig);
     h.send(ix.clone(), &relayer).expect("rotate");
     let profile = h.profile(&eth.address).unwrap();
     assert_eq!(profile.authority, new_authority);
@@ -165,43 +195,64 @@ fn nodes_are_admitted_only_by_an_attester_quorum() {
     let sigs = h.attest(&[0, 1], &parts, 0, past);
     let ix = h.admit_node_ix(&payer.pubkey(), 7, endpoint, past, sigs);
     assert_eq!(h.send(ix, &payer), Err(content(ContentError::AttestationExpired)));
+    // Valid for longer than the program allows (a signature that could wait for its moment).
+    let far = h.now() + MAX_ATTESTATION_SECS + 1;
+    let sigs = h.attest(&[0, 1], &parts, 0, far);
+    let ix = h.admit_node_ix(&payer.pubkey(), 7, endpoint, far, sigs);
+    assert_eq!(h.send(ix, &payer), Err(content(ContentError::ExpiryTooFar)));
     assert!(h.node(7).is_none());
 
-    // A quorum admits it and consumes the nonce.
+    // A quorum admits it; the payer is recorded to get the rent back on removal.
     let sigs = h.attest(&[0, 2], &parts, 0, expiry);
     let ix = h.admit_node_ix(&payer.pubkey(), 7, endpoint, expiry, sigs);
     h.send(ix, &payer).expect("admit");
     let node = h.node(7).unwrap();
-    assert_eq!((node.sp_id, node.endpoint.as_str()), (7, endpoint));
-    assert_eq!(h.config().attestation_nonce, 1);
+    assert_eq!((node.sp_id, node.endpoint.as_str(), node.rent_payer), (7, endpoint, payer.pubkey()));
+    assert_eq!(h.config().attester_epoch, 0, "an admission moves no shared nonce");
     assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::NodeAdmitted);
 }
 
 #[test]
 fn replayed_node_attestation_is_refused() {
     let mut h = Harness::new(2, 2);
-    h.admit_node(5);
-    // Remove it, then try to re-admit with the original signatures (nonce 0): they recover to other addresses.
     let payer = h.funded();
     let endpoint = "https://cn5.audius.test";
     let sp = 5u64.to_le_bytes();
     let program = PROGRAM_ID.to_bytes();
     let parts = admit_node_parts(&program, &CLUSTER, &sp, &[5; 20], &[6; 20], endpoint.as_bytes());
     let expiry = h.now() + 600;
-    let old = h.attest(&[0, 1], &parts, 0, expiry);
-    let remove_parts: [&[u8]; 4] = [REMOVE_NODE_TAG, PROGRAM_ID.as_ref(), &CLUSTER, &sp];
-    let sigs = h.attest(&[0, 1], &remove_parts, 1, expiry);
-    let ix = remove_node(&payer.pubkey(), 5, expiry, sigs);
-    h.send(ix, &payer).expect("remove");
-    assert!(h.node(5).is_none());
-    assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::NodeRemoved);
+    let admission = h.attest(&[0, 1], &parts, 0, expiry);
+    h.send(h.admit_node_ix(&payer.pubkey(), 5, endpoint, expiry, admission.clone()), &payer).expect("admit");
+    // While the node is admitted, its record's address refuses the same admission.
+    let replay = h.admit_node_ix(&payer.pubkey(), 5, endpoint, expiry, admission);
+    assert!(h.send(replay, &payer).is_err(), "the record exists");
 
-    let ix = h.admit_node_ix(&payer.pubkey(), 5, endpoint, expiry, old);
-    let err = h.send(ix, &payer).unwrap_err();
-    assert!(
-        err == content(ContentError::NotAttester) || err == content(ContentError::DuplicateOrUnorderedAttester),
-        "{err:?}"
-    );
+    let remove_parts: [&[u8]; 4] = [REMOVE_NODE_TAG, PROGRAM_ID.as_ref(), &CLUSTER, &sp];
+    let removal = h.attest(&[0, 1], &remove_parts, 0, expiry);
+    let relayer = h.funded();
+    // The relayer cannot take the rent: it goes back to who paid it.
+    let ix = remove_node(&relayer.pubkey(), 5, &relayer.pubkey(), 0, expiry, removal.clone());
+    assert_eq!(h.send(ix, &relayer), Err(content(ContentError::WrongRentPayer)));
+    let (rent, before) = (h.svm.get_balance(&node_address(5)).unwrap(), h.svm.get_balance(&payer.pubkey()).unwrap());
+    let ix = remove_node(&relayer.pubkey(), 5, &payer.pubkey(), 0, expiry, removal.clone());
+    h.send(ix, &relayer).expect("remove");
+    assert!(h.node(5).is_none());
+    assert_eq!(h.svm.get_balance(&payer.pubkey()).unwrap(), before + rent, "the admission's payer got the rent");
+    assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::NodeRemoved);
+    // A removal of a removed node finds no record.
+    let ix = remove_node(&relayer.pubkey(), 5, &payer.pubkey(), 0, expiry, removal);
+    assert!(h.send(ix, &relayer).is_err());
+
+    // Once the attester set changes, every signature of the set before is stale, with an error that says so.
+    let attesters = vec![h.attesters[0].address];
+    let change = AttestedFact::Attesters { attesters, quorum: 1 };
+    let instructions = h.fact_instructions(&[0, 1], change, &relayer.pubkey(), expiry);
+    h.send_all(&instructions, &relayer).expect("the set changes");
+    let old = h.attest(&[0], &parts, 0, expiry);
+    let registration =
+        NodeRegistration { sp_id: 5, owner_wallet: [5; 20], delegate_wallet: [6; 20], endpoint: endpoint.into() };
+    let stale = admit_node(&payer.pubkey(), registration, 0, expiry, old);
+    assert_eq!(h.send(stale, &payer), Err(content(ContentError::StaleAttestation)));
 }
 
 fn setup_artist(h: &mut Harness) -> (EthKey, solana_keypair::Keypair, Pubkey) {
@@ -298,17 +349,53 @@ fn writes_stop_when_disabled() {
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::WritesDisabled)));
 }
 
+/// Pausing writes must not lock the safety actions: moving a profile off a stolen key, revoking an app, removing a
+/// node that left Ethereum.
 #[test]
-fn only_the_admin_changes_the_config() {
+fn safety_actions_stay_open_while_writes_are_paused() {
     let mut h = Harness::new(1, 1);
-    let stranger = h.funded();
-    let ix = admin_update(&stranger.pubkey(), AdminChange::Admin(stranger.pubkey()));
+    let (eth, authority, profile) = setup_artist(&mut h);
+    let app = h.funded();
+    h.send(grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
+    let admin = h.admin.insecure_clone();
+    h.send(admin_update(&admin.pubkey(), AdminChange::WritesEnabled(false)), &admin).unwrap();
+
+    h.send(revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).expect("revoke while paused");
+    let new_authority = h.funded();
+    let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1, h.deadline()));
+    let ix = rotate_authority(&new_authority.pubkey(), &eth.address, new_authority.pubkey(), h.deadline(), proof);
+    h.send(ix, &new_authority).expect("rotate while paused");
+    let relayer = h.funded();
+    let rent_payer = h.node(4).unwrap().rent_payer.to_bytes();
+    let removal = AttestedFact::RemoveNode { sp_id: 4, rent_payer };
+    let instructions = h.fact_instructions(&[0], removal, &relayer.pubkey(), h.now() + 60);
+    h.send_all(&instructions, &relayer).expect("remove a node while paused");
+    assert!(h.node(4).is_none());
+    // What the pause is for still waits.
+    let ix = h.update_profile_ix(&new_authority.pubkey(), &profile, 5);
+    assert_eq!(h.send(ix, &new_authority), Err(content(ContentError::WritesDisabled)));
+}
+
+#[test]
+fn the_admin_role_moves_in_two_steps_to_a_key_that_signs() {
+    let mut h = Harness::new(1, 1);
+    let (stranger, successor) = (h.funded(), h.funded());
+    let ix = admin_update(&stranger.pubkey(), AdminChange::ProposeAdmin(stranger.pubkey()));
     assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAdmin)));
     let admin = h.admin.insecure_clone();
-    let ix = admin_update(&admin.pubkey(), AdminChange::Admin(stranger.pubkey()));
+    // The zero key (a typo, or an unset variable) would lock the role away for ever.
+    let ix = admin_update(&admin.pubkey(), AdminChange::ProposeAdmin(Pubkey::default()));
+    assert_eq!(h.send(ix, &admin), Err(content(ContentError::InvalidAdmin)));
+    let ix = admin_update(&admin.pubkey(), AdminChange::ProposeAdmin(successor.pubkey()));
     h.send(ix, &admin).unwrap();
-    assert_eq!(h.config().admin, stranger.pubkey());
-    // The old admin lost the role.
+    assert_eq!((h.config().admin, h.config().pending_admin), (admin.pubkey(), Some(successor.pubkey())));
+    // Only the proposed key takes it.
+    assert_eq!(h.send(accept_admin(&stranger.pubkey()), &stranger), Err(content(ContentError::NotPendingAdmin)));
+    h.send(accept_admin(&successor.pubkey()), &successor).unwrap();
+    assert_eq!((h.config().admin, h.config().pending_admin), (successor.pubkey(), None));
+    assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::ConfigChanged);
+    // Once: the proposal is spent, and the old admin lost the role.
+    assert_eq!(h.send(accept_admin(&successor.pubkey()), &successor), Err(content(ContentError::NotPendingAdmin)));
     let ix = admin_update(&admin.pubkey(), AdminChange::WritesEnabled(false));
     assert_eq!(h.send(ix, &admin), Err(content(ContentError::NotAdmin)));
 }
@@ -517,8 +604,9 @@ fn node_removal_needs_a_quorum_too() {
     let sp = 3u64.to_le_bytes();
     let parts: [&[u8]; 4] = [REMOVE_NODE_TAG, PROGRAM_ID.as_ref(), &CLUSTER, &sp];
     let expiry = h.now() + 600;
-    let sigs = h.attest(&[0], &parts, h.config().attestation_nonce, expiry);
-    let ix = remove_node(&payer.pubkey(), 3, expiry, sigs);
+    let sigs = h.attest(&[0], &parts, h.config().attester_epoch, expiry);
+    let rent_payer = h.node(3).unwrap().rent_payer;
+    let ix = remove_node(&payer.pubkey(), 3, &rent_payer, 0, expiry, sigs);
     assert_eq!(h.send(ix, &payer), Err(content(ContentError::BelowQuorum)));
     assert!(h.node(3).is_some());
 }
@@ -534,8 +622,8 @@ fn rotation_voids_earlier_app_grants() {
     h.send(ix, &authority).unwrap();
 
     let new_authority = h.funded();
-    let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1));
-    let ix = rotate_authority(&new_authority.pubkey(), &eth.address, new_authority.pubkey(), proof);
+    let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1, h.deadline()));
+    let ix = rotate_authority(&new_authority.pubkey(), &eth.address, new_authority.pubkey(), h.deadline(), proof);
     h.send(ix, &new_authority).unwrap();
 
     let stale = app_grant_address(&profile, 1, &app.pubkey());
@@ -547,17 +635,35 @@ fn rotation_voids_earlier_app_grants() {
     assert!(h.svm.get_account(&stale).is_none_or(|a| a.lamports == 0));
 }
 
+/// The set is at most as large as a quorum of two thirds that fits a transaction allows, and the quorum at least
+/// two thirds: no third of the attesters acts alone, whoever installs the set (the admin here, a quorum in the
+/// bridge's tests).
 #[test]
-fn quorum_is_capped_to_what_fits_a_transaction() {
+fn the_attester_set_is_bounded_and_its_quorum_at_least_two_thirds() {
     let mut h = Harness::new(1, 1);
     let admin = h.admin.insecure_clone();
-    let attesters: Vec<[u8; 20]> = (0..16u8).map(|i| [i; 20]).collect();
-    let quorum = MAX_QUORUM + 1;
-    let ix = admin_update(&admin.pubkey(), AdminChange::Attesters { attesters: attesters.clone(), quorum });
-    assert_eq!(h.send(ix, &admin), Err(content(ContentError::InvalidAttesterSet)));
-    let quorum = MAX_QUORUM;
-    let ix = admin_update(&admin.pubkey(), AdminChange::Attesters { attesters, quorum });
-    h.send(ix, &admin).unwrap();
+    let set = |n: u8| (0..n).map(|i| [i + 1; 20]).collect::<Vec<[u8; 20]>>();
+    let most = MAX_ATTESTERS as u8;
+    let refused = [
+        (set(most + 1), MAX_QUORUM),
+        (set(most), MAX_QUORUM + 1),
+        (set(most), MAX_QUORUM - 1),
+        (set(3), 1),
+        (set(4), 2),
+        (set(0), 1),
+    ];
+    for (attesters, quorum) in refused {
+        let what = format!("{} attesters, quorum {quorum}", attesters.len());
+        let ix = admin_update(&admin.pubkey(), AdminChange::Attesters { attesters, quorum });
+        assert_eq!(h.send(ix, &admin), Err(content(ContentError::InvalidAttesterSet)), "{what}");
+    }
+    assert_eq!(required_quorum(most as usize), MAX_QUORUM);
+    for (attesters, quorum) in [(set(most), MAX_QUORUM), (set(4), 3), (set(3), 2), (set(2), 2)] {
+        let ix = admin_update(&admin.pubkey(), AdminChange::Attesters { attesters: attesters.clone(), quorum });
+        h.send(ix, &admin).unwrap();
+        assert_eq!((h.config().attesters, h.config().attester_quorum), (attesters, quorum));
+    }
+    assert_eq!(h.config().attester_epoch, 4, "each change moved the epoch on");
 }
 
 /// Send `instructions`, led by the SDK's compute-unit limit: the write must succeed under it and use all but at
@@ -579,7 +685,7 @@ fn within_sdk_limit(h: &mut Harness, instructions: Vec<Instruction>, signer: &Ke
 fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
     // The largest inputs: the most attesters in the configuration every write reads, replicas with the longest
     // endpoints, apps writing; and every other profile, grant and track address funded before it is created.
-    let mut h = Harness::new(16, 1);
+    let mut h = Harness::new(MAX_ATTESTERS as u8, MAX_QUORUM);
     let admin = h.admin.insecure_clone();
     let ix = write_instructions(admin_update(&admin.pubkey(), AdminChange::WritesEnabled(true)));
     within_sdk_limit(&mut h, ix, &admin, "set_writes_enabled");
@@ -594,7 +700,7 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
             h.svm.airdrop(&profile, 1_000_000).unwrap();
         }
         let authority = h.funded();
-        let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0));
+        let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, h.deadline()));
         let ix = h.create_profile_ix(&authority.pubkey(), &eth.address, sig);
         let units = create_profile_compute_units(&eth.address);
         within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &authority, "create_profile");
@@ -626,21 +732,22 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
         let ix = revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey());
         within_sdk_limit(&mut h, write_instructions(ix), &authority, "revoke_app");
         let new_authority = h.funded();
-        let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1));
-        let ix = rotate_authority(&new_authority.pubkey(), &eth.address, new_authority.pubkey(), proof);
+        let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1, h.deadline()));
+        let ix = rotate_authority(&new_authority.pubkey(), &eth.address, new_authority.pubkey(), h.deadline(), proof);
         within_sdk_limit(&mut h, write_instructions(ix), &new_authority, "rotate_authority");
     }
 }
 
 #[test]
 fn the_sdk_compute_limits_cover_attestations_of_one_and_of_the_largest_quorum() {
-    for quorum in [1, MAX_QUORUM] {
-        let mut h = Harness::new(MAX_QUORUM, quorum);
+    for (attesters, quorum) in [(1, 1), (MAX_ATTESTERS as u8, MAX_QUORUM)] {
+        let mut h = Harness::new(attesters, quorum);
         let signers: Vec<usize> = (0..usize::from(quorum)).collect();
         let payer = h.funded();
         let artist = EthKey::from_seed(1);
         h.create_profile(&artist);
-        let attesters: Vec<[u8; 20]> = h.attesters.iter().map(|a| a.address).collect();
+        let mut attesters: Vec<[u8; 20]> = (0..attesters).map(|i| EthKey::from_seed(200 + i).address).collect();
+        attesters.sort();
         // Half the node records' addresses funded before their admission (the pre-funded path).
         for sp_id in (2..=8u64).step_by(2) {
             h.svm.airdrop(&node_address(sp_id), 1_000_000).unwrap();
@@ -655,15 +762,14 @@ fn the_sdk_compute_limits_cover_attestations_of_one_and_of_the_largest_quorum() 
                 })
             })
             .chain([
-                AttestedFact::RemoveNode { sp_id: 1 },
+                AttestedFact::RemoveNode { sp_id: 1, rent_payer: payer.pubkey().to_bytes() },
                 AttestedFact::Tier { eth_address: artist.address, tier: 2, expires_at: h.now() + 3600 },
                 AttestedFact::Attesters { attesters, quorum },
             ]);
         for fact in facts {
             let expiry = h.now() + 600;
             let what = format!("{fact:?} at quorum {quorum}");
-            let signatures = h.sign_fact(&signers, &fact, expiry);
-            let ix = attested_instructions(fact, &payer.pubkey(), expiry, signatures);
+            let ix = h.fact_instructions(&signers, fact, &payer.pubkey(), expiry);
             within_sdk_limit(&mut h, ix, &payer, &what);
         }
     }
@@ -674,20 +780,20 @@ fn the_sdk_compute_limits_cover_attestations_of_one_and_of_the_largest_quorum() 
 /// instruction — an allocation past it aborts the write.
 #[test]
 fn largest_inputs_fit_the_frame_and_the_heap() {
-    const MOST_ATTESTERS: u8 = 16;
+    const MOST_ATTESTERS: u8 = MAX_ATTESTERS as u8;
     let mut h = Harness::new(MOST_ATTESTERS, MAX_QUORUM);
     assert_eq!(h.config().attesters.len(), usize::from(MOST_ATTESTERS));
     let payer = h.funded();
     let signers: Vec<usize> = (0..usize::from(MAX_QUORUM)).collect();
     let record = |h: &mut Harness, fact: AttestedFact| {
         let expiry = h.now() + 600;
-        let signatures = h.sign_fact(&signers, &fact, expiry);
-        h.send_all(&attested_instructions(fact, &payer.pubkey(), expiry, signatures), &payer)
+        let instructions = h.fact_instructions(&signers, fact, &payer.pubkey(), expiry);
+        h.send_all(&instructions, &payer)
     };
     let mut replacements: Vec<EthKey> = (0..MOST_ATTESTERS).map(|i| EthKey::from_seed(200 + i)).collect();
     replacements.sort_by_key(|a| a.address);
     let attesters = replacements.iter().map(|a| a.address).collect();
-    record(&mut h, AttestedFact::Attesters { attesters, quorum: MAX_QUORUM }).expect("16 attesters, quorum 8");
+    record(&mut h, AttestedFact::Attesters { attesters, quorum: MAX_QUORUM }).expect("12 attesters, quorum 8");
     h.attesters = replacements;
     for sp_id in 1..=3 {
         let node = NodeRegistration {
@@ -733,5 +839,5 @@ fn a_node_record_is_created_only_at_the_pda_of_its_id() {
     ix.accounts[3].pubkey = node_address(8);
     assert_eq!(h.send(ix, &payer), Err(runtime(InstructionError::InvalidSeeds)));
     assert!(h.node(7).is_none() && h.node(8).is_none());
-    assert_eq!(h.config().attestation_nonce, 0);
+    assert_eq!(h.config().attester_epoch, 0);
 }

@@ -91,9 +91,10 @@ fn content_program_round_trips_over_json_rpc() {
         .unwrap();
 
     // Three content nodes, admitted by the attester.
-    let expiry = i64::MAX;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let expiry = now + 60;
     for sp_id in 1..=3u64 {
-        let nonce = account::<content::Config>(&client, &content::config_address()).attestation_nonce;
+        let nonce = account::<content::Config>(&client, &content::config_address()).attester_epoch;
         let registration = content::NodeRegistration {
             sp_id,
             owner_wallet: [sp_id as u8; 20],
@@ -102,14 +103,14 @@ fn content_program_round_trips_over_json_rpc() {
         };
         let fact = content::AttestedFact::AdmitNode(registration);
         let signature = content::sign_digest(&attester, &fact.digest(&CLUSTER, nonce, expiry));
-        send(&client, &[fact.instruction(&payer.pubkey(), expiry, vec![signature])], &payer, &[]).unwrap();
+        send(&client, &[fact.instruction(&payer.pubkey(), nonce, expiry, vec![signature])], &payer, &[]).unwrap();
     }
 
     // An artist profile bound by its Ethereum key, then a track.
     let artist = PrivateKeySigner::random();
     let eth = artist.address().0 .0;
-    let proof = content::sign_profile_binding(&artist, &CLUSTER, &payer.pubkey(), 0);
-    send(&client, &[content::create_profile(&payer.pubkey(), eth, cid(9), proof)], &payer, &[]).unwrap();
+    let proof = content::sign_profile_binding(&artist, &CLUSTER, &payer.pubkey(), 0, expiry);
+    send(&client, &[content::create_profile(&payer.pubkey(), eth, cid(9), expiry, proof)], &payer, &[]).unwrap();
     let profile = content::profile_address(&eth);
     let signature = send(
         &client,

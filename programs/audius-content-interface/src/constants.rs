@@ -19,16 +19,41 @@ pub const TRACK_SEED: &[u8] = b"track";
 pub const CID_LEN: usize = 36;
 /// Longest content-node endpoint, in bytes.
 pub const MAX_ENDPOINT_LEN: usize = 128;
-/// Most attesters the configuration holds.
-pub const MAX_ATTESTERS: usize = 16;
+/// Most attesters the configuration holds: the most whose two-thirds quorum (`required_quorum`) is within
+/// `MAX_QUORUM`.
+pub const MAX_ATTESTERS: usize = 12;
 /// Largest attester quorum: each signature costs a `secp256k1_recover` (25,000 compute units) and 65 bytes, and
-/// an admission with this many must fit one transaction and its compute budget.
+/// an admission with this many must fit one transaction (with a compute budget and a second signer) and its
+/// compute budget.
 pub const MAX_QUORUM: u8 = 8;
+/// Longest an attestation may stay valid: its expiry lies at most this far after the slot it lands in.
+pub const MAX_ATTESTATION_SECS: i64 = 600;
+/// Longest a profile binding proof may stay valid: its deadline lies at most this far after the slot it lands in.
+pub const MAX_BINDING_PROOF_SECS: i64 = 24 * 3600;
+/// Highest stake tier (`FeatureAccess.tierOf`: 0 none … 4 platinum).
+pub const MAX_TIER: u8 = 4;
+/// Longest an attested tier stays valid on Solana before it must be attested again.
+pub const MAX_TIER_VALIDITY_SECS: i64 = 7 * 24 * 3600;
+
+/// The fewest attester signatures a set of `attesters` may be configured to need: two thirds, rounded up (at least
+/// one), so no third of the set can act alone.
+pub const fn required_quorum(attesters: usize) -> u8 {
+    let two_thirds = (attesters * 2).div_ceil(3);
+    if two_thirds == 0 {
+        1
+    } else if two_thirds > u8::MAX as usize {
+        u8::MAX
+    } else {
+        two_thirds as u8
+    }
+}
+
+const _: () = assert!(required_quorum(MAX_ATTESTERS) <= MAX_QUORUM, "the largest set's quorum must fit");
 /// Replicas per track.
 pub const REPLICATION_FACTOR: usize = 3;
 
-/// Domain tags of the messages Ethereum keys sign (each message also binds program id, cluster and a nonce).
-pub const BIND_PROFILE_TAG: &[u8] = b"audius:bind-profile:v1";
+/// Domain tags of the attestations attesters sign (each message also binds program id, cluster and a nonce; a
+/// profile binding is EIP-712 typed data instead, `messages::BIND_PROFILE_TYPE`).
 pub const ADMIT_NODE_TAG: &[u8] = b"audius:admit-node:v1";
 pub const REMOVE_NODE_TAG: &[u8] = b"audius:remove-node:v1";
 pub const SET_TIER_TAG: &[u8] = b"audius:set-tier:v1";

@@ -1,10 +1,11 @@
 //! The messages Ethereum keys sign for the content program: a profile binding (the user's wallet) and the facts
-//! attesters carry from Ethereum. Each message starts with a domain tag, the program id and the cluster, and is
-//! signed as an EIP-191 `personal_sign` digest; attestations end with the configuration's nonce and an expiry.
+//! attesters carry from Ethereum. A binding is EIP-712 typed data, so a wallet shows what it binds, to whom, until
+//! when; an attestation (signed by a node's key, never shown to a person) starts with a domain tag, the program id
+//! and the cluster, ends with its subject's nonce and an expiry, and is signed as an EIP-191 `personal_sign` digest.
 
 use alloc::vec::Vec;
 
-use crate::constants::{ADMIT_NODE_TAG, BIND_PROFILE_TAG, REMOVE_NODE_TAG, SET_TIER_TAG, SYNC_ATTESTERS_TAG};
+use crate::constants::{ADMIT_NODE_TAG, REMOVE_NODE_TAG, SET_TIER_TAG, SYNC_ATTESTERS_TAG};
 
 /// An Ethereum signature: r ‖ s ‖ v, v in {0, 1, 27, 28}.
 pub type EthSignature = [u8; 65];
@@ -16,15 +17,57 @@ pub fn eth_digest(parts: &[&[u8]]) -> [u8; 32] {
     solana_keccak_hasher::hashv(&[b"\x19Ethereum Signed Message:\n32", &message]).to_bytes()
 }
 
-/// The message an Ethereum key signs to bind its profile to `authority` at proof nonce `nonce`.
+/// The EIP-712 domain of the content program's typed data: `EIP712Domain(string name,string version)` with these
+/// (no chain id or verifying contract: neither is an Ethereum one; the program and the cluster are in the message,
+/// where the wallet shows them).
+pub const EIP712_DOMAIN_NAME: &str = "Audius Content";
+/// The domain's version.
+pub const EIP712_DOMAIN_VERSION: &str = "1";
+const EIP712_DOMAIN_TYPE: &[u8] = b"EIP712Domain(string name,string version)";
+/// The typed struct a wallet signs to bind its profile to a Solana authority (`account` is the wallet's own address,
+/// `authority` the Solana key's 32 bytes, `deadline` unix seconds).
+pub const BIND_PROFILE_TYPE: &str =
+    "BindProfile(bytes32 program,bytes32 cluster,address account,bytes32 authority,uint64 nonce,uint64 deadline)";
+
+fn keccak(parts: &[&[u8]]) -> [u8; 32] {
+    solana_keccak_hasher::hashv(parts).to_bytes()
+}
+
+/// A 32-byte EIP-712 word holding `value` (big-endian, left-padded).
+fn uint_word(value: u64) -> [u8; 32] {
+    let mut word = [0u8; 32];
+    word[24..].copy_from_slice(&value.to_be_bytes());
+    word
+}
+
+/// The EIP-712 digest an Ethereum wallet signs (`eth_signTypedData_v4`) to bind its profile, at proof nonce
+/// `nonce`, to `authority` until `deadline` (unix seconds; the program refuses a past one, so a negative one never
+/// reaches this).
 pub fn bind_profile_digest(
     program: &[u8; 32],
     cluster: &[u8; 32],
     eth_address: &[u8; 20],
     authority: &[u8; 32],
     nonce: u64,
+    deadline: i64,
 ) -> [u8; 32] {
-    eth_digest(&[BIND_PROFILE_TAG, program, cluster, eth_address, authority, &nonce.to_le_bytes()])
+    let domain = keccak(&[
+        &keccak(&[EIP712_DOMAIN_TYPE]),
+        &keccak(&[EIP712_DOMAIN_NAME.as_bytes()]),
+        &keccak(&[EIP712_DOMAIN_VERSION.as_bytes()]),
+    ]);
+    let mut account = [0u8; 32];
+    account[12..].copy_from_slice(eth_address);
+    let binding = keccak(&[
+        &keccak(&[BIND_PROFILE_TYPE.as_bytes()]),
+        program,
+        cluster,
+        &account,
+        authority,
+        &uint_word(nonce),
+        &uint_word(deadline as u64),
+    ]);
+    keccak(&[b"\x19\x01", &domain, &binding])
 }
 
 /// The digest attesters sign: `parts` (tag, program, cluster, the fact) followed by the attestation nonce and
@@ -85,13 +128,13 @@ pub fn sync_attesters_parts<'a>(
 mod tests {
     use super::*;
 
-    /// A fixed vector: no refactor may move the digest (bindings signed in wallets and attestations in flight would
-    /// stop verifying). The SDK checks the same digest against alloy's EIP-191 hashing.
+    /// A fixed vector: no refactor may move the digest (bindings signed in wallets would stop verifying). The SDK
+    /// checks the same digest against alloy's EIP-712 hashing of the typed struct.
     #[test]
     fn bind_profile_digest_is_pinned() {
-        let digest = bind_profile_digest(&[1; 32], &[2; 32], &[3; 20], &[4; 32], 5);
+        let digest = bind_profile_digest(&[1; 32], &[2; 32], &[3; 20], &[4; 32], 5, 1_700_000_000);
         let hex: alloc::string::String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
-        assert_eq!(hex, "b1c2c1184c9a96d6a35c543a750372ffa8844977d31883a8664e76001a27506f");
+        assert_eq!(hex, "0f3eb5a87b769616388f244f940a7f9f192cdff3ebf23e2567375b627d893b0d");
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub enum ContentError {
     WritesDisabled,
     #[msg("signer is not the admin")]
     NotAdmin,
-    #[msg("too many attesters or quorum out of range")]
+    #[msg("attester set empty, too large or with duplicates, or quorum below two thirds or above the set")]
     InvalidAttesterSet,
     #[msg("malformed Ethereum signature")]
     InvalidSignature,
@@ -32,6 +32,22 @@ pub enum ContentError {
     TrackDeleted,
     #[msg("arithmetic overflow")]
     Overflow,
-    #[msg("tier expiry lies in the past")]
+    #[msg("tier expiry lies in the past or beyond the longest tier validity")]
     InvalidTierExpiry,
+    #[msg("the attestation was signed at another nonce than its subject's current one")]
+    StaleAttestation,
+    #[msg("attestation expiry lies beyond the longest attestation validity")]
+    ExpiryTooFar,
+    #[msg("tier out of range")]
+    InvalidTier,
+    #[msg("the attester set and quorum are the ones configured")]
+    AttesterSetUnchanged,
+    #[msg("the admin must be a nonzero key")]
+    InvalidAdmin,
+    #[msg("signer is not the proposed admin")]
+    NotPendingAdmin,
+    #[msg("the rent goes back to the account that paid it")]
+    WrongRentPayer,
+    #[msg("the binding proof's deadline has passed")]
+    ProofExpired,
 }

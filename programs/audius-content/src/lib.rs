@@ -49,9 +49,14 @@ pub mod audius_content {
         instructions::admin::set_writes_enabled(ctx, enabled)
     }
 
-    /// Hand the admin role over (to governance). Admin only.
-    pub fn set_admin(ctx: &mut Context<AdminUpdate>, new_admin: Address) -> Result<()> {
-        instructions::admin::set_admin(ctx, new_admin)
+    /// Propose a new admin (governance), who takes the role with `accept_admin`. Admin only.
+    pub fn propose_admin(ctx: &mut Context<AdminUpdate>, new_admin: Address) -> Result<()> {
+        instructions::admin::propose_admin(ctx, new_admin)
+    }
+
+    /// Take the admin role over. The proposed admin only.
+    pub fn accept_admin(ctx: &mut Context<AcceptAdmin>) -> Result<()> {
+        instructions::admin::accept_admin(ctx)
     }
 
     /// Replace the attester set and quorum. Admin only.
@@ -59,14 +64,16 @@ pub mod audius_content {
         instructions::admin::set_attesters(ctx, attesters, quorum)
     }
 
-    /// Create the profile of an Ethereum address, bound to the signing authority by the Ethereum key's proof.
+    /// Create the profile of an Ethereum address, bound to the signing authority by the Ethereum key's proof
+    /// (EIP-712 typed data, valid until `deadline`).
     pub fn create_profile(
         ctx: &mut Context<CreateProfile>,
         eth_address: [u8; 20],
         metadata_cid: [u8; CID_LEN],
+        deadline: i64,
         signature: [u8; 65],
     ) -> Result<()> {
-        instructions::create_profile::handler(ctx, eth_address, metadata_cid, signature)
+        instructions::create_profile::handler(ctx, eth_address, metadata_cid, deadline, signature)
     }
 
     /// Change a profile's metadata CID. Its authority or an authorised app.
@@ -74,13 +81,15 @@ pub mod audius_content {
         instructions::update_profile::handler(ctx, metadata_cid)
     }
 
-    /// Bind a profile to a new authority on a fresh Ethereum proof.
+    /// Bind a profile to a new authority on a fresh Ethereum proof (valid until `deadline`); open while writes are
+    /// paused.
     pub fn rotate_authority(
         ctx: &mut Context<RotateAuthority>,
         new_authority: Address,
+        deadline: i64,
         signature: [u8; 65],
     ) -> Result<()> {
-        instructions::rotate_authority::handler(ctx, new_authority, signature)
+        instructions::rotate_authority::handler(ctx, new_authority, deadline, signature)
     }
 
     /// Let an app key write on the profile's behalf. Profile authority only.
@@ -100,15 +109,30 @@ pub mod audius_content {
         owner_wallet: [u8; 20],
         delegate_wallet: [u8; 20],
         endpoint: String,
+        nonce: u64,
         expiry: i64,
         signatures: Vec<[u8; 65]>,
     ) -> Result<()> {
-        instructions::admit_node::handler(ctx, sp_id, owner_wallet, delegate_wallet, endpoint, expiry, signatures)
+        instructions::admit_node::handler(
+            ctx,
+            sp_id,
+            owner_wallet,
+            delegate_wallet,
+            endpoint,
+            nonce,
+            expiry,
+            signatures,
+        )
     }
 
-    /// Remove a content node on a quorum of attester signatures.
-    pub fn remove_node(ctx: &mut Context<RemoveNode>, expiry: i64, signatures: Vec<[u8; 65]>) -> Result<()> {
-        instructions::remove_node::handler(ctx, expiry, signatures)
+    /// Remove a content node on a quorum of attester signatures; its rent goes back to the admission's payer.
+    pub fn remove_node(
+        ctx: &mut Context<RemoveNode>,
+        nonce: u64,
+        expiry: i64,
+        signatures: Vec<[u8; 65]>,
+    ) -> Result<()> {
+        instructions::remove_node::handler(ctx, nonce, expiry, signatures)
     }
 
     /// Replace the attester set on a quorum of the current attesters' signatures (the set follows the discovery
@@ -117,10 +141,11 @@ pub mod audius_content {
         ctx: &mut Context<SyncAttesters>,
         attesters: Vec<[u8; 20]>,
         quorum: u8,
+        nonce: u64,
         expiry: i64,
         signatures: Vec<[u8; 65]>,
     ) -> Result<()> {
-        instructions::sync_attesters::handler(ctx, attesters, quorum, expiry, signatures)
+        instructions::sync_attesters::handler(ctx, attesters, quorum, nonce, expiry, signatures)
     }
 
     /// Record a profile's Ethereum stake tier (valid until `tier_expires_at`) on a quorum of attester signatures.
@@ -128,10 +153,11 @@ pub mod audius_content {
         ctx: &mut Context<AttestTier>,
         tier: u8,
         tier_expires_at: i64,
+        nonce: u64,
         expiry: i64,
         signatures: Vec<[u8; 65]>,
     ) -> Result<()> {
-        instructions::attest_tier::handler(ctx, tier, tier_expires_at, expiry, signatures)
+        instructions::attest_tier::handler(ctx, tier, tier_expires_at, nonce, expiry, signatures)
     }
 
     /// Record a new track, replicated on the three content nodes passed as `replica_0..2`. Profile authority or an

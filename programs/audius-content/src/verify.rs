@@ -2,7 +2,11 @@
 
 use anchor_lang::prelude::*;
 
-use crate::{constants::CID_LEN, errors::ContentError, state::Config};
+use crate::{
+    constants::{CID_LEN, MAX_ATTESTATION_SECS, MAX_BINDING_PROOF_SECS},
+    errors::ContentError,
+    state::Config,
+};
 
 pub use audius_content_interface::messages::{attestation_digest, EthSignature};
 
@@ -26,6 +30,14 @@ pub fn require_optional_cid(cid: &[u8; CID_LEN]) -> Result<()> {
     require_cid(cid)
 }
 
+/// A binding proof's deadline: not passed, and at most `MAX_BINDING_PROOF_SECS` ahead.
+pub fn require_proof_deadline(deadline: i64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    require!(now <= deadline, ContentError::ProofExpired);
+    require!(deadline.saturating_sub(now) <= MAX_BINDING_PROOF_SECS, ContentError::ExpiryTooFar);
+    Ok(())
+}
+
 /// The Ethereum address that signed `digest`.
 pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Result<[u8; 20]> {
     let recovery_id = match signature[64] {
@@ -42,17 +54,28 @@ pub fn recover_eth_address(digest: &[u8; 32], signature: &EthSignature) -> Resul
     Ok(address)
 }
 
-/// Check an attestation: not expired, signed by at least a quorum of distinct attesters given in ascending
-/// address order, over `parts` followed by the config's attestation nonce and `expiry`. Consumes the nonce.
+/// The nonces an attestation is checked against: the one it says it was signed at, and its subject's current one.
+pub struct AttestationNonce {
+    pub signed: u64,
+    pub current: u64,
+}
+
+/// Check an attestation: signed at its subject's current nonce, not expired nor valid for longer than
+/// `MAX_ATTESTATION_SECS`, and signed by at least a quorum of distinct attesters given in ascending address order,
+/// over `parts` followed by the nonce and `expiry`. The caller moves the subject's nonce on.
 pub fn verify_attestation(
-    config: &mut Config,
+    config: &Config,
     parts: &[&[u8]],
+    nonce: AttestationNonce,
     expiry: i64,
     signatures: &[EthSignature],
 ) -> Result<()> {
-    require!(Clock::get()?.unix_timestamp <= expiry, ContentError::AttestationExpired);
+    require!(nonce.signed == nonce.current, ContentError::StaleAttestation);
+    let now = Clock::get()?.unix_timestamp;
+    require!(now <= expiry, ContentError::AttestationExpired);
+    require!(expiry.saturating_sub(now) <= MAX_ATTESTATION_SECS, ContentError::ExpiryTooFar);
     require!(signatures.len() >= usize::from(config.attester_quorum), ContentError::BelowQuorum);
-    let digest = attestation_digest(parts, config.attestation_nonce, expiry);
+    let digest = attestation_digest(parts, nonce.signed, expiry);
     let mut previous: Option<[u8; 20]> = None;
     for signature in signatures {
         let signer = recover_eth_address(&digest, signature)?;
@@ -60,6 +83,5 @@ pub fn verify_attestation(
         require!(config.attesters.contains(&signer), ContentError::NotAttester);
         previous = Some(signer);
     }
-    config.attestation_nonce = config.attestation_nonce.checked_add(1).ok_or(ContentError::Overflow)?;
     Ok(())
 }

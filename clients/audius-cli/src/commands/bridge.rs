@@ -47,7 +47,7 @@ impl Attesters {
 fn describe(fact: &AttestedFact) -> String {
     match fact {
         AttestedFact::AdmitNode(node) => format!("admit content node {} at {}", node.sp_id, node.endpoint),
-        AttestedFact::RemoveNode { sp_id } => format!("remove content node {sp_id}"),
+        AttestedFact::RemoveNode { sp_id, .. } => format!("remove content node {sp_id}"),
         AttestedFact::Tier { eth_address, tier, .. } => format!("tier {tier} for {}", Address::from(*eth_address)),
         AttestedFact::Attesters { attesters, quorum } => {
             format!("attester set of {} with quorum {quorum}", attesters.len())
@@ -78,7 +78,7 @@ pub async fn run(command: BridgeCommand, context: &Context) -> anyhow::Result<Ou
             for fact in &pending {
                 text.push_str(&format!("pending: {}\n", describe(fact)));
             }
-            Ok(Output::new(text, json!({ "attester_nonce": config.attestation_nonce, "pending": pending })))
+            Ok(Output::new(text, json!({ "attester_epoch": config.attester_epoch, "pending": pending })))
         }
         BridgeCommand::Sync(attesters) => {
             let eth = context.eth_reader().await?;

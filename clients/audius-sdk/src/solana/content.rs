@@ -51,10 +51,22 @@ fn borsh_bytes(value: &impl AnchorSerialize) -> Vec<u8> {
     bytes
 }
 
-/// The message an Ethereum key signs to bind its profile to `authority` at proof nonce `nonce`.
-pub fn bind_profile_digest(cluster: &[u8; 32], eth_address: &[u8; 20], authority: &Pubkey, nonce: u64) -> [u8; 32] {
-    messages::bind_profile_digest(&PROGRAM_ID.to_bytes(), cluster, eth_address, &authority.to_bytes(), nonce)
+/// The EIP-712 digest an Ethereum key signs to bind its profile to `authority` at proof nonce `nonce`, valid until
+/// `deadline` (unix seconds, at most `MAX_BINDING_PROOF_SECS` ahead when it lands): the typed struct
+/// `messages::BIND_PROFILE_TYPE` in the domain `messages::EIP712_DOMAIN_NAME`, version
+/// `messages::EIP712_DOMAIN_VERSION`, which a wallet shows field by field.
+pub fn bind_profile_digest(
+    cluster: &[u8; 32],
+    eth_address: &[u8; 20],
+    authority: &Pubkey,
+    nonce: u64,
+    deadline: i64,
+) -> [u8; 32] {
+    messages::bind_profile_digest(&PROGRAM_ID.to_bytes(), cluster, eth_address, &authority.to_bytes(), nonce, deadline)
 }
+
+/// How long the SDK's own binding proofs stay valid.
+pub const BINDING_PROOF_SECS: i64 = 600;
 
 fn pda(seeds: &[&[u8]]) -> Pubkey {
     Pubkey::find_program_address(seeds, &PROGRAM_ID).0
@@ -108,14 +120,16 @@ pub fn initialize(admin: &Pubkey, cluster: [u8; 32], attesters: Vec<[u8; 20]>, q
     )
 }
 
-/// Sign, with an Ethereum key, the binding of its profile to `authority` (EIP-191 `personal_sign` digest).
+/// Sign, with an Ethereum key, the binding of its profile to `authority` until `deadline` (the EIP-712 digest of
+/// [`bind_profile_digest`]).
 pub fn sign_profile_binding(
     key: &PrivateKeySigner,
     cluster: &[u8; 32],
     authority: &Pubkey,
     nonce: u64,
+    deadline: i64,
 ) -> EthSignature {
-    let digest = bind_profile_digest(cluster, &key.address().0 .0, authority, nonce);
+    let digest = bind_profile_digest(cluster, &key.address().0 .0, authority, nonce, deadline);
     sign_digest(key, &digest)
 }
 
@@ -125,11 +139,13 @@ pub fn sign_digest(key: &PrivateKeySigner, digest: &[u8; 32]) -> EthSignature {
     signature.as_bytes()
 }
 
-/// `create_profile` for the Ethereum address of `signature`'s key; `authority` signs and pays.
+/// `create_profile` for the Ethereum address of `signature`'s key (a binding proof at nonce 0 valid until
+/// `deadline`); `authority` signs and pays.
 pub fn create_profile(
     authority: &Pubkey,
     eth_address: [u8; 20],
     metadata_cid: [u8; CID_LEN],
+    deadline: i64,
     signature: EthSignature,
 ) -> Instruction {
     ix(
@@ -142,7 +158,7 @@ pub fn create_profile(
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::CreateProfile { eth_address, metadata_cid, signature },
+        instruction::CreateProfile { eth_address, metadata_cid, deadline, signature },
     )
 }
 
@@ -177,8 +193,15 @@ pub struct NodeRegistration {
     pub endpoint: String,
 }
 
-/// `admit_node` with attester signatures (in ascending signer order); `payer` relays and pays.
-pub fn admit_node(payer: &Pubkey, node: NodeRegistration, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+/// `admit_node` with attester signatures (in ascending signer order) at attester epoch `nonce`; `payer` relays and
+/// pays the rent, which the node's removal returns to it.
+pub fn admit_node(
+    payer: &Pubkey,
+    node: NodeRegistration,
+    nonce: u64,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Instruction {
     ix(
         accounts::AdmitNode {
             payer: *payer,
@@ -194,6 +217,7 @@ pub fn admit_node(payer: &Pubkey, node: NodeRegistration, expiry: i64, signature
             owner_wallet: node.owner_wallet,
             delegate_wallet: node.delegate_wallet,
             endpoint: node.endpoint,
+            nonce,
             expiry,
             signatures,
         },
@@ -201,12 +225,13 @@ pub fn admit_node(payer: &Pubkey, node: NodeRegistration, expiry: i64, signature
 }
 
 /// `attest_tier`: record the stake tier of `eth_address`'s profile, valid until `tier_expires_at`, with attester
-/// signatures (in ascending signer order); `payer` relays.
+/// signatures (in ascending signer order) at the profile's tier nonce `nonce`; `payer` relays.
 pub fn attest_tier(
     payer: &Pubkey,
     eth_address: &[u8; 20],
     tier: u8,
     tier_expires_at: i64,
+    nonce: u64,
     expiry: i64,
     signatures: Vec<EthSignature>,
 ) -> Instruction {
@@ -219,15 +244,17 @@ pub fn attest_tier(
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::AttestTier { tier, tier_expires_at, expiry, signatures },
+        instruction::AttestTier { tier, tier_expires_at, nonce, expiry, signatures },
     )
 }
 
-/// `sync_attesters`: replace the attester set with the signatures of a quorum of the current one; `payer` relays.
+/// `sync_attesters`: replace the attester set with the signatures of a quorum of the current one at attester epoch
+/// `nonce`; `payer` relays.
 pub fn sync_attesters(
     payer: &Pubkey,
     attesters: Vec<[u8; 20]>,
     quorum: u8,
+    nonce: u64,
     expiry: i64,
     signatures: Vec<EthSignature>,
 ) -> Instruction {
@@ -239,7 +266,7 @@ pub fn sync_attesters(
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::SyncAttesters { attesters, quorum, expiry, signatures },
+        instruction::SyncAttesters { attesters, quorum, nonce, expiry, signatures },
     )
 }
 
@@ -253,6 +280,9 @@ pub enum AttestedFact {
     RemoveNode {
         /// The registry's service id.
         sp_id: u64,
+        /// Who paid the node record's rent (recorded in it), to whom the removal returns it; not signed, the
+        /// program checks it against the record.
+        rent_payer: [u8; 32],
     },
     /// An account's stake tier (`FeatureAccess.tierOf`), valid until `expires_at`.
     Tier {
@@ -273,7 +303,8 @@ pub enum AttestedFact {
 }
 
 impl AttestedFact {
-    /// The digest each attester signs, at the configuration's attestation `nonce`, valid until `expiry`.
+    /// The digest each attester signs, at the fact's subject's `nonce` (see [`AttestedFact::nonce_subject`]), valid
+    /// until `expiry`.
     pub fn digest(&self, cluster: &[u8; 32], nonce: u64, expiry: i64) -> [u8; 32] {
         let program = PROGRAM_ID.to_bytes();
         let digest = |parts: &[&[u8]]| messages::attestation_digest(parts, nonce, expiry);
@@ -286,7 +317,7 @@ impl AttestedFact {
                 &node.delegate_wallet,
                 node.endpoint.as_bytes(),
             )),
-            AttestedFact::RemoveNode { sp_id } => {
+            AttestedFact::RemoveNode { sp_id, .. } => {
                 digest(&messages::remove_node_parts(&program, cluster, &sp_id.to_le_bytes()))
             }
             AttestedFact::Tier { eth_address, tier, expires_at } => digest(&messages::attest_tier_parts(
@@ -305,19 +336,41 @@ impl AttestedFact {
         }
     }
 
-    /// The instruction recording the fact with `signatures` (in ascending signer order); `payer` relays.
-    pub fn instruction(self, payer: &Pubkey, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+    /// Whose nonce the fact is signed at: the profile's tier nonce for a tier, the attester epoch otherwise.
+    pub fn nonce_subject(&self) -> NonceSubject {
         match self {
-            AttestedFact::AdmitNode(node) => admit_node(payer, node, expiry, signatures),
-            AttestedFact::RemoveNode { sp_id } => remove_node(payer, sp_id, expiry, signatures),
+            AttestedFact::Tier { eth_address, .. } => NonceSubject::Profile(*eth_address),
+            _ => NonceSubject::AttesterEpoch,
+        }
+    }
+
+    /// The instruction recording the fact with `signatures` (in ascending signer order) made at `nonce`; `payer`
+    /// relays.
+    pub fn instruction(self, payer: &Pubkey, nonce: u64, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+        match self {
+            AttestedFact::AdmitNode(node) => admit_node(payer, node, nonce, expiry, signatures),
+            AttestedFact::RemoveNode { sp_id, rent_payer } => {
+                remove_node(payer, sp_id, &Pubkey::new_from_array(rent_payer), nonce, expiry, signatures)
+            }
             AttestedFact::Tier { eth_address, tier, expires_at } => {
-                attest_tier(payer, &eth_address, tier, expires_at, expiry, signatures)
+                attest_tier(payer, &eth_address, tier, expires_at, nonce, expiry, signatures)
             }
             AttestedFact::Attesters { attesters, quorum } => {
-                sync_attesters(payer, attesters, quorum, expiry, signatures)
+                sync_attesters(payer, attesters, quorum, nonce, expiry, signatures)
             }
         }
     }
+}
+
+/// The nonce an attested fact is signed at, so a fact lands once and only facts about the same subject compete
+/// for it (nobody can void the signatures of a node's admission by relaying a tier).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonceSubject {
+    /// `Config::attester_epoch`: node admissions and removals, attester-set changes. Only an attester-set change
+    /// moves it on.
+    AttesterEpoch,
+    /// `Profile::tier_nonce` of the profile of this Ethereum address.
+    Profile([u8; 20]),
 }
 
 // ---- compute budgets ----
@@ -334,21 +387,21 @@ pub const INITIALIZE_UNITS: u32 = 13_193;
 /// `set_writes_enabled`, `set_admin`, `set_attesters` (16 attesters, the largest).
 pub const ADMIN_UNITS: u32 = 9_519;
 /// `create_profile`, its profile PDA at bump 255.
-pub const CREATE_PROFILE_UNITS: u32 = 37_047;
+pub const CREATE_PROFILE_UNITS: u32 = 38_165;
 /// `update_profile` by an app.
-pub const UPDATE_PROFILE_UNITS: u32 = 10_742;
+pub const UPDATE_PROFILE_UNITS: u32 = 10_553;
 /// `rotate_authority`.
-pub const ROTATE_AUTHORITY_UNITS: u32 = 35_926;
+pub const ROTATE_AUTHORITY_UNITS: u32 = 36_542;
 /// `grant_app`, its grant PDA at bump 255.
-pub const GRANT_APP_UNITS: u32 = 11_792;
+pub const GRANT_APP_UNITS: u32 = 11_564;
 /// `revoke_app`.
-pub const REVOKE_APP_UNITS: u32 = 9_534;
+pub const REVOKE_APP_UNITS: u32 = 9_271;
 /// `create_track` by an app on nodes with 128-byte endpoints, its track PDA at bump 255.
-pub const CREATE_TRACK_UNITS: u32 = 18_705;
+pub const CREATE_TRACK_UNITS: u32 = 18_830;
 /// `update_track` by an app on nodes with 128-byte endpoints.
-pub const UPDATE_TRACK_UNITS: u32 = 16_852;
+pub const UPDATE_TRACK_UNITS: u32 = 16_985;
 /// `delete_track` by an app.
-pub const DELETE_TRACK_UNITS: u32 = 11_959;
+pub const DELETE_TRACK_UNITS: u32 = 11_715;
 /// What creating an account costs more when its address already holds lamports: the program then tops it up,
 /// allocates and assigns it, three system calls instead of one (measured 2,323 for profiles, grants and tracks).
 pub const PREFUNDED_ACCOUNT_UNITS: u32 = 2_323;
@@ -356,7 +409,7 @@ pub const PREFUNDED_ACCOUNT_UNITS: u32 = 2_323;
 /// eight profiles, their apps and 32 tracks: the lengths the framework logs and hashes differ).
 pub const WRITE_MARGIN_UNITS: u32 = 100;
 /// An attested write without its signatures: the largest of the four facts (an admission at bump 255, whatever
-/// its endpoint, about 11,600; an attester set of 16 about 10,500).
+/// its endpoint, about 11,600; a tier about 9,900; an attester set of `MAX_ATTESTERS` about 8,100).
 pub const ATTESTED_BASE_UNITS: u32 = 11_900;
 /// Each attester signature: a `secp256k1_recover` (25,000) with the keccak of its public key and the checks
 /// around it (measured 25,819 to 26,080 per signature added).
@@ -383,11 +436,12 @@ pub fn attested_compute_units(fact: &AttestedFact, signatures: usize) -> u32 {
 pub fn attested_instructions(
     fact: AttestedFact,
     payer: &Pubkey,
+    nonce: u64,
     expiry: i64,
     signatures: Vec<EthSignature>,
 ) -> Vec<Instruction> {
     let units = attested_compute_units(&fact, signatures.len());
-    super::with_compute_limit(units, [fact.instruction(payer, expiry, signatures)])
+    super::with_compute_limit(units, [fact.instruction(payer, nonce, expiry, signatures)])
 }
 
 /// The compute units of a transaction of one content write that creates no account (its compute-budget
@@ -401,7 +455,8 @@ pub fn write_compute_units(ix: &Instruction) -> Option<u32> {
     let discriminator = ix.data.get(..8)?;
     let units = [
         (instruction::SetWritesEnabled::DISCRIMINATOR, ADMIN_UNITS),
-        (instruction::SetAdmin::DISCRIMINATOR, ADMIN_UNITS),
+        (instruction::ProposeAdmin::DISCRIMINATOR, ADMIN_UNITS),
+        (instruction::AcceptAdmin::DISCRIMINATOR, ADMIN_UNITS),
         (instruction::SetAttesters::DISCRIMINATOR, ADMIN_UNITS),
         (instruction::UpdateProfile::DISCRIMINATOR, UPDATE_PROFILE_UNITS),
         (instruction::RotateAuthority::DISCRIMINATOR, ROTATE_AUTHORITY_UNITS),
@@ -414,7 +469,7 @@ pub fn write_compute_units(ix: &Instruction) -> Option<u32> {
     Some(super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + units)
 }
 
-/// A transaction's units for `initialize` (at most 16 attesters).
+/// A transaction's units for `initialize` (at most `MAX_ATTESTERS` attesters).
 pub fn initialize_compute_units() -> u32 {
     super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + INITIALIZE_UNITS
 }
@@ -478,13 +533,13 @@ pub fn create_track(
     )
 }
 
-/// The configuration changes only the admin may make (`set_writes_enabled`, `set_admin`, `set_attesters`).
+/// The configuration changes only the admin may make (`set_writes_enabled`, `propose_admin`, `set_attesters`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminChange {
     /// Pause or resume every write.
     WritesEnabled(bool),
-    /// Hand the admin role to another key.
-    Admin(Pubkey),
+    /// Propose another key as admin; it takes the role with [`accept_admin`].
+    ProposeAdmin(Pubkey),
     /// Replace the attesters and their quorum.
     Attesters {
         /// Ethereum addresses of the attesters.
@@ -512,11 +567,27 @@ pub fn admin_update(admin: &Pubkey, change: AdminChange) -> Instruction {
         AdminChange::WritesEnabled(enabled) => {
             ix(admin_accounts!(SetWritesEnabled), instruction::SetWritesEnabled { enabled })
         }
-        AdminChange::Admin(new_admin) => ix(admin_accounts!(SetAdmin), instruction::SetAdmin { new_admin }),
+        AdminChange::ProposeAdmin(new_admin) => {
+            ix(admin_accounts!(ProposeAdmin), instruction::ProposeAdmin { new_admin })
+        }
         AdminChange::Attesters { attesters, quorum } => {
             ix(admin_accounts!(SetAttesters), instruction::SetAttesters { attesters, quorum })
         }
     }
+}
+
+/// `accept_admin`: the proposed admin `new_admin` takes the role over.
+pub fn accept_admin(new_admin: &Pubkey) -> Instruction {
+    ix(
+        accounts::AcceptAdmin {
+            new_admin: *new_admin,
+            config: config_address(),
+            ledger: ledger_address(),
+            event_authority: event_authority(),
+            program: PROGRAM_ID,
+        },
+        instruction::AcceptAdmin {},
+    )
 }
 
 /// `rotate_authority`: bind the profile to `new_authority` with a proof signed by its Ethereum key (see
@@ -526,6 +597,7 @@ pub fn rotate_authority(
     relayer: &Pubkey,
     eth_address: &[u8; 20],
     new_authority: Pubkey,
+    deadline: i64,
     signature: EthSignature,
 ) -> Instruction {
     ix(
@@ -537,7 +609,7 @@ pub fn rotate_authority(
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::RotateAuthority { new_authority, signature },
+        instruction::RotateAuthority { new_authority, deadline, signature },
     )
 }
 
@@ -558,18 +630,27 @@ pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey
     )
 }
 
-/// `remove_node` with attester signatures (in ascending signer order); `payer` relays and receives the rent.
-pub fn remove_node(payer: &Pubkey, sp_id: u64, expiry: i64, signatures: Vec<EthSignature>) -> Instruction {
+/// `remove_node` with attester signatures (in ascending signer order) at attester epoch `nonce`; `payer` relays,
+/// the rent goes back to `rent_payer`, who paid it on admission (`ContentNode::rent_payer`).
+pub fn remove_node(
+    payer: &Pubkey,
+    sp_id: u64,
+    rent_payer: &Pubkey,
+    nonce: u64,
+    expiry: i64,
+    signatures: Vec<EthSignature>,
+) -> Instruction {
     ix(
         accounts::RemoveNode {
             payer: *payer,
             config: config_address(),
             ledger: ledger_address(),
             node: node_address(sp_id),
+            rent_payer: *rent_payer,
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::RemoveNode { expiry, signatures },
+        instruction::RemoveNode { nonce, expiry, signatures },
     )
 }
 
@@ -654,27 +735,50 @@ pub fn content_error(code: u32) -> Option<super::NamedError> {
 
 #[cfg(test)]
 mod tests {
-    use alloy::primitives::{eip191_hash_message, keccak256, Signature};
+    use alloy::{
+        primitives::{Signature, B256},
+        sol_types::{Eip712Domain, SolStruct},
+    };
     use sha2::Digest;
 
     use super::*;
 
-    /// The binding digest is exactly what a wallet's `personal_sign` of the message hash signs (checked against
-    /// alloy's EIP-191, an implementation independent of ours), and a signature over it recovers to the key.
+    alloy::sol! {
+        /// What a wallet shows: `messages::BIND_PROFILE_TYPE`, declared the way a dApp declares it.
+        struct BindProfile {
+            bytes32 program;
+            bytes32 cluster;
+            address account;
+            bytes32 authority;
+            uint64 nonce;
+            uint64 deadline;
+        }
+    }
+
+    /// The binding digest is exactly what a wallet's `eth_signTypedData_v4` of the typed struct signs (checked
+    /// against alloy's EIP-712, an implementation independent of ours), and a signature over it recovers to the key.
     #[test]
-    fn a_profile_binding_is_a_personal_sign_of_its_message_hash() {
+    fn a_profile_binding_is_the_eip712_hash_of_its_typed_struct() {
         let key = PrivateKeySigner::from_bytes(&[7u8; 32].into()).unwrap();
         let eth_address = key.address().0 .0;
         let authority = Pubkey::new_from_array([4; 32]);
-        let message = keccak256(
-            [BIND_PROFILE_TAG, PROGRAM_ID.as_ref(), &[2; 32], &eth_address, authority.as_ref(), &5u64.to_le_bytes()]
-                .concat(),
-        );
-        let digest = bind_profile_digest(&[2; 32], &eth_address, &authority, 5);
-        assert_eq!(digest, eip191_hash_message(message).0);
+        let typed = BindProfile {
+            program: B256::from(PROGRAM_ID.to_bytes()),
+            cluster: B256::from([2; 32]),
+            account: key.address(),
+            authority: B256::from(authority.to_bytes()),
+            nonce: 5,
+            deadline: 1_700_000_000,
+        };
+        assert_eq!(BindProfile::eip712_encode_type(), messages::BIND_PROFILE_TYPE);
+        let (name, version) = (messages::EIP712_DOMAIN_NAME, messages::EIP712_DOMAIN_VERSION);
+        let domain = Eip712Domain::new(Some(name.into()), Some(version.into()), None, None, None);
+        let digest = bind_profile_digest(&[2; 32], &eth_address, &authority, 5, 1_700_000_000);
+        assert_eq!(digest, typed.eip712_signing_hash(&domain).0);
 
-        let signature = Signature::try_from(&sign_profile_binding(&key, &[2; 32], &authority, 5)[..]).unwrap();
-        assert_eq!(signature.recover_address_from_msg(message).unwrap(), key.address());
+        let signature = sign_profile_binding(&key, &[2; 32], &authority, 5, 1_700_000_000);
+        let signature = Signature::try_from(&signature[..]).unwrap();
+        assert_eq!(signature.recover_address_from_prehash(&digest.into()).unwrap(), key.address());
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! what the IDL cannot carry (signed-message digests, seeds, bounds) comes from `audius-content-interface`.
 
 /// The programs' accounts, instruction arguments, events, errors and constants, generated from their IDLs (the IDL
-/// carries their documentation where the program wrote any).
-#[allow(missing_docs)]
+/// carries their documentation where the program wrote any). The generated CPI helpers take an instruction's
+/// arguments one by one, as many as it has.
+#[allow(missing_docs, clippy::too_many_arguments)]
 mod generated {
     // `declare_program!` reaches the framework as `super::anchor_lang` off chain.
     #[allow(clippy::single_component_path_imports)]

@@ -177,6 +177,16 @@ impl ContentClient {
         self.require("ledger", &content::ledger_address()).await
     }
 
+    /// The nonce `fact` must be signed at now: its subject's ([`content::AttestedFact::nonce_subject`]).
+    pub async fn attestation_nonce(&self, fact: &content::AttestedFact) -> Result<u64, SolanaError> {
+        Ok(match fact.nonce_subject() {
+            content::NonceSubject::AttesterEpoch => self.config().await?.attester_epoch,
+            content::NonceSubject::Profile(eth_address) => {
+                self.require::<Profile>("profile", &content::profile_address(&eth_address)).await?.tier_nonce
+            }
+        })
+    }
+
     /// The profile of an Ethereum address, if it has one.
     pub async fn profile(&self, eth_address: &[u8; 20]) -> Result<Option<Profile>, SolanaError> {
         self.fetch("profile", &content::profile_address(eth_address)).await
@@ -277,11 +287,12 @@ impl ContentClient {
         expiry: i64,
     ) -> Result<Signature, SolanaError> {
         let config = self.config().await?;
-        let digest = fact.digest(&config.cluster, config.attestation_nonce, expiry);
+        let nonce = self.attestation_nonce(&fact).await?;
+        let digest = fact.digest(&config.cluster, nonce, expiry);
         let mut signers = attesters.to_vec();
         signers.sort_by_key(|key| key.address());
         let signatures = signers.iter().map(|key| content::sign_digest(key, &digest)).collect();
-        self.send(&content::attested_instructions(fact, &payer.pubkey(), expiry, signatures), payer, &[]).await
+        self.send(&content::attested_instructions(fact, &payer.pubkey(), nonce, expiry, signatures), payer, &[]).await
     }
 
     /// Create the profile of `eth_key`'s address, bound to `authority` by a proof signed with the Ethereum key;
@@ -295,8 +306,9 @@ impl ContentClient {
         let config = self.config().await?;
         let eth_address = eth_key.address().0 .0;
         let nonce = self.profile(&eth_address).await?.map_or(0, |p| p.nonce);
-        let proof = content::sign_profile_binding(eth_key, &config.cluster, &authority.pubkey(), nonce);
-        let instruction = content::create_profile(&authority.pubkey(), eth_address, metadata_cid, proof);
+        let deadline = crate::upload::unix_now() as i64 + content::BINDING_PROOF_SECS;
+        let proof = content::sign_profile_binding(eth_key, &config.cluster, &authority.pubkey(), nonce, deadline);
+        let instruction = content::create_profile(&authority.pubkey(), eth_address, metadata_cid, deadline, proof);
         let units = content::create_profile_compute_units(&eth_address);
         let signature = self.send(&super::with_compute_limit(units, [instruction]), authority, &[]).await?;
         Ok((content::profile_address(&eth_address), signature))

@@ -119,7 +119,12 @@ impl Harness {
         );
         let result = self.svm.send_transaction(tx);
         self.svm.expire_blockhash();
-        let meta = result.map_err(|failed| failed.err)?;
+        let meta = result.map_err(|failed| {
+            if std::env::var_os("AUDIUS_TEST_LOGS").is_some() {
+                eprintln!("{}", failed.meta.logs.join("\n"));
+            }
+            failed.err
+        })?;
         let inner = meta.inner_instructions.iter().flatten();
         self.events
             .extend(inner.filter_map(|ix| audius_sdk::solana::content::decode_ledger_event(&ix.instruction.data)));
@@ -158,14 +163,20 @@ impl Harness {
 
     // ---- instruction builders ----
 
+    /// The deadline the tests' binding proofs carry: ten minutes on.
+    pub fn deadline(&self) -> i64 {
+        self.now() + 600
+    }
+
+    /// `create_profile` with a proof that carries [`Harness::deadline`].
     pub fn create_profile_ix(&self, authority: &Pubkey, eth: &[u8; 20], signature: [u8; 65]) -> Instruction {
-        audius_sdk::solana::content::create_profile(authority, *eth, cid(9), signature)
+        audius_sdk::solana::content::create_profile(authority, *eth, cid(9), self.deadline(), signature)
     }
 
     /// A profile for `eth`, bound to a new funded authority that is returned.
     pub fn create_profile(&mut self, eth: &EthKey) -> Keypair {
         let authority = self.funded();
-        let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0));
+        let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, self.deadline()));
         let ix = self.create_profile_ix(&authority.pubkey(), &eth.address, sig);
         self.send(ix, &authority).expect("create profile");
         authority
@@ -176,10 +187,31 @@ impl Harness {
         signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
     }
 
-    /// Signatures of the attesters at `signers` over `fact` at the configuration's current nonce.
+    /// The nonce `fact` is signed at now: its subject's.
+    pub fn nonce_of(&self, fact: &AttestedFact) -> u64 {
+        match fact.nonce_subject() {
+            NonceSubject::AttesterEpoch => self.config().attester_epoch,
+            NonceSubject::Profile(eth) => self.profile(&eth).expect("the tier's profile").tier_nonce,
+        }
+    }
+
+    /// Signatures of the attesters at `signers` over `fact` at its subject's current nonce.
     pub fn sign_fact(&self, signers: &[usize], fact: &AttestedFact, expiry: i64) -> Vec<[u8; 65]> {
-        let digest = fact.digest(&CLUSTER, self.config().attestation_nonce, expiry);
+        let digest = fact.digest(&CLUSTER, self.nonce_of(fact), expiry);
         signers.iter().map(|i| self.attesters[*i].sign(&digest)).collect()
+    }
+
+    /// `fact`'s transaction (with its compute budget) signed by the attesters at `signers` at its subject's current
+    /// nonce, relayed by `payer`.
+    pub fn fact_instructions(
+        &self,
+        signers: &[usize],
+        fact: AttestedFact,
+        payer: &Pubkey,
+        expiry: i64,
+    ) -> Vec<Instruction> {
+        let (nonce, signatures) = (self.nonce_of(&fact), self.sign_fact(signers, &fact, expiry));
+        attested_instructions(fact, payer, nonce, expiry, signatures)
     }
 
     pub fn admit_node_ix(
@@ -196,7 +228,7 @@ impl Harness {
             delegate_wallet: [sp_id as u8 + 1; 20],
             endpoint: endpoint.to_string(),
         };
-        audius_sdk::solana::content::admit_node(payer, registration, expiry, signatures)
+        audius_sdk::solana::content::admit_node(payer, registration, self.config().attester_epoch, expiry, signatures)
     }
 
     pub fn now(&self) -> i64 {
@@ -220,8 +252,8 @@ impl Harness {
             endpoint: endpoint.to_string(),
         });
         let signers: Vec<usize> = (0..usize::from(self.config().attester_quorum)).collect();
-        let signatures = self.sign_fact(&signers, &fact, expiry);
-        self.send_all(&attested_instructions(fact, &payer.pubkey(), expiry, signatures), &payer).expect("admit node");
+        let instructions = self.fact_instructions(&signers, fact, &payer.pubkey(), expiry);
+        self.send_all(&instructions, &payer).expect("admit node");
     }
 
     pub fn create_track_ix(

@@ -36,8 +36,10 @@ pub fn set_writes_enabled(ctx: &mut Context<AdminUpdate>, enabled: bool) -> Resu
     Ok(())
 }
 
-pub fn set_admin(ctx: &mut Context<AdminUpdate>, new_admin: Address) -> Result<()> {
-    ctx.accounts.config.admin = new_admin;
+/// The first step of handing the admin role over: `new_admin` may accept it (a later proposal replaces this one).
+pub fn propose_admin(ctx: &mut Context<AdminUpdate>, new_admin: Address) -> Result<()> {
+    require!(new_admin != Address::default(), ContentError::InvalidAdmin);
+    ctx.accounts.config.pending_admin = Some(new_admin);
     let event = record(ctx)?;
     emit_cpi!(event);
     Ok(())
@@ -46,6 +48,34 @@ pub fn set_admin(ctx: &mut Context<AdminUpdate>, new_admin: Address) -> Result<(
 pub fn set_attesters(ctx: &mut Context<AdminUpdate>, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
     ctx.accounts.config.set_attesters(attesters, quorum)?;
     let event = record(ctx)?;
+    emit_cpi!(event);
+    Ok(())
+}
+
+/// The proposed admin takes the role over, so the role only ever moves to a key that can sign.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct AcceptAdmin {
+    pub new_admin: Signer,
+    #[account(
+        mut,
+        seeds = [CONFIG_SEED],
+        bump = config.bump,
+        constraint = config.pending_admin == Some(*new_admin.address()) @ ContentError::NotPendingAdmin,
+    )]
+    pub config: BorshAccount<Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: BorshAccount<Ledger>,
+}
+
+pub fn accept_admin(ctx: &mut Context<AcceptAdmin>) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    config.admin = *ctx.accounts.new_admin.address();
+    config.pending_admin = None;
+    let hash = record_hash(&**config)?;
+    let subject = *config.address();
+    let event =
+        ctx.accounts.ledger.append(EntryKind::ConfigChanged, subject, *ctx.accounts.new_admin.address(), hash)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -11,10 +11,12 @@ use crate::{
     constants::{MAX_ENDPOINT_LEN, NODE_SEED},
     errors::ContentError,
     state::{record_hash, ContentNode, EntryKind},
-    verify::{verify_attestation, EthSignature},
+    verify::{verify_attestation, AttestationNonce, EthSignature},
 };
 
-/// Admit a content node registered on Ethereum, on the signatures of a quorum of attesters (anyone may relay).
+/// Admit a content node registered on Ethereum, on the signatures of a quorum of attesters at the attester epoch
+/// (anyone may relay and pay the rent, which the node's removal returns). The record's address makes an admission
+/// valid once while the node stays admitted.
 #[event_cpi]
 #[derive(Accounts)]
 #[instruction(sp_id: u64)]
@@ -39,15 +41,17 @@ pub fn handler(
     owner_wallet: [u8; 20],
     delegate_wallet: [u8; 20],
     endpoint: String,
+    nonce: u64,
     expiry: i64,
     signatures: Vec<EthSignature>,
 ) -> Result<()> {
     require!(!endpoint.is_empty() && endpoint.len() <= MAX_ENDPOINT_LEN, ContentError::InvalidEndpoint);
-    let config = &mut ctx.accounts.content.config;
+    let config = &ctx.accounts.content.config;
     let (program, cluster) = (crate::ID.to_bytes(), config.cluster);
     let sp_bytes = sp_id.to_le_bytes();
     let parts = admit_node_parts(&program, &cluster, &sp_bytes, &owner_wallet, &delegate_wallet, endpoint.as_bytes());
-    verify_attestation(config, &parts, expiry, &signatures)?;
+    let nonce = AttestationNonce { signed: nonce, current: config.attester_epoch };
+    verify_attestation(config, &parts, nonce, expiry, &signatures)?;
 
     let node = &mut ctx.accounts.node;
     **node = ContentNode {
@@ -56,6 +60,7 @@ pub fn handler(
         delegate_wallet,
         endpoint,
         admitted_at: Clock::get()?.unix_timestamp,
+        rent_payer: *ctx.accounts.payer.address(),
         bump: ctx.bumps.node,
     };
     let actor = *ctx.accounts.payer.address();

@@ -9,7 +9,7 @@ use crate::{
     constants::{CID_LEN, PROFILE_SEED},
     errors::ContentError,
     state::{record_hash, EntryKind, Profile},
-    verify::{recover_eth_address, require_optional_cid, EthSignature},
+    verify::{recover_eth_address, require_optional_cid, require_proof_deadline, EthSignature},
 };
 
 #[event_cpi]
@@ -34,9 +34,11 @@ pub fn handler(
     ctx: &mut Context<CreateProfile>,
     eth_address: [u8; 20],
     metadata_cid: [u8; CID_LEN],
+    deadline: i64,
     signature: EthSignature,
 ) -> Result<()> {
     require_optional_cid(&metadata_cid)?;
+    require_proof_deadline(deadline)?;
     let authority = *ctx.accounts.authority.address();
     let digest = bind_profile_digest(
         &crate::ID.to_bytes(),
@@ -44,6 +46,7 @@ pub fn handler(
         &eth_address,
         &authority.to_bytes(),
         0,
+        deadline,
     );
     require!(recover_eth_address(&digest, &signature)? == eth_address, ContentError::WrongEthereumSigner);
 
@@ -59,6 +62,7 @@ pub fn handler(
         updated_at: now,
         tier: 0,
         tier_expires_at: 0,
+        tier_nonce: 0,
         bump: ctx.bumps.profile,
     };
     let event = ctx.accounts.content.ledger.append(

@@ -24,9 +24,10 @@ pub fn handler(ctx: &mut Context<Initialize>, cluster: [u8; 32], attesters: Vec<
     config.admin = *ctx.accounts.admin.address();
     config.cluster = cluster;
     config.writes_enabled = true;
-    config.attestation_nonce = 0;
+    config.pending_admin = None;
+    config.attester_epoch = 0;
     config.bump = ctx.bumps.config;
-    config.set_attesters(attesters, quorum)?;
+    config.install_attesters(attesters, quorum)?;
 
     let ledger = &mut ctx.accounts.ledger;
     ledger.bump = ctx.bumps.ledger;

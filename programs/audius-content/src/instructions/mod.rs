@@ -40,17 +40,25 @@ use crate::{
     state::{AppGrant, Config, ContentNode, Ledger, Profile},
 };
 
-/// The accounts every write touches: the configuration (writes must be enabled; attested actions consume its
-/// nonce) and the ledger the write extends. Every write already locks the ledger, so locking the configuration too
-/// costs no concurrency.
+/// The accounts every write that `set_writes_enabled(false)` pauses touches: the configuration, read only (writes
+/// must be enabled), and the ledger the write extends.
 #[derive(Accounts)]
 pub struct ContentWrite {
     #[account(
-        mut,
         seeds = [CONFIG_SEED],
         bump = config.bump,
         constraint = config.writes_enabled @ ContentError::WritesDisabled,
     )]
+    pub config: BorshAccount<Config>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: BorshAccount<Ledger>,
+}
+
+/// The accounts of a safety action — moving a profile to a new authority, revoking an app, removing a node — which
+/// stays open while writes are paused: the configuration, read only, and the ledger.
+#[derive(Accounts)]
+pub struct SafetyWrite {
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: BorshAccount<Config>,
     #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
     pub ledger: BorshAccount<Ledger>,

@@ -2,34 +2,39 @@ use alloc::vec::Vec;
 
 use anchor_lang::prelude::*;
 
-// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+// The glob brings the shared `SafetyWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
 use audius_content_interface::messages::remove_node_parts;
 
 use crate::{
     constants::NODE_SEED,
+    errors::ContentError,
     state::{ContentNode, EntryKind},
-    verify::{verify_attestation, EthSignature},
+    verify::{verify_attestation, AttestationNonce, EthSignature},
 };
 
-/// Remove a content node (deregistered or out of bounds on Ethereum) on a quorum of attester signatures; the
-/// account's rent goes to the relayer.
+/// Remove a content node (deregistered or out of bounds on Ethereum) on a quorum of attester signatures at the
+/// attester epoch; the record's rent goes back to whoever paid it. A safety action: open while writes are paused.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RemoveNode {
-    #[account(mut)]
     pub payer: Signer,
-    pub content: Nested<ContentWrite>,
-    #[account(mut, close = payer, seeds = [NODE_SEED, &node.sp_id.to_le_bytes()], bump = node.bump)]
+    pub content: Nested<SafetyWrite>,
+    #[account(mut, close = rent_payer, seeds = [NODE_SEED, &node.sp_id.to_le_bytes()], bump = node.bump)]
     pub node: BorshAccount<ContentNode>,
+    /// The admission's payer, recorded in the node; often the relayer too, so it may repeat `payer` (`unsafe(dup)`,
+    /// mutable): it only receives lamports, its data is never read or written.
+    #[account(unsafe(dup), constraint = *rent_payer.address() == node.rent_payer @ ContentError::WrongRentPayer)]
+    pub rent_payer: UncheckedAccount,
 }
 
-pub fn handler(ctx: &mut Context<RemoveNode>, expiry: i64, signatures: Vec<EthSignature>) -> Result<()> {
-    let config = &mut ctx.accounts.content.config;
+pub fn handler(ctx: &mut Context<RemoveNode>, nonce: u64, expiry: i64, signatures: Vec<EthSignature>) -> Result<()> {
+    let config = &ctx.accounts.content.config;
     let (program, cluster) = (crate::ID.to_bytes(), config.cluster);
     let sp_bytes = ctx.accounts.node.sp_id.to_le_bytes();
-    verify_attestation(config, &remove_node_parts(&program, &cluster, &sp_bytes), expiry, &signatures)?;
+    let nonce = AttestationNonce { signed: nonce, current: config.attester_epoch };
+    verify_attestation(config, &remove_node_parts(&program, &cluster, &sp_bytes), nonce, expiry, &signatures)?;
     let subject = *ctx.accounts.node.address();
     let event =
         ctx.accounts.content.ledger.append(EntryKind::NodeRemoved, subject, *ctx.accounts.payer.address(), [0; 32])?;

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+// The glob brings the shared `SafetyWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
 pub struct RevokeApp {
     #[account(mut)]
     pub authority: Signer,
-    pub content: Nested<ContentWrite>,
+    pub content: Nested<SafetyWrite>,
     #[account(
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-// The glob brings the shared `ContentWrite` accounts and the client module Anchor generates beside it.
+// The glob brings the shared `SafetyWrite` accounts and the client module Anchor generates beside it.
 use crate::instructions::*;
 
 use audius_content_interface::messages::bind_profile_digest;
@@ -9,7 +9,7 @@ use crate::{
     constants::PROFILE_SEED,
     errors::ContentError,
     state::{record_hash, EntryKind, Profile},
-    verify::{recover_eth_address, EthSignature},
+    verify::{recover_eth_address, require_proof_deadline, EthSignature},
 };
 
 /// Move a profile to a new Solana authority on a fresh proof from its Ethereum key (anyone may relay it).
@@ -17,12 +17,18 @@ use crate::{
 #[derive(Accounts)]
 pub struct RotateAuthority {
     pub relayer: Signer,
-    pub content: Nested<ContentWrite>,
+    pub content: Nested<SafetyWrite>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: BorshAccount<Profile>,
 }
 
-pub fn handler(ctx: &mut Context<RotateAuthority>, new_authority: Address, signature: EthSignature) -> Result<()> {
+pub fn handler(
+    ctx: &mut Context<RotateAuthority>,
+    new_authority: Address,
+    deadline: i64,
+    signature: EthSignature,
+) -> Result<()> {
+    require_proof_deadline(deadline)?;
     let profile = &mut ctx.accounts.profile;
     let digest = bind_profile_digest(
         &crate::ID.to_bytes(),
@@ -30,6 +36,7 @@ pub fn handler(ctx: &mut Context<RotateAuthority>, new_authority: Address, signa
         &profile.eth_address,
         &new_authority.to_bytes(),
         profile.nonce,
+        deadline,
     );
     require!(recover_eth_address(&digest, &signature)? == profile.eth_address, ContentError::WrongEthereumSigner);
     profile.authority = new_authority;

@@ -3,7 +3,7 @@ use alloc::vec::Vec;
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{MAX_ATTESTERS, MAX_QUORUM},
+    constants::{required_quorum, MAX_ATTESTERS, MAX_QUORUM},
     errors::ContentError,
 };
 
@@ -13,6 +13,8 @@ use crate::{
 #[derive(InitSpace)]
 pub struct Config {
     pub admin: Address,
+    /// The admin proposed by `propose_admin`, until it accepts.
+    pub pending_admin: Option<Address>,
     /// Identifies the cluster in every signed message (e.g. its genesis hash), so a proof for one cluster is
     /// worthless on another.
     pub cluster: [u8; 32],
@@ -20,27 +22,40 @@ pub struct Config {
     pub attester_quorum: u8,
     #[max_len(MAX_ATTESTERS)]
     pub attesters: Vec<[u8; 20]>,
-    /// Consumed by every attested action: an attestation is valid once.
-    pub attestation_nonce: u64,
+    /// Moves on with every change of the attester set. Node admissions and removals and attester-set changes are
+    /// signed at the current epoch, so a set change voids the signatures of the set before it, and an attester-set
+    /// change is valid once.
+    pub attester_epoch: u64,
     pub bump: u8,
 }
 
 impl Config {
-    /// Replace the attester set: at most `MAX_ATTESTERS`, no duplicates, quorum between 1 and the set size and at
-    /// most `MAX_QUORUM`.
-    pub fn set_attesters(&mut self, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
+    /// The first attester set (epoch 0): 1 to `MAX_ATTESTERS` distinct attesters, a quorum of at least two thirds
+    /// of them (`required_quorum`), at most the set size and `MAX_QUORUM`.
+    pub fn install_attesters(&mut self, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
         let mut sorted = attesters.clone();
         sorted.sort_unstable();
         sorted.dedup();
         require!(
-            attesters.len() <= MAX_ATTESTERS
+            !attesters.is_empty()
+                && attesters.len() <= MAX_ATTESTERS
                 && sorted.len() == attesters.len()
-                && (1..=MAX_QUORUM).contains(&quorum)
+                && quorum >= required_quorum(attesters.len())
+                && quorum <= MAX_QUORUM
                 && usize::from(quorum) <= attesters.len(),
             ContentError::InvalidAttesterSet
         );
         self.attesters = attesters;
         self.attester_quorum = quorum;
+        Ok(())
+    }
+
+    /// Replace the attester set, held to the same bounds, and move the epoch on. Installing the set already
+    /// configured is refused, so a true but stale attester-set fact cannot be relayed to void pending signatures.
+    pub fn set_attesters(&mut self, attesters: Vec<[u8; 20]>, quorum: u8) -> Result<()> {
+        require!(attesters != self.attesters || quorum != self.attester_quorum, ContentError::AttesterSetUnchanged);
+        self.install_attesters(attesters, quorum)?;
+        self.attester_epoch = self.attester_epoch.checked_add(1).ok_or(ContentError::Overflow)?;
         Ok(())
     }
 }

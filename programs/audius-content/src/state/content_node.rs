@@ -15,5 +15,7 @@ pub struct ContentNode {
     #[max_len(MAX_ENDPOINT_LEN)]
     pub endpoint: String,
     pub admitted_at: i64,
+    /// Who paid the record's rent on admission: its removal pays the rent back there.
+    pub rent_payer: Address,
     pub bump: u8,
 }

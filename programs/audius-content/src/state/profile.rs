@@ -21,6 +21,9 @@ pub struct Profile {
     /// `tier_expires_at`; apps treat an expired tier as none.
     pub tier: u8,
     pub tier_expires_at: i64,
+    /// Nonce the next tier attestation must be signed at; every accepted one moves it on, so a tier fact is
+    /// recorded once and only the profile's own facts compete for it.
+    pub tier_nonce: u64,
     pub bump: u8,
 }
 
