@@ -98,18 +98,28 @@ async fn discovery_node_restarted_mid_indexing_loses_and_duplicates_nothing() {
     }
     network.start_discovery_node(0).await.unwrap();
 
-    let ledger = network.solana.ledger().await.unwrap();
-    let caught_up = ledger.seq;
+    // Two chains: the registry's (configuration, nodes) and the artist's profile's.
+    let registry = network.solana.ledger().await.unwrap().chain;
+    let profile = network.solana.profile(&artist.eth.address().0 .0).await.unwrap().unwrap();
+    let profile_address = audius_sdk::solana::content::profile_address(&artist.eth.address().0 .0);
+    let caught_up = registry.seq + profile.ledger.seq;
     let entries: Vec<Value> = eventually("the restarted node caught up", move || async move {
         let health = get_json(&format!("{discovery}/health")).await?;
-        (health["indexed"]["seq"].as_u64()? >= caught_up).then_some(())?;
+        (health["indexed"]["position"].as_u64()? >= caught_up).then_some(())?;
         get_json(&format!("{discovery}/v1/ledger?since=0&limit=100")).await?.as_array().cloned()
     })
     .await;
-    let seqs: Vec<u64> = entries.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
-    assert_eq!(seqs, (1..=ledger.seq).collect::<Vec<_>>(), "every entry once, in order");
-    let head = entries.last().unwrap()["head"].as_str().unwrap().to_owned();
-    assert_eq!(head, alloy::hex::encode(ledger.head), "the indexed chain ends at the ledger's head");
+    let positions: Vec<u64> = entries.iter().map(|e| e["position"].as_u64().unwrap()).collect();
+    assert_eq!(positions, (1..=caught_up).collect::<Vec<_>>(), "every entry once");
+    for (ledger, chain) in
+        [(audius_sdk::solana::content::ledger_address(), registry), (profile_address, profile.ledger)]
+    {
+        let of_chain: Vec<&Value> = entries.iter().filter(|e| e["ledger"] == ledger.to_string()).collect();
+        let seqs: Vec<u64> = of_chain.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+        assert_eq!(seqs, (1..=chain.seq).collect::<Vec<_>>(), "{ledger}: every entry once, in order");
+        let head = of_chain.last().unwrap()["head"].as_str().unwrap().to_owned();
+        assert_eq!(head, alloy::hex::encode(chain.head), "{ledger}: the indexed chain ends at its account's head");
+    }
     let created = entries.iter().filter(|e| e["kind"] == format!("{:?}", EntryKind::TrackCreated)).count();
     assert_eq!(created, 4);
     for track in later {

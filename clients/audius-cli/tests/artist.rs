@@ -64,7 +64,8 @@ async fn profile_and_tracks() {
     let profile_address = content::profile_address(&artist_key.address().0 .0);
     assert_eq!(created["profile"], profile_address.to_string().as_str());
     let seq = created["ledger_seq"].as_u64().expect("the ledger entry is reported");
-    assert_eq!(seq, solana.ledger().await.unwrap().seq);
+    let chain = solana.profile(&artist_key.address().0 .0).await.unwrap().unwrap().ledger;
+    assert_eq!(seq, chain.seq, "the profile's first entry, on its own chain");
     let shown = artist.ok(&["artist", "show"]);
     assert_eq!(shown["metadata_cid"], metadata.to_string().as_str());
     assert_eq!(shown["authority"], authority.pubkey().to_string().as_str());

@@ -43,6 +43,10 @@ fn up_status_down_reset() {
     let content: Vec<_> = services.iter().filter(|s| s["kind"] == "content-node").collect();
     assert!(content.iter().all(|s| s["health"]["registration"]["status"] == "registered"), "{up}");
     assert!(dir.join("localnet.json").exists() && dir.join("deployment.json").exists());
+    // The PubSub address is published, and the node listens there: a client that confirms by subscription (web3.js
+    // `new Connection(rpc, { wsEndpoint })`) does not guess it from the RPC port.
+    let ws = up["manifest"]["solana_ws"].as_str().expect("the WebSocket address is published");
+    std::net::TcpStream::connect(ws.strip_prefix("ws://").unwrap()).expect("the WebSocket endpoint listens");
     let anvil = children(pid);
     assert!(!anvil.is_empty(), "anvil runs under the network process");
 

@@ -58,7 +58,8 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     ]);
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(refused.stderr.contains("is not a JSON object"), "{refused:?}");
-    assert_eq!(uploaded["ledger_seq"].as_u64(), Some(solana.ledger().await.unwrap().seq));
+    let chain = solana.profile(&artist_key.address().0 .0).await.unwrap().unwrap().ledger;
+    assert_eq!(uploaded["ledger_seq"].as_u64(), Some(chain.seq), "the track's entry, last on its profile's chain");
 
     // Refused before sending: not audio by name, a missing file. Refused by the node: not audio by content.
     let notes = home.path().join("notes.txt");

@@ -1,5 +1,5 @@
 //! Create an artist profile on Solana bound to an Ethereum key, then read it back with the ledger entry that
-//! recorded it, checked against the ledger's hash chain.
+//! recorded it, checked against the profile's own hash chain (the first entry of a new chain).
 //!
 //! ```text
 //! AUDIUS_ETH_PRIVATE_KEY=0x… cargo run -p audius-sdk --example artist_profile -- http://127.0.0.1:8899 keypair.json
@@ -9,7 +9,9 @@
 //! initialized on the cluster (the local network does it).
 
 use alloy::signers::local::PrivateKeySigner;
-use audius_sdk::solana::rpc::{verify_chain, ContentClient};
+use std::collections::HashMap;
+
+use audius_sdk::solana::rpc::{verify_chains, ContentClient};
 use solana_keypair::Keypair;
 
 #[tokio::main]
@@ -22,15 +24,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let eth_key: PrivateKeySigner = std::env::var("AUDIUS_ETH_PRIVATE_KEY")?.parse()?;
 
     let client = ContentClient::new(rpc);
-    let before = client.ledger().await?;
     let (profile, signature) = client.create_profile(&authority, &eth_key, [0; audius_sdk::cid::CID_LEN]).await?;
     println!("profile {profile} for {} in {signature}", eth_key.address());
 
-    // The entry the program appended, and proof it continues the chain the ledger account held before.
+    // The entry the program appended: the first of the profile's chain, ending at the head the profile holds.
     let events = client.ledger_events(&signature).await?;
-    let (seq, head) = verify_chain(before.seq, before.head, &events)?;
-    println!("ledger entry {seq}, head {}", alloy::hex::encode(head));
+    let mut heads = HashMap::new();
+    verify_chains(&mut heads, &events)?;
     let record = client.profile(&eth_key.address().0 .0).await?.ok_or("profile missing")?;
+    let verified = heads.get(&profile).ok_or("no entry on the profile's chain")?;
+    if (verified.seq, verified.head) != (record.ledger.seq, record.ledger.head) {
+        return Err("the profile's chain head differs from its entries'".into());
+    }
+    println!("entry {} of the profile's ledger, head {}", verified.seq, alloy::hex::encode(verified.head));
     println!("authority {}", record.authority);
     Ok(())
 }

@@ -5,7 +5,7 @@
 use alloy::signers::local::PrivateKeySigner;
 use audius_sdk::solana::{
     content::{self, AdminChange},
-    rpc::{verify_chain, ContentClient, SolanaError},
+    rpc::{verify_chains, ContentClient, SolanaError},
 };
 use audius_solana_local::{LocalNode, NodeConfig};
 use solana_keypair::Keypair;
@@ -92,12 +92,21 @@ async fn builders_round_trip_and_the_ledger_chains() {
     signatures.push(client.attest(&admin, &[&attester], remove, soon()).await.unwrap());
     assert!(client.rpc().get_account(&content::node_address(7)).await.is_err(), "the node is gone");
 
-    // Every entry, read back from the transactions, rebuilds the ledger account's chain head.
+    // Every entry, read back from the transactions, rebuilds the head each chain's account holds: the registry's
+    // and the profile's.
     let mut events = Vec::new();
     for signature in &signatures {
         events.extend(client.ledger_events(signature).await.unwrap());
     }
-    let ledger = client.ledger().await.unwrap();
-    assert_eq!(verify_chain(0, [0; 32], &events).unwrap(), (ledger.seq, ledger.head));
-    assert_eq!(ledger.seq, events.len() as u64);
+    let mut heads = std::collections::HashMap::new();
+    verify_chains(&mut heads, &events).unwrap();
+    let profile = content::profile_address(&artist.address().0 .0);
+    let on_chain = client.chain_heads(&[content::ledger_address(), profile]).await.unwrap();
+    assert_eq!(on_chain.len(), 2);
+    for (ledger, chain) in &on_chain {
+        let verified = heads[ledger];
+        assert_eq!((verified.seq, verified.head), (chain.seq, chain.head), "{ledger}");
+    }
+    assert_eq!(heads.len(), 2, "no entry on a third chain");
+    assert_eq!(on_chain.values().map(|c| c.seq).sum::<u64>(), events.len() as u64);
 }

@@ -7,7 +7,7 @@
 //!
 //! `cargo run --release -p audius-discovery-node --example index_bench -- [TRACKS] [DB_FILE or postgres:// URL]`
 
-use std::time::Instant;
+use std::{collections::HashMap, time::Instant};
 
 use anchor_lang::prelude::Pubkey;
 use audius_discovery_node::{
@@ -17,7 +17,7 @@ use audius_discovery_node::{
 };
 use audius_sdk::{
     cid::ContentId,
-    solana::content::{self, EntryKind, LedgerAppended, LedgerEntry, Profile, Track},
+    solana::content::{self, ChainHead, EntryKind, LedgerAppended, LedgerEntry, Profile, Track},
 };
 
 const ARTISTS: u64 = 1_000;
@@ -63,34 +63,39 @@ async fn main() {
                 tier_expires_at: 0,
                 tier_nonce: 0,
                 bump: 255,
+                ledger: ChainHead { seq: 0, head: [0; 32] },
             };
             (content::profile_address(&eth), profile)
         })
         .collect();
 
-    let mut head = [0u8; 32];
-    let mut seq = 0u64;
-    let mut entry = |kind: EntryKind, subject: Pubkey| {
-        seq += 1;
+    // Each entry on its profile's chain, as the sharded ledger writes them.
+    let mut chains: HashMap<Pubkey, ChainHead> = HashMap::new();
+    let mut slot = 0u64;
+    let mut entry = |kind: EntryKind, ledger: Pubkey, subject: Pubkey| {
+        slot += 1;
+        let chain = chains.entry(ledger).or_insert(ChainHead { seq: 0, head: [0; 32] });
         let entry = LedgerEntry {
-            seq,
+            ledger,
+            seq: chain.seq + 1,
             kind,
             subject,
             actor: Pubkey::default(),
             data_hash: [7; 32],
-            slot: seq,
-            timestamp: seq as i64,
+            slot,
+            timestamp: slot as i64,
         };
-        head = entry.chain(&head);
-        Located { event: LedgerAppended { entry, head }, signature: Default::default(), slot: seq }
+        *chain = ChainHead { seq: entry.seq, head: entry.chain(&chain.head) };
+        Located { event: LedgerAppended { entry, head: chain.head }, signature: Default::default(), slot }
     };
     let mut records = Records::default();
     let mut batch = Vec::new();
     for (address, profile) in &profiles {
         records.profiles.insert(*address, *profile);
-        batch.push(entry(EntryKind::ProfileCreated, *address));
+        batch.push(entry(EntryKind::ProfileCreated, *address, *address));
     }
-    store_batch(&pool, &batch, &records, None).await.unwrap();
+    let mut cursor = db::cursor(&pool).await.unwrap();
+    cursor = store_batch(&pool, &cursor, &batch, &records, None).await.unwrap();
 
     let mut track_addresses = Vec::with_capacity(tracks as usize);
     let start = Instant::now();
@@ -116,12 +121,12 @@ async fn main() {
             };
             records.tracks.insert(address, track);
             records.profiles.insert(*profile_address, *profile);
-            batch.push(entry(EntryKind::TrackCreated, address));
+            batch.push(entry(EntryKind::TrackCreated, *profile_address, address));
             track_addresses.push(address);
             written += 1;
         }
         let store = Instant::now();
-        store_batch(&pool, &batch, &records, None).await.unwrap();
+        cursor = store_batch(&pool, &cursor, &batch, &records, None).await.unwrap();
         storing += store.elapsed();
     }
     let seconds = start.elapsed().as_secs_f64();

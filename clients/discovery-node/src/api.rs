@@ -78,6 +78,7 @@ pub struct Page {
     after: Option<i64>,
     before: Option<i64>,
     since: Option<i64>,
+    ledger: Option<String>,
     q: Option<String>,
 }
 
@@ -100,10 +101,9 @@ async fn health(State(d): State<Arc<Discovery>>) -> Result<Json<serde_json::Valu
     let status = d.status.read().await.clone();
     Ok(Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
-        "indexed": { "seq": cursor.seq, "slot": cursor.slot, "head": cursor.head },
-        "chain": { "seq": status.chain_seq, "slot": status.chain_slot },
-        "lag": { "entries": status.chain_seq.saturating_sub(cursor.seq as u64),
-                 "slots": status.chain_slot.saturating_sub(cursor.slot as u64) },
+        "indexed": { "position": cursor.position, "slot": cursor.slot },
+        "chain": { "slot": status.chain_slot },
+        "lag": { "slots": status.chain_slot.saturating_sub(cursor.slot as u64) },
         "halted": status.halted,
         "last_error": status.last_error,
         "registration": status.registration,
@@ -162,7 +162,15 @@ async fn ledger(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Re
     if since < 0 {
         return Err(bad("since must not be negative"));
     }
-    Ok(Json(db::entries_since(&d.pool, since, page.limit()?).await?))
+    match &page.ledger {
+        // One chain: `since` is a sequence number in it.
+        Some(ledger) => {
+            ledger.parse::<Pubkey>().map_err(|_| bad(format!("{ledger:?} is not a ledger address")))?;
+            Ok(Json(db::chain_entries_since(&d.pool, ledger, since, page.limit()?).await?))
+        }
+        // Every chain: `since` is a position in the index.
+        None => Ok(Json(db::entries_since(&d.pool, since, page.limit()?).await?)),
+    }
 }
 
 async fn content_nodes(State(d): State<Arc<Discovery>>) -> Result<Json<Vec<serde_json::Value>>> {

@@ -95,10 +95,8 @@ async fn write_rows<T>(
 /// Where the indexer stands.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
 pub struct Cursor {
-    /// Sequence number of the last entry written (0: none).
-    pub seq: i64,
-    /// Chain head after it (hex).
-    pub head: String,
+    /// Position in the index of the last entry written (0: none).
+    pub position: i64,
     /// Slot of the last transaction read.
     pub slot: i64,
     /// The last transaction read (base58), where the next read starts.
@@ -107,14 +105,13 @@ pub struct Cursor {
 
 /// The cursor.
 pub async fn cursor(pool: &AnyPool) -> Result<Cursor, sqlx::Error> {
-    sqlx::query_as("SELECT seq, head, slot, signature FROM cursor WHERE id = 0").fetch_one(pool).await
+    sqlx::query_as("SELECT position, slot, signature FROM cursor WHERE id = 0").fetch_one(pool).await
 }
 
 /// Move the cursor (inside the batch's transaction).
 pub async fn set_cursor(tx: &mut Transaction<'_, Any>, cursor: &Cursor) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE cursor SET seq = $1, head = $2, slot = $3, signature = $4 WHERE id = 0")
-        .bind(cursor.seq)
-        .bind(&cursor.head)
+    sqlx::query("UPDATE cursor SET position = $1, slot = $2, signature = $3 WHERE id = 0")
+        .bind(cursor.position)
         .bind(cursor.slot)
         .bind(&cursor.signature)
         .execute(&mut **tx)
@@ -122,10 +119,53 @@ pub async fn set_cursor(tx: &mut Transaction<'_, Any>, cursor: &Cursor) -> Resul
     Ok(())
 }
 
+/// The last indexed entry of one of the ledger's chains.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
+pub struct HeadRow {
+    /// The account holding the chain (base58).
+    pub ledger: String,
+    /// The entry's sequence number in it.
+    pub seq: i64,
+    /// The chain head after it (hex).
+    pub head: String,
+}
+
+/// The indexed heads of the chains held by `ledgers` (base58); a chain with nothing indexed is left out.
+pub async fn ledger_heads(pool: &AnyPool, ledgers: &[String]) -> Result<Vec<HeadRow>, sqlx::Error> {
+    let mut heads = Vec::with_capacity(ledgers.len());
+    for chunk in ledgers.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT ledger, seq, head FROM ledger_heads WHERE ledger IN ({})", list.join(", "));
+        let mut query = sqlx::query_as::<_, HeadRow>(&sql);
+        for ledger in chunk {
+            query = query.bind(ledger);
+        }
+        heads.extend(query.fetch_all(pool).await?);
+    }
+    Ok(heads)
+}
+
+/// Move chains' heads on (inside the batch's transaction).
+pub async fn set_ledger_heads(tx: &mut Transaction<'_, Any>, heads: &[HeadRow]) -> Result<(), sqlx::Error> {
+    write_rows(
+        tx,
+        "INSERT INTO ledger_heads (ledger, seq, head)",
+        "ON CONFLICT (ledger) DO UPDATE SET seq = excluded.seq, head = excluded.head",
+        3,
+        heads,
+        |query, h| query.bind(&h.ledger).bind(h.seq).bind(&h.head),
+    )
+    .await
+}
+
 /// A ledger entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize)]
 pub struct EntryRow {
-    /// Sequence number.
+    /// Its place in this index, in the order the indexer read it.
+    pub position: i64,
+    /// The account holding the chain it extends: a profile, or the registry ledger.
+    pub ledger: String,
+    /// Its sequence number in that chain.
     pub seq: i64,
     /// What it records.
     pub kind: String,
@@ -149,9 +189,9 @@ pub struct EntryRow {
 pub async fn insert_entries(tx: &mut Transaction<'_, Any>, entries: &[EntryRow]) -> Result<(), sqlx::Error> {
     write_rows(
         tx,
-        "INSERT INTO ledger_entries (seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)",
+        "INSERT INTO ledger_entries (position, ledger, seq, kind, subject, actor, data_hash, slot, timestamp, head, signature)",
         "",
-        9,
+        11,
         entries,
         bind_entry,
     )
@@ -160,6 +200,8 @@ pub async fn insert_entries(tx: &mut Transaction<'_, Any>, entries: &[EntryRow])
 
 fn bind_entry<'q>(query: AnyQuery<'q>, e: &'q EntryRow) -> AnyQuery<'q> {
     query
+        .bind(e.position)
+        .bind(&e.ledger)
         .bind(e.seq)
         .bind(&e.kind)
         .bind(&e.subject)
@@ -258,7 +300,7 @@ pub struct TrackRow {
     pub created_at: i64,
     /// Unix time.
     pub updated_at: i64,
-    /// The ledger entry that last wrote it.
+    /// The index position of the ledger entry that last wrote it (`EntryRow::position`).
     pub indexed_seq: i64,
     /// Title, from the metadata.
     pub title: Option<String>,
@@ -426,12 +468,30 @@ pub async fn profile(pool: &AnyPool, eth_or_handle: &str) -> Result<Option<Profi
         .await
 }
 
-/// Ledger entries after `since`, in order.
+/// Ledger entries after index position `since`, in the order they were indexed.
 pub async fn entries_since(pool: &AnyPool, since: i64, limit: i64) -> Result<Vec<EntryRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT seq, kind, subject, actor, data_hash, slot, timestamp, head, signature FROM ledger_entries
-         WHERE seq > $1 ORDER BY seq LIMIT $2",
+        "SELECT position, ledger, seq, kind, subject, actor, data_hash, slot, timestamp, head, signature
+         FROM ledger_entries WHERE position > $1 ORDER BY position LIMIT $2",
     )
+    .bind(since)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// The entries of the chain held by `ledger` after its sequence number `since`, in order.
+pub async fn chain_entries_since(
+    pool: &AnyPool,
+    ledger: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT position, ledger, seq, kind, subject, actor, data_hash, slot, timestamp, head, signature
+         FROM ledger_entries WHERE ledger = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(ledger)
     .bind(since)
     .bind(limit)
     .fetch_all(pool)

@@ -2,9 +2,12 @@
 //! `emit_cpi!` inner instructions, checks them against the hash chain, and writes them with the records they
 //! touched in one database transaction per batch, cursor included.
 //!
-//! Resuming: a poll reads every transaction since the cursor's signature, orders their entries by sequence number
-//! and drops those already written, so a crash anywhere (mid-batch: the transaction rolls back; between batches:
-//! the cursor's signature has not moved) re-reads and writes each entry exactly once.
+//! The ledger is sharded: every profile holds its own chain, the registry ledger the configuration's and the node
+//! registry's. The indexer keeps the head of every chain it has indexed; an entry must continue its chain's head.
+//!
+//! Resuming: a poll reads every transaction since the cursor's signature, in order, and drops the entries its
+//! chains already hold, so a crash anywhere (mid-batch: the transaction rolls back; between batches: the cursor's
+//! signature has not moved) re-reads and writes each entry exactly once.
 
 use std::collections::HashMap;
 
@@ -14,15 +17,15 @@ use audius_sdk::solana::content::LedgerAppended;
 use audius_sdk::{
     cid::ContentId,
     solana::{
-        content::{self, ContentNode, EntryKind, Profile, Track},
-        rpc::{verify_chain, ChainError, ContentClient, SolanaError},
+        content::{self, ChainHead, ContentNode, EntryKind, Profile, Track},
+        rpc::{verify_chains, ChainError, ContentClient, SolanaError},
     },
 };
 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
 use solana_transaction::Signature;
 use sqlx::AnyPool;
 
-use crate::db::{self, Cursor, EntryRow, NodeRow, ProfileRow, TrackRow};
+use crate::db::{self, Cursor, EntryRow, HeadRow, NodeRow, ProfileRow, TrackRow};
 
 /// Why indexing stopped.
 #[derive(Debug, thiserror::Error)]
@@ -30,9 +33,11 @@ pub enum IndexError {
     /// The entries read do not follow the chain: a gap (re-read next poll) or a forgery (indexing halts).
     #[error(transparent)]
     Chain(#[from] ChainError),
-    /// The chain head written differs from the ledger account's at the same sequence number.
-    #[error("ledger head mismatch at entry {seq}: indexed {indexed}, on chain {on_chain}")]
+    /// The chain head written differs from the head its account holds at the same sequence number.
+    #[error("ledger head mismatch: {ledger} at entry {seq}: indexed {indexed}, on chain {on_chain}")]
     HeadMismatch {
+        /// The account holding the chain.
+        ledger: Pubkey,
         /// The sequence number.
         seq: u64,
         /// Ours (hex).
@@ -65,10 +70,31 @@ pub struct Located {
     pub slot: u64,
 }
 
-/// The cursor's head as bytes; an unreadable one (never written by the indexer) reads as zero and fails the chain
+/// A stored head as bytes; an unreadable one (never written by the indexer) reads as zero and fails the chain
 /// check like any other wrong head.
 fn head_bytes(text: &str) -> [u8; 32] {
     alloy::hex::decode_to_array(text).unwrap_or_default()
+}
+
+/// The chains' heads as the index holds them, for the chains `ledgers` (those with nothing indexed left out).
+async fn indexed_heads(pool: &AnyPool, ledgers: &[Pubkey]) -> Result<HashMap<Pubkey, ChainHead>, sqlx::Error> {
+    let names: Vec<String> = ledgers.iter().map(Pubkey::to_string).collect();
+    Ok(db::ledger_heads(pool, &names)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let ledger = row.ledger.parse().ok()?;
+            Some((ledger, ChainHead { seq: row.seq as u64, head: head_bytes(&row.head) }))
+        })
+        .collect())
+}
+
+/// The distinct chains of `located`'s entries.
+fn ledgers_of(located: &[Located]) -> Vec<Pubkey> {
+    let mut ledgers: Vec<Pubkey> = located.iter().map(|l| l.event.entry.ledger).collect();
+    ledgers.sort();
+    ledgers.dedup();
+    ledgers
 }
 
 fn kind_name(kind: EntryKind) -> String {
@@ -100,28 +126,38 @@ impl Indexer {
     pub async fn poll(&self) -> Result<Cursor, IndexError> {
         let mut cursor = db::cursor(&self.pool).await?;
         let (located, newest) = self.read_since(&cursor).await?;
-        let mut pending: Vec<Located> = located.into_iter().filter(|l| l.event.entry.seq > cursor.seq as u64).collect();
-        pending.sort_by_key(|l| l.event.entry.seq);
-        verify_chain(cursor.seq as u64, head_bytes(&cursor.head), pending.iter().map(|l| &l.event))?;
+        let mut ledgers = ledgers_of(&located);
+        let indexed = indexed_heads(&self.pool, &ledgers).await?;
+        // In the order read (transactions in order, entries in each as emitted): each chain's entries in its order.
+        let pending: Vec<Located> = located
+            .into_iter()
+            .filter(|l| l.event.entry.seq > indexed.get(&l.event.entry.ledger).map_or(0, |h| h.seq))
+            .collect();
+        verify_chains(&mut indexed.clone(), pending.iter().map(|l| &l.event))?;
         let chunks: Vec<&[Located]> = pending.chunks(self.batch.max(1)).collect();
         for (i, chunk) in chunks.iter().enumerate() {
             // Only the last batch moves the signature: a crash before it re-reads the same transactions.
-            let signature = if i + 1 == chunks.len() { newest.clone() } else { cursor.signature.clone() };
-            cursor = self.write(chunk, signature).await?;
+            let read = if i + 1 == chunks.len() { newest.clone() } else { None };
+            cursor = self.write(&cursor, chunk, read).await?;
         }
-        if pending.is_empty() && newest.is_some() && newest != cursor.signature {
+        if let Some((signature, slot)) =
+            newest.filter(|(s, _)| pending.is_empty() && Some(s) != cursor.signature.as_ref())
+        {
             // Transactions without entries (refused or read-only): remember them so they are not re-read.
             let mut tx = self.pool.begin().await?;
-            cursor.signature = newest;
+            (cursor.signature, cursor.slot) = (Some(signature), slot as i64);
             db::set_cursor(&mut tx, &cursor).await?;
             tx.commit().await?;
         }
-        self.check_head(&cursor).await?;
+        // The chains this poll touched, and the registry ledger's whatever it touched.
+        ledgers.push(content::ledger_address());
+        self.check_heads(&ledgers).await?;
         Ok(cursor)
     }
 
-    /// Every successful program transaction after the cursor's, with its entries, and the newest signature.
-    async fn read_since(&self, cursor: &Cursor) -> Result<(Vec<Located>, Option<String>), IndexError> {
+    /// Every successful program transaction after the cursor's, with its entries, and the newest signature with its
+    /// slot.
+    async fn read_since(&self, cursor: &Cursor) -> Result<(Vec<Located>, Option<(String, u64)>), IndexError> {
         let until = cursor.signature.as_deref().and_then(|s| s.parse::<Signature>().ok());
         let mut statuses = Vec::new();
         let mut before = None;
@@ -145,7 +181,7 @@ impl Indexer {
                 break;
             }
         }
-        let newest = statuses.first().map(|s| s.signature.clone());
+        let newest = statuses.first().map(|s| (s.signature.clone(), s.slot));
         let mut located = Vec::new();
         for status in statuses.iter().rev().filter(|s| s.err.is_none()) {
             let Ok(signature) = status.signature.parse::<Signature>() else { continue };
@@ -156,10 +192,16 @@ impl Indexer {
         Ok((located, newest))
     }
 
-    /// Write one batch: entries, the records they touched (as they are now), the cursor.
-    pub async fn write(&self, batch: &[Located], signature: Option<String>) -> Result<Cursor, IndexError> {
+    /// Write one batch after `cursor`: entries, the records they touched (as they are now), the chains' heads and
+    /// the cursor, which moves to `read` (the newest transaction read and its slot) if given.
+    pub async fn write(
+        &self,
+        cursor: &Cursor,
+        batch: &[Located],
+        read: Option<(String, u64)>,
+    ) -> Result<Cursor, IndexError> {
         let records = self.fetch_records(batch).await?;
-        Ok(store_batch(&self.pool, batch, &records, signature).await?)
+        Ok(store_batch(&self.pool, cursor, batch, &records, read).await?)
     }
 
     /// The current state of every account the batch's entries are about (and the profiles of its tracks).
@@ -201,37 +243,48 @@ impl Indexer {
         Ok(found)
     }
 
-    /// Once caught up with the ledger account, the indexed head must be its head.
-    async fn check_head(&self, cursor: &Cursor) -> Result<(), IndexError> {
-        let ledger = self.solana.ledger().await?;
-        if ledger.seq == cursor.seq as u64 && hex(ledger.head) != cursor.head {
-            return Err(IndexError::HeadMismatch {
-                seq: ledger.seq,
-                indexed: cursor.head.clone(),
-                on_chain: hex(ledger.head),
-            });
+    /// Where the index has caught up with a chain's account, its head must be the account's.
+    async fn check_heads(&self, ledgers: &[Pubkey]) -> Result<(), IndexError> {
+        let on_chain = self.solana.chain_heads(ledgers).await?;
+        for (ledger, indexed) in indexed_heads(&self.pool, ledgers).await? {
+            match on_chain.get(&ledger) {
+                Some(chain) if chain.seq == indexed.seq && chain.head != indexed.head => {
+                    return Err(IndexError::HeadMismatch {
+                        ledger,
+                        seq: chain.seq,
+                        indexed: hex(indexed.head),
+                        on_chain: hex(chain.head),
+                    });
+                }
+                _ => {}
+            }
         }
         Ok(())
     }
 }
 
-/// Write decoded entries, the records they touched and the cursor in one transaction; the cursor's signature
-/// becomes `signature`.
+/// Write decoded entries after `cursor` (their positions follow its), the records they touched, the heads of their
+/// chains and the cursor in one transaction; the cursor's signature and slot become `read`'s if given.
 pub async fn store_batch(
     pool: &AnyPool,
+    cursor: &Cursor,
     batch: &[Located],
     records: &Records,
-    signature: Option<String>,
+    read: Option<(String, u64)>,
 ) -> Result<Cursor, sqlx::Error> {
     let mut tx = pool.begin().await?;
     // Every profile the batch touched (its own entries' subjects and its tracks' owners), written once.
     let profiles: Vec<ProfileRow> = records.profiles.iter().map(|(address, p)| profile_row(address, p)).collect();
     db::upsert_profiles(&mut tx, &profiles).await?;
+    let position = |i: usize| cursor.position + 1 + i as i64;
     let entries: Vec<EntryRow> = batch
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(i, item)| {
             let entry = &item.event.entry;
             EntryRow {
+                position: position(i),
+                ledger: entry.ledger.to_string(),
                 seq: entry.seq as i64,
                 kind: kind_name(entry.kind),
                 subject: entry.subject.to_string(),
@@ -245,9 +298,17 @@ pub async fn store_batch(
         })
         .collect();
     db::insert_entries(&mut tx, &entries).await?;
+    // Each chain's head after its last entry in the batch.
+    let mut heads: HashMap<Pubkey, HeadRow> = HashMap::new();
+    for item in batch {
+        let entry = &item.event.entry;
+        let head = HeadRow { ledger: entry.ledger.to_string(), seq: entry.seq as i64, head: hex(item.event.head) };
+        heads.insert(entry.ledger, head);
+    }
+    db::set_ledger_heads(&mut tx, &heads.into_values().collect::<Vec<_>>()).await?;
     // Tracks as they are now, each once (at its last entry in the batch); nodes in entry order.
     let mut tracks: HashMap<Pubkey, TrackRow> = HashMap::new();
-    for item in batch {
+    for (i, item) in batch.iter().enumerate() {
         let entry = &item.event.entry;
         match entry.kind {
             EntryKind::TrackCreated | EntryKind::TrackUpdated | EntryKind::TrackDeleted => {
@@ -256,7 +317,8 @@ pub async fn store_batch(
                         Some(profile) => Some(eth_text(&profile.eth_address)),
                         None => db::profile_eth(&mut tx, &track.profile.to_string()).await?,
                     };
-                    tracks.insert(entry.subject, track_row(&entry.subject, track, eth.unwrap_or_default(), entry.seq));
+                    let row = track_row(&entry.subject, track, eth.unwrap_or_default(), position(i));
+                    tracks.insert(entry.subject, row);
                 }
             }
             EntryKind::NodeAdmitted => {
@@ -277,9 +339,11 @@ pub async fn store_batch(
     }
     let tracks: Vec<TrackRow> = tracks.into_values().collect();
     db::upsert_tracks(&mut tx, &tracks).await?;
-    let last = batch.last().expect("batches are not empty");
-    let cursor =
-        Cursor { seq: last.event.entry.seq as i64, head: hex(last.event.head), slot: last.slot as i64, signature };
+    let (signature, slot) = match read {
+        Some((signature, slot)) => (Some(signature), slot as i64),
+        None => (cursor.signature.clone(), cursor.slot),
+    };
+    let cursor = Cursor { position: position(batch.len() - 1), slot, signature };
     db::set_cursor(&mut tx, &cursor).await?;
     tx.commit().await?;
     Ok(cursor)
@@ -327,7 +391,7 @@ fn profile_row(address: &Pubkey, profile: &Profile) -> ProfileRow {
     }
 }
 
-fn track_row(address: &Pubkey, track: &Track, eth_address: String, seq: u64) -> TrackRow {
+fn track_row(address: &Pubkey, track: &Track, eth_address: String, position: i64) -> TrackRow {
     TrackRow {
         address: address.to_string(),
         profile: track.profile.to_string(),
@@ -341,7 +405,7 @@ fn track_row(address: &Pubkey, track: &Track, eth_address: String, seq: u64) -> 
         deleted: i64::from(track.deleted),
         created_at: track.created_at,
         updated_at: track.updated_at,
-        indexed_seq: seq as i64,
+        indexed_seq: position,
         title: None,
         genre: None,
     }

@@ -30,8 +30,6 @@ use crate::{config::DiscoveryConfig, indexer::Indexer};
 /// What the health endpoint reports about indexing and identity.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Status {
-    /// The ledger's sequence number on chain, last read.
-    pub chain_seq: u64,
     /// The cluster's slot, last read.
     pub chain_slot: u64,
     /// Why indexing stopped for good (forged or mismatched data), if it did.
@@ -50,7 +48,7 @@ pub struct Discovery {
     pub solana: ContentClient,
     /// Indexing and identity, for `/health`.
     pub status: RwLock<Status>,
-    /// The sequence number of the last committed batch (upload-status streams wait on it).
+    /// The index position of the last committed batch (upload-status streams wait on it).
     pub indexed: watch::Sender<i64>,
     http: reqwest::Client,
     eth: Option<Protocol<DynProvider>>,
@@ -76,7 +74,7 @@ impl Discovery {
         Ok(Arc::new(Self {
             solana: ContentClient::new(config.solana_rpc.clone()),
             status: RwLock::new(Status::default()),
-            indexed: watch::channel(cursor.seq).0,
+            indexed: watch::channel(cursor.position).0,
             http: reqwest::Client::builder().connect_timeout(Duration::from_secs(2)).build()?,
             stakes: RwLock::new(HashMap::new()),
             health_cache: RwLock::new(HashMap::new()),
@@ -113,7 +111,7 @@ impl Discovery {
         }
         match indexer.poll().await {
             Ok(cursor) => {
-                self.indexed.send_replace(cursor.seq);
+                self.indexed.send_replace(cursor.position);
                 self.status.write().await.last_error = None;
             }
             Err(error) if error.is_fatal() => {
@@ -130,16 +128,8 @@ impl Discovery {
     }
 
     async fn refresh_chain(&self, endpoint: Option<&str>) {
-        let ledger = self.solana.ledger().await.ok();
-        let slot = self.solana.rpc().get_slot().await.ok();
-        {
-            let mut status = self.status.write().await;
-            if let Some(ledger) = ledger {
-                status.chain_seq = ledger.seq;
-            }
-            if let Some(slot) = slot {
-                status.chain_slot = slot;
-            }
+        if let Ok(slot) = self.solana.rpc().get_slot().await {
+            self.status.write().await.chain_slot = slot;
         }
         let Some(eth) = &self.eth else { return };
         if let Ok(pools) = eth.pools().await {

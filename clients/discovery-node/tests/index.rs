@@ -4,13 +4,16 @@
 
 use std::time::Duration;
 
-use alloy::signers::local::PrivateKeySigner;
+use alloy::{hex::encode as hex, signers::local::PrivateKeySigner};
 use audius_content_node::audio::wav_tone;
 use audius_discovery_node::{config::DiscoveryConfig, db, indexer::Indexer, Discovery};
 use audius_localnet::{LocalNetwork, Options};
 use audius_sdk::{
     cid::ContentId,
-    solana::{content, rpc::ContentClient},
+    solana::{
+        content::{self, ChainHead},
+        rpc::ContentClient,
+    },
     upload::{upload_file, UploadAuth, UploadGrant, UploadReceipt},
 };
 use serde_json::Value;
@@ -77,6 +80,19 @@ async fn new_artist(network: &LocalNetwork, name: &str, handle: &str) -> Artist 
 
 /// Fresh indexes for one test: a SQLite file, and a new PostgreSQL database when `AUDIUS_TEST_POSTGRES_URL` names a
 /// server (`scripts/postgres.sh start`, which the test command runs).
+/// Every entry on chain: the registry ledger's and the artists' profiles' chains, with the profile's address and
+/// head.
+async fn entries_on_chain(network: &LocalNetwork, artists: &[&Artist]) -> (u64, Vec<(String, ChainHead)>) {
+    let registry = network.solana.ledger().await.unwrap().chain;
+    let mut chains = vec![(audius_sdk::solana::content::ledger_address().to_string(), registry)];
+    for artist in artists {
+        let eth = artist.key.address().0 .0;
+        let profile = network.solana.profile(&eth).await.unwrap().unwrap();
+        chains.push((audius_sdk::solana::content::profile_address(&eth).to_string(), profile.ledger));
+    }
+    (chains.iter().map(|(_, chain)| chain.seq).sum(), chains)
+}
+
 async fn backends(dir: &std::path::Path, name: &str) -> Vec<String> {
     let mut locations = vec![dir.join(format!("{name}.sqlite")).display().to_string()];
     if let Ok(admin) = std::env::var("AUDIUS_TEST_POSTGRES_URL") {
@@ -175,14 +191,22 @@ async fn uploads_become_queryable() {
         assert_eq!(get(&format!("{base}/v1/tracks/{address}")).await.1["content_cid"], first.to_string().as_str());
 
         // The ledger, entry for entry, and the node's view of its own progress.
-        let ledger = network.solana.ledger().await.unwrap();
-        let health = eventually(&format!("{base}/health"), "caught up", |v| v["indexed"]["seq"] == ledger.seq).await;
-        assert_eq!(health["lag"]["entries"], 0);
+        let (total, chains) = entries_on_chain(&network, &[&ada]).await;
+        let health = eventually(&format!("{base}/health"), "caught up", |v| v["indexed"]["position"] == total).await;
+        assert!(health["lag"]["slots"].is_u64(), "{health}");
         assert_eq!(health["registration"], "no discovery node is registered at http://dn1.test");
         let (_, entries) = get(&format!("{base}/v1/ledger?since=0&limit=100")).await;
-        assert_eq!(entries.as_array().unwrap().len() as u64, ledger.seq);
-        let (_, tail) = get(&format!("{base}/v1/ledger?since={}", ledger.seq - 1)).await;
-        assert_eq!(tail[0]["seq"], ledger.seq);
+        assert_eq!(entries.as_array().unwrap().len() as u64, total);
+        let (_, tail) = get(&format!("{base}/v1/ledger?since={}", total - 1)).await;
+        assert_eq!(tail[0]["position"], total);
+        // One chain at a time: its entries by sequence number, ending at its account's head.
+        for (ledger, chain) in &chains {
+            let (_, last) = get(&format!("{base}/v1/ledger?ledger={ledger}&since={}", chain.seq - 1)).await;
+            assert_eq!(
+                (last[0]["seq"].as_u64(), last[0]["head"].as_str()),
+                (Some(chain.seq), Some(hex(chain.head).as_str()))
+            );
+        }
 
         // Content nodes with stake and health; where to stream a CID from, in rendezvous order.
         let (_, nodes) = get(&format!("{base}/v1/content-nodes")).await;
@@ -203,6 +227,7 @@ async fn uploads_become_queryable() {
             (format!("{base}/v1/tracks/nope"), 400),
             (format!("{base}/v1/search?q="), 400),
             (format!("{base}/v1/ledger?since=-1"), 400),
+            (format!("{base}/v1/ledger?ledger=nope"), 400),
             (format!("{base}/v1/artists/nobody"), 404),
             (format!("{base}/v1/content/{}/nodes", ContentId::of(b"unknown")), 404),
         ] {
@@ -222,8 +247,8 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
     for seed in 1..=3 {
         publish(&network, &ada, &format!("Song {seed}"), seed).await;
     }
-    let ledger = network.solana.ledger().await.unwrap();
-    assert!(ledger.seq > 8, "enough entries for several batches");
+    let (total, _) = entries_on_chain(&network, &[&ada]).await;
+    assert!(total > 8, "enough entries for several batches");
     let dir = tempfile::tempdir().unwrap();
     for database in backends(dir.path(), "crash").await {
         let pool = db::open(&database).await.unwrap();
@@ -235,18 +260,18 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
         let postgres = database.starts_with("postgres");
         let triggers: Vec<String> = if postgres {
             vec![
-                format!("CREATE FUNCTION crash() RETURNS trigger AS $$ BEGIN IF NEW.seq = {crash_at} THEN RAISE EXCEPTION 'crash'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"),
+                format!("CREATE FUNCTION crash() RETURNS trigger AS $$ BEGIN IF NEW.position = {crash_at} THEN RAISE EXCEPTION 'crash'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"),
                 "CREATE TRIGGER crash BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION crash()".into(),
             ]
         } else {
-            vec![format!("CREATE TRIGGER crash BEFORE INSERT ON ledger_entries WHEN NEW.seq = {crash_at} BEGIN SELECT RAISE(ABORT, 'crash'); END")]
+            vec![format!("CREATE TRIGGER crash BEFORE INSERT ON ledger_entries WHEN NEW.position = {crash_at} BEGIN SELECT RAISE(ABORT, 'crash'); END")]
         };
         for trigger in triggers {
             sqlx::query(&trigger).execute(&pool).await.unwrap();
         }
         assert!(indexer.poll().await.is_err());
         assert_eq!(
-            db::cursor(&pool).await.unwrap().seq,
+            db::cursor(&pool).await.unwrap().position,
             4,
             "{database}: the first batch stands, the second left nothing"
         );
@@ -257,16 +282,24 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
         let drop = if postgres { "DROP TRIGGER crash ON ledger_entries" } else { "DROP TRIGGER crash" };
         sqlx::query(drop).execute(&pool).await.unwrap();
         let cursor = indexer.poll().await.unwrap();
-        assert_eq!(cursor.seq as u64, ledger.seq);
+        assert_eq!(cursor.position as u64, total);
         let (count, distinct): (i64, i64) =
-            sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT seq) FROM ledger_entries").fetch_one(&pool).await.unwrap();
-        assert_eq!((count as u64, distinct as u64), (ledger.seq, ledger.seq));
+            sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT ledger || ':' || seq) FROM ledger_entries")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!((count as u64, distinct as u64), (total, total));
         let tracks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tracks").fetch_one(&pool).await.unwrap();
         assert_eq!(tracks, 3);
         assert_eq!(indexer.poll().await.unwrap(), cursor, "polling again changes nothing");
 
         // A caught-up index whose head differs from the ledger account's is a fatal mismatch.
-        sqlx::query("UPDATE cursor SET head = '00' WHERE id = 0").execute(&pool).await.unwrap();
+        let registry = content::ledger_address().to_string();
+        sqlx::query("UPDATE ledger_heads SET head = '00' WHERE ledger = $1")
+            .bind(&registry)
+            .execute(&pool)
+            .await
+            .unwrap();
         let error = indexer.poll().await.unwrap_err();
         assert!(error.is_fatal(), "{error}");
         assert!(error.to_string().starts_with("ledger head mismatch"), "{error}");
@@ -286,7 +319,12 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
         .await
         .unwrap();
         let forged = Indexer::new(ContentClient::new(network.solana_node.rpc_url.clone()), discovery.pool.clone());
-        sqlx::query("UPDATE cursor SET seq = 2, head = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE id = 0")
+        // The index claims the registry's chain at entry 2 with another head than the chain's.
+        let registry = content::ledger_address().to_string();
+        let forged_head = "ff".repeat(32);
+        sqlx::query("INSERT INTO ledger_heads (ledger, seq, head) VALUES ($1, 2, $2)")
+            .bind(&registry)
+            .bind(&forged_head)
             .execute(&discovery.pool)
             .await
             .unwrap();

@@ -19,11 +19,11 @@ fn initialize_creates_config_and_first_ledger_entry() {
     assert_eq!(config.attester_quorum, 2);
     assert_eq!(config.attesters, h.attesters.iter().map(|a| a.address).collect::<Vec<_>>());
     let ledger = h.ledger();
-    assert_eq!(ledger.seq, 1);
+    assert_eq!(ledger.chain.seq, 1);
     assert_eq!(h.events.len(), 1, "the entry travelled as an inner-instruction event");
     assert_eq!(h.events[0].entry.kind, EntryKind::ConfigChanged);
-    assert_eq!(h.events[0].entry.seq, 1);
-    assert_eq!(ledger.head, h.recomputed_head());
+    assert_eq!((h.events[0].entry.ledger, h.events[0].entry.seq), (ledger_address(), 1));
+    h.assert_chains();
 }
 
 #[test]
@@ -56,13 +56,14 @@ fn profile_is_bound_by_the_ethereum_key() {
             tier_expires_at: 0,
             tier_nonce: 0,
             bump: profile.bump,
+            ledger: profile.ledger,
         })
     );
     let last = h.events.last().unwrap();
     assert_eq!(last.entry.kind, EntryKind::ProfileCreated);
     assert_eq!(last.entry.subject, profile_address(&eth.address));
-    assert_eq!(last.entry.data_hash, record_hash(&profile));
-    assert_eq!(h.ledger().head, h.recomputed_head());
+    assert_eq!(last.entry.data_hash, profile_record_hash(&profile));
+    h.assert_chains();
 }
 
 #[test]
@@ -290,8 +291,11 @@ fn track_record_is_created_small_and_chained() {
     let size = h.svm.get_account(&track_address(&profile, 0)).unwrap().data.len();
     assert!(size <= 200, "track record is {size} bytes");
     assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::TrackCreated);
-    assert_eq!(h.ledger().head, h.recomputed_head());
-    assert_eq!(h.ledger().seq, h.events.len() as u64);
+    h.assert_chains();
+    // The track went on its profile's chain, after the profile itself; the registry holds the nodes.
+    let last = &h.events.last().unwrap().entry;
+    assert_eq!((last.ledger, last.seq), (profile, 2));
+    assert_eq!(h.ledger().chain.seq, 5, "initialize and four nodes");
 }
 
 #[test]
@@ -440,7 +444,9 @@ fn track_of_another_profile_is_refused() {
     let other_profile = profile_address(&other.address);
     // The other artist names its own profile but the first artist's track: the track's PDA does not match.
     let mut ix = h.delete_track_ix(&other_authority.pubkey(), &other_profile, 0);
-    ix.accounts[5].pubkey = track_address(&profile, 0);
+    let own_track = track_address(&other_profile, 0);
+    let at = ix.accounts.iter().position(|meta| meta.pubkey == own_track).unwrap();
+    ix.accounts[at].pubkey = track_address(&profile, 0);
     assert_eq!(h.send(ix, &other_authority), Err(runtime(InstructionError::InvalidSeeds)));
 }
 
@@ -819,7 +825,7 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     let ix = update_track(&app.pubkey(), &profile, 0, grant, [3, 2, 1], cid(4));
     within_sdk_limit(&mut h, write_instructions(ix), &app, "update_track");
     within_sdk_limit(&mut h, write_instructions(delete_track(&app.pubkey(), &profile, 1, grant)), &app, "delete_track");
-    assert_eq!(h.ledger().head, h.recomputed_head());
+    h.assert_chains();
 }
 
 /// The account an admission creates is the PDA of the admitted id: a quorum's signatures for node 7 cannot
@@ -835,9 +841,55 @@ fn a_node_record_is_created_only_at_the_pda_of_its_id() {
     let parts = admit_node_parts(&program, &CLUSTER, &sp, &[7; 20], &[8; 20], endpoint.as_bytes());
     let sigs = h.attest(&[0], &parts, 0, expiry);
     let mut ix = h.admit_node_ix(&payer.pubkey(), 7, endpoint, expiry, sigs);
-    // The node slot follows payer, config and ledger.
-    ix.accounts[3].pubkey = node_address(8);
+    let at = ix.accounts.iter().position(|meta| meta.pubkey == node_address(7)).unwrap();
+    ix.accounts[at].pubkey = node_address(8);
     assert_eq!(h.send(ix, &payer), Err(runtime(InstructionError::InvalidSeeds)));
     assert!(h.node(7).is_none() && h.node(8).is_none());
     assert_eq!(h.config().attester_epoch, 0);
+}
+
+/// The review's hotspot: every write locked the one `Config` and `Ledger`, so all users shared one writable account's
+/// compute per block, and anyone could jam it. Now every write on a profile's behalf takes as writable only its
+/// signer and that profile's own accounts: two profiles' writes share none.
+#[test]
+fn writes_for_different_profiles_share_no_writable_account() {
+    let h = Harness::new(1, 1);
+    let writes_of = |seed: u8| {
+        let eth = EthKey::from_seed(seed);
+        let (authority, app) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let profile = profile_address(&eth.address);
+        let grant = Some(app_grant_address(&profile, 1, &app));
+        let deadline = h.deadline();
+        let tier = AttestedFact::Tier { eth_address: eth.address, tier: 1, expires_at: h.now() + 60 };
+        let writes = vec![
+            create_profile(&authority, eth.address, cid(1), deadline, [0; 65]),
+            update_profile(&app, &profile, grant, cid(2)),
+            rotate_authority(&authority, &eth.address, Pubkey::new_unique(), deadline, [0; 65]),
+            grant_app(&authority, &profile, 1, &app),
+            revoke_app(&authority, &profile, 1, &app),
+            create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3]),
+            update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4)),
+            delete_track(&app, &profile, 0, grant),
+            tier.instruction(&authority, 0, deadline, vec![[0; 65]]),
+        ];
+        let signers = [authority, app];
+        let writable: std::collections::BTreeSet<Pubkey> = writes
+            .iter()
+            .flat_map(|ix| ix.accounts.iter())
+            .filter(|meta| meta.is_writable && !signers.contains(&meta.pubkey))
+            .map(|meta| meta.pubkey)
+            .collect();
+        (profile, writable)
+    };
+    let (a, writable_a) = writes_of(1);
+    let (b, writable_b) = writes_of(2);
+    assert!(writable_a.contains(&a) && writable_b.contains(&b));
+    for shared in [config_address(), ledger_address()] {
+        assert!(!writable_a.contains(&shared), "{shared} is writable in a profile's write");
+    }
+    assert!(
+        writable_a.is_disjoint(&writable_b),
+        "shared: {:?}",
+        writable_a.intersection(&writable_b).collect::<Vec<_>>()
+    );
 }

@@ -133,17 +133,21 @@ fn content_program_round_trips_over_json_rpc() {
 
     let track: content::Track = account(&client, &content::track_address(&profile, 0));
     assert_eq!((track.content_cid, track.replicas, track.profile), (cid(1), [1, 2, 3], profile));
+    // Two chains: the registry ledger's (initialize, three nodes) and the profile's (itself, a track, a grant, a
+    // track).
     let ledger: content::Ledger = account(&client, &content::ledger_address());
-    assert_eq!(ledger.seq, 8, "initialize, three nodes, a profile, a track, a grant, a track");
+    assert_eq!(ledger.chain.seq, 4, "initialize, three nodes");
+    let chain = account::<content::Profile>(&client, &profile).ledger;
+    assert_eq!(chain.seq, 4, "the profile, a track, a grant, a track");
 
     // The indexer's event path: the entry and the new head, from getTransaction.
     let events = ledger_events(&client, &signature);
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].entry.seq, 6);
+    assert_eq!((events[0].entry.ledger, events[0].entry.seq), (profile, 2));
     assert_eq!(events[0].entry.kind, content::EntryKind::TrackCreated);
     assert_eq!(events[0].entry.subject, content::track_address(&profile, 0));
     let second_events = ledger_events(&client, &second_signature);
-    assert_eq!(second_events.last().unwrap().head, ledger.head, "the last entry's head is the account's head");
+    assert_eq!(second_events.last().unwrap().head, chain.head, "the last entry's head is the profile's head");
 
     // getProgramAccounts with a memcmp on the Track discriminator finds exactly the two tracks.
     let tracks = client

@@ -82,7 +82,10 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             let events = solana.ledger_events(&signature).await?;
             let seq = events.first().map(|event| event.entry.seq);
             Ok(Output::new(
-                format!("profile {address} created for {eth_address} (ledger entry {})", seq.unwrap_or_default()),
+                format!(
+                    "profile {address} created for {eth_address} (entry {} of its ledger)",
+                    seq.unwrap_or_default()
+                ),
                 json!({ "profile": address.to_string(), "eth_address": eth_address,
                         "authority": authority.pubkey().to_string(), "transaction": signature.to_string(),
                         "ledger_seq": seq }),

@@ -90,6 +90,9 @@ pub struct Manifest {
     pub deployment: PathBuf,
     /// Solana JSON-RPC.
     pub solana_rpc: String,
+    /// Solana PubSub (WebSocket), where clients confirm transactions by subscription (`new Connection(rpc,
+    /// {wsEndpoint})` in web3.js: its default, the RPC port + 1, is not where the local node listens).
+    pub solana_ws: String,
     /// A funded Solana keypair (the content program's admin).
     pub solana_keypair: PathBuf,
     /// The anvil account whose key funds and administers (account 0: treasury and deployer).
@@ -229,6 +232,7 @@ async fn serve(args: NetworkArgs) -> anyhow::Result<Output> {
         eth_rpc: network.chain.anvil.endpoint(),
         deployment,
         solana_rpc: network.solana_node.rpc_url.clone(),
+        solana_ws: network.solana_node.ws_url.clone(),
         solana_keypair,
         eth_admin_key: network.chain.key(0),
         discovery_nodes: network.discovery_nodes.iter().map(|n| entry(n.sp_id, &n.endpoint)).collect(),
@@ -297,13 +301,13 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
     lines.push(format!(
         "  solana          {:<28} {}",
         manifest.solana_rpc,
-        ledger.map_or("unreachable".to_owned(), |l| format!("ledger at entry {}", l.seq))
+        ledger.map_or("unreachable".to_owned(), |l| format!("registry ledger at entry {}", l.chain.seq))
     ));
     let mut services = Vec::new();
     for node in &manifest.discovery_nodes {
         let report = health(format!("{}/health", node.endpoint)).await;
         let text = match &report {
-            Some(h) => format!("indexed entry {}, {} behind", h["indexed"]["seq"], h["lag"]["entries"]),
+            Some(h) => format!("indexed {} entries, {} slots behind", h["indexed"]["position"], h["lag"]["slots"]),
             None => "unreachable".to_owned(),
         };
         lines.push(format!("  discovery {:<5} {:<28} {text}", node.sp_id, node.endpoint));

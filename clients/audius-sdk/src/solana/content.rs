@@ -13,7 +13,7 @@ use super::audius_content::client::{accounts, args as instruction};
 pub use super::audius_content::{
     accounts::{AppGrant, Config, ContentNode, Ledger, Profile, Track},
     events::LedgerAppended,
-    types::{EntryKind, LedgerEntry},
+    types::{ChainHead, EntryKind, LedgerEntry},
     ID as PROGRAM_ID,
 };
 pub use audius_content_interface::{constants::*, messages::EthSignature};
@@ -43,6 +43,14 @@ impl LedgerEntry {
 /// sha256 of a record's borsh bytes: the `data_hash` of the ledger entries about it.
 pub fn record_hash(record: &impl AnchorSerialize) -> [u8; 32] {
     ledger::record_hash(&borsh_bytes(record))
+}
+
+/// sha256 of a profile's borsh bytes without its chain head (its last field): the `data_hash` of the entries about
+/// the profile, which cannot cover the head the entry itself moves.
+pub fn profile_record_hash(profile: &Profile) -> [u8; 32] {
+    let bytes = borsh_bytes(profile);
+    let record = bytes.len() - borsh_bytes(&profile.ledger).len();
+    ledger::record_hash(&bytes[..record])
 }
 
 fn borsh_bytes(value: &impl AnchorSerialize) -> Vec<u8> {
@@ -152,7 +160,6 @@ pub fn create_profile(
         accounts::CreateProfile {
             authority: *authority,
             config: config_address(),
-            ledger: ledger_address(),
             profile: profile_address(&eth_address),
             system_program: anchor_lang::system_program::ID,
             event_authority: event_authority(),
@@ -169,7 +176,6 @@ pub fn grant_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey)
         accounts::GrantApp {
             authority: *authority,
             config: config_address(),
-            ledger: ledger_address(),
             profile: *profile,
             app_grant: app_grant_address(profile, epoch, app),
             system_program: anchor_lang::system_program::ID,
@@ -239,7 +245,6 @@ pub fn attest_tier(
         accounts::AttestTier {
             payer: *payer,
             config: config_address(),
-            ledger: ledger_address(),
             profile: profile_address(eth_address),
             event_authority: event_authority(),
             program: PROGRAM_ID,
@@ -383,25 +388,25 @@ pub enum NonceSubject {
 // SDK to these: every limit covers the write, none exceeds its use by more than that spread.
 
 /// `initialize` with the most attesters (16).
-pub const INITIALIZE_UNITS: u32 = 13_193;
+pub const INITIALIZE_UNITS: u32 = 13_054;
 /// `set_writes_enabled`, `set_admin`, `set_attesters` (16 attesters, the largest).
-pub const ADMIN_UNITS: u32 = 9_519;
+pub const ADMIN_UNITS: u32 = 9_452;
 /// `create_profile`, its profile PDA at bump 255.
-pub const CREATE_PROFILE_UNITS: u32 = 38_165;
+pub const CREATE_PROFILE_UNITS: u32 = 37_699;
 /// `update_profile` by an app.
-pub const UPDATE_PROFILE_UNITS: u32 = 10_553;
+pub const UPDATE_PROFILE_UNITS: u32 = 10_058;
 /// `rotate_authority`.
-pub const ROTATE_AUTHORITY_UNITS: u32 = 36_542;
+pub const ROTATE_AUTHORITY_UNITS: u32 = 36_142;
 /// `grant_app`, its grant PDA at bump 255.
-pub const GRANT_APP_UNITS: u32 = 11_564;
+pub const GRANT_APP_UNITS: u32 = 11_329;
 /// `revoke_app`.
-pub const REVOKE_APP_UNITS: u32 = 9_271;
+pub const REVOKE_APP_UNITS: u32 = 9_078;
 /// `create_track` by an app on nodes with 128-byte endpoints, its track PDA at bump 255.
-pub const CREATE_TRACK_UNITS: u32 = 18_830;
+pub const CREATE_TRACK_UNITS: u32 = 18_298;
 /// `update_track` by an app on nodes with 128-byte endpoints.
-pub const UPDATE_TRACK_UNITS: u32 = 16_985;
+pub const UPDATE_TRACK_UNITS: u32 = 16_781;
 /// `delete_track` by an app.
-pub const DELETE_TRACK_UNITS: u32 = 11_715;
+pub const DELETE_TRACK_UNITS: u32 = 11_472;
 /// What creating an account costs more when its address already holds lamports: the program then tops it up,
 /// allocates and assigns it, three system calls instead of one (measured 2,323 for profiles, grants and tracks).
 pub const PREFUNDED_ACCOUNT_UNITS: u32 = 2_323;
@@ -518,7 +523,6 @@ pub fn create_track(
         accounts::CreateTrack {
             signer: *signer,
             config: config_address(),
-            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),
@@ -604,7 +608,6 @@ pub fn rotate_authority(
         accounts::RotateAuthority {
             relayer: *relayer,
             config: config_address(),
-            ledger: ledger_address(),
             profile: profile_address(eth_address),
             event_authority: event_authority(),
             program: PROGRAM_ID,
@@ -620,7 +623,6 @@ pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey
         accounts::RevokeApp {
             authority: *authority,
             config: config_address(),
-            ledger: ledger_address(),
             profile: *profile,
             app_grant: app_grant_address(profile, epoch, app),
             event_authority: event_authority(),
@@ -666,7 +668,6 @@ pub fn update_profile(
         accounts::UpdateProfile {
             signer: *signer,
             config: config_address(),
-            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             event_authority: event_authority(),
@@ -689,7 +690,6 @@ pub fn update_track(
         accounts::UpdateTrack {
             signer: *signer,
             config: config_address(),
-            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),
@@ -709,7 +709,6 @@ pub fn delete_track(signer: &Pubkey, profile: &Pubkey, track_id: u64, app_grant:
         accounts::DeleteTrack {
             signer: *signer,
             config: config_address(),
-            ledger: ledger_address(),
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),
@@ -784,6 +783,7 @@ mod tests {
     #[test]
     fn a_ledger_entry_chains_over_its_borsh_bytes() {
         let entry = LedgerEntry {
+            ledger: Pubkey::new_from_array([6; 32]),
             seq: 1,
             kind: EntryKind::TrackCreated,
             subject: Pubkey::new_from_array([1; 32]),
@@ -792,7 +792,8 @@ mod tests {
             slot: 4,
             timestamp: 5,
         };
-        let mut bytes = vec![1, 0, 0, 0, 0, 0, 0, 0, 8];
+        let mut bytes = vec![6; 32];
+        bytes.extend([1, 0, 0, 0, 0, 0, 0, 0, 8]);
         bytes.extend([1; 32]);
         bytes.extend([2; 32]);
         bytes.extend([3; 32]);

@@ -2,7 +2,9 @@
 //! transactions and check them against the ledger's hash chain. Works against any RPC URL (the local node, devnet,
 //! mainnet).
 
-use super::content::LedgerAppended;
+use std::collections::HashMap;
+
+use super::content::{ChainHead, LedgerAppended};
 use alloy::signers::local::PrivateKeySigner;
 use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize};
 use audius_content_interface::constants::CID_LEN;
@@ -72,44 +74,55 @@ impl From<ClientError> for SolanaError {
     }
 }
 
-/// Where a run of ledger entries breaks the hash chain.
+/// Where a run of ledger entries breaks one of the ledger's hash chains.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
-    /// An entry's sequence number is not the next one.
-    #[error("ledger gap: expected entry {expected}, found {found}")]
+    /// An entry's sequence number is not the next one of its chain.
+    #[error("ledger {ledger} gap: expected entry {expected}, found {found}")]
     Gap {
+        /// The account holding the chain.
+        ledger: Pubkey,
         /// The next sequence number.
         expected: u64,
         /// What came.
         found: u64,
     },
     /// An entry's recomputed head differs from the head it was emitted with.
-    #[error("ledger entry {seq} does not chain: its head is not sha256(previous head ‖ entry)")]
+    #[error("ledger {ledger} entry {seq} does not chain: its head is not sha256(previous head ‖ entry)")]
     Forged {
+        /// The account holding the chain.
+        ledger: Pubkey,
         /// The entry.
         seq: u64,
     },
 }
 
-/// Check that `events` continue the chain from `(seq, head)` (the last verified entry; `(0, [0; 32])` at the
-/// start) and return the new `(seq, head)`.
-pub fn verify_chain<'a>(
-    mut seq: u64,
-    mut head: [u8; 32],
+/// The head of a chain nothing has been appended to.
+pub const EMPTY_CHAIN: ChainHead = ChainHead { seq: 0, head: [0; 32] };
+
+/// Check that `events` continue their chains from `heads` (the last verified entry of each, by the account holding
+/// the chain; a chain not in `heads` starts empty), in order within each chain, and move `heads` on. Entries of
+/// different chains may interleave in any order. On an error `heads` is left as it was.
+pub fn verify_chains<'a>(
+    heads: &mut HashMap<Pubkey, ChainHead>,
     events: impl IntoIterator<Item = &'a LedgerAppended>,
-) -> Result<(u64, [u8; 32]), ChainError> {
+) -> Result<(), ChainError> {
+    let mut moved: HashMap<Pubkey, ChainHead> = HashMap::new();
     for event in events {
-        let expected = seq + 1;
+        let ledger = event.entry.ledger;
+        let known = moved.get(&ledger).or_else(|| heads.get(&ledger)).copied().unwrap_or(EMPTY_CHAIN);
+        let expected = known.seq + 1;
         if event.entry.seq != expected {
-            return Err(ChainError::Gap { expected, found: event.entry.seq });
+            return Err(ChainError::Gap { ledger, expected, found: event.entry.seq });
         }
-        let next = event.entry.chain(&head);
+        let next = event.entry.chain(&known.head);
         if next != event.head {
-            return Err(ChainError::Forged { seq: expected });
+            return Err(ChainError::Forged { ledger, seq: expected });
         }
-        (seq, head) = (expected, next);
+        moved.insert(ledger, ChainHead { seq: expected, head: next });
     }
-    Ok((seq, head))
+    heads.extend(moved);
+    Ok(())
 }
 
 /// The content program behind one RPC endpoint.
@@ -172,9 +185,39 @@ impl ContentClient {
         self.require("configuration", &content::config_address()).await
     }
 
-    /// The ledger's sequence number and hash-chain head.
+    /// The registry ledger (configuration and node registry): its chain's sequence number and head.
     pub async fn ledger(&self) -> Result<Ledger, SolanaError> {
         self.require("ledger", &content::ledger_address()).await
+    }
+
+    /// The program's newest confirmed transaction, with its slot (`None` before the first).
+    pub async fn newest_transaction(&self) -> Result<Option<(String, u64)>, SolanaError> {
+        let config = solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
+            limit: Some(1),
+            commitment: Some(CommitmentConfig::confirmed()),
+            ..Default::default()
+        };
+        let newest = self.rpc.get_signatures_for_address_with_config(&content::PROGRAM_ID, config).await?;
+        Ok(newest.into_iter().next().map(|status| (status.signature, status.slot)))
+    }
+
+    /// The heads of the chains held by `ledgers` (the registry ledger, profiles), as the accounts hold them now; a
+    /// ledger that is neither is left out.
+    pub async fn chain_heads(&self, ledgers: &[Pubkey]) -> Result<HashMap<Pubkey, ChainHead>, SolanaError> {
+        let mut heads = HashMap::new();
+        // getMultipleAccounts takes at most 100 addresses.
+        for chunk in ledgers.chunks(100) {
+            for (address, account) in chunk.iter().zip(self.rpc.get_multiple_accounts(chunk).await?) {
+                let Some(account) = account.filter(|a| a.owner == content::PROGRAM_ID) else { continue };
+                let data = &mut account.data.as_slice();
+                if let Ok(ledger) = Ledger::try_deserialize(&mut &data[..]) {
+                    heads.insert(*address, ledger.chain);
+                } else if let Ok(profile) = Profile::try_deserialize(data) {
+                    heads.insert(*address, profile.ledger);
+                }
+            }
+        }
+        Ok(heads)
     }
 
     /// The nonce `fact` must be signed at now: its subject's ([`content::AttestedFact::nonce_subject`]).
@@ -327,11 +370,12 @@ mod tests {
     use super::*;
 
     /// A chain of `count` entries as the program emits them.
-    fn emitted(count: u64) -> Vec<LedgerAppended> {
+    fn emitted(ledger: Pubkey, count: u64) -> Vec<LedgerAppended> {
         let mut head = [0u8; 32];
         (1..=count)
             .map(|seq| {
                 let entry = LedgerEntry {
+                    ledger,
                     seq,
                     kind: EntryKind::TrackCreated,
                     subject: Pubkey::new_unique(),
@@ -346,24 +390,51 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn an_intact_chain_verifies_in_pieces() {
-        let events = emitted(5);
-        let (seq, head) = verify_chain(0, [0; 32], &events[..2]).unwrap();
-        assert_eq!(verify_chain(seq, head, &events[2..]).unwrap(), (5, events[4].head));
+    fn heads_of(heads: &HashMap<Pubkey, ChainHead>, ledger: &Pubkey) -> (u64, [u8; 32]) {
+        heads.get(ledger).map(|h| (h.seq, h.head)).unwrap()
     }
 
     #[test]
-    fn gaps_reorders_and_forgeries_are_caught() {
-        let mut skipped = emitted(4);
+    fn interleaved_chains_verify_in_pieces() {
+        let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let (chain_a, chain_b) = (emitted(a, 5), emitted(b, 3));
+        // Two profiles' writes, as transactions interleave them.
+        let first = [&chain_a[0], &chain_b[0], &chain_a[1], &chain_b[1]];
+        let rest = [&chain_a[2], &chain_b[2], &chain_a[3], &chain_a[4]];
+        let mut heads = HashMap::new();
+        verify_chains(&mut heads, first).unwrap();
+        verify_chains(&mut heads, rest).unwrap();
+        assert_eq!(heads_of(&heads, &a), (5, chain_a[4].head));
+        assert_eq!(heads_of(&heads, &b), (3, chain_b[2].head));
+    }
+
+    #[test]
+    fn gaps_reorders_forgeries_and_moved_entries_are_caught() {
+        let ledger = Pubkey::new_unique();
+        let check = |events: &[LedgerAppended]| {
+            let mut heads = HashMap::new();
+            let result = verify_chains(&mut heads, events);
+            if result.is_err() {
+                assert!(heads.is_empty(), "a failed run moves no head");
+            }
+            result
+        };
+        let mut skipped = emitted(ledger, 4);
         skipped.remove(1);
-        assert_eq!(verify_chain(0, [0; 32], &skipped), Err(ChainError::Gap { expected: 2, found: 3 }));
-        let mut reordered = emitted(2);
+        assert_eq!(check(&skipped), Err(ChainError::Gap { ledger, expected: 2, found: 3 }));
+        let mut reordered = emitted(ledger, 2);
         reordered.swap(0, 1);
-        assert_eq!(verify_chain(0, [0; 32], &reordered), Err(ChainError::Gap { expected: 1, found: 2 }));
-        let mut forged = emitted(4);
+        assert_eq!(check(&reordered), Err(ChainError::Gap { ledger, expected: 1, found: 2 }));
+        let mut forged = emitted(ledger, 4);
         forged[2].entry.data_hash = [0xee; 32];
-        assert_eq!(verify_chain(0, [0; 32], &forged), Err(ChainError::Forged { seq: 3 }));
-        assert_eq!(verify_chain(0, [1; 32], &emitted(4)), Err(ChainError::Forged { seq: 1 }), "wrong starting head");
+        assert_eq!(check(&forged), Err(ChainError::Forged { ledger, seq: 3 }));
+        let mut heads = HashMap::from([(ledger, ChainHead { seq: 0, head: [1; 32] })]);
+        let wrong_start = verify_chains(&mut heads, &emitted(ledger, 4));
+        assert_eq!(wrong_start, Err(ChainError::Forged { ledger, seq: 1 }), "wrong starting head");
+        // An entry of one chain claimed by another: the ledger is part of what the head covers.
+        let other = Pubkey::new_unique();
+        let mut moved = emitted(ledger, 1);
+        moved[0].entry.ledger = other;
+        assert_eq!(check(&moved), Err(ChainError::Forged { ledger: other, seq: 1 }));
     }
 }

@@ -156,9 +156,36 @@ impl Harness {
         self.account(&node_address(sp_id))
     }
 
-    /// The hash chain recomputed from the events alone, from the zero head.
-    pub fn recomputed_head(&self) -> [u8; 32] {
-        self.events.iter().fold([0u8; 32], |head, e| e.entry.chain(&head))
+    /// The chain held by `ledger` recomputed from the events alone, from the empty chain: its entries must come
+    /// with sequence numbers 1, 2, … in the order they were emitted.
+    pub fn recomputed(&self, ledger: &Pubkey) -> ChainHead {
+        let mut chain = ChainHead { seq: 0, head: [0; 32] };
+        for event in self.events.iter().filter(|e| e.entry.ledger == *ledger) {
+            assert_eq!(event.entry.seq, chain.seq + 1, "{ledger}: entries in order, none missing");
+            chain = ChainHead { seq: event.entry.seq, head: event.entry.chain(&chain.head) };
+        }
+        chain
+    }
+
+    /// The head of the chain `ledger` holds on chain: the registry ledger's or a profile's.
+    pub fn chain_of(&self, ledger: &Pubkey) -> ChainHead {
+        if *ledger == ledger_address() {
+            self.ledger().chain
+        } else {
+            self.account::<Profile>(ledger).expect("a profile").ledger
+        }
+    }
+
+    /// Every chain the events touched holds on chain exactly what its events recompute to.
+    pub fn assert_chains(&self) {
+        let mut ledgers: Vec<Pubkey> = self.events.iter().map(|e| e.entry.ledger).collect();
+        ledgers.sort();
+        ledgers.dedup();
+        assert!(!ledgers.is_empty(), "some entry was emitted");
+        for ledger in ledgers {
+            let (on_chain, recomputed) = (self.chain_of(&ledger), self.recomputed(&ledger));
+            assert_eq!((on_chain.seq, on_chain.head), (recomputed.seq, recomputed.head), "chain of {ledger}");
+        }
     }
 
     // ---- instruction builders ----

@@ -5,7 +5,7 @@ use anchor_lang::prelude::*;
 use crate::{
     constants::{CONFIG_SEED, LEDGER_SEED},
     errors::ContentError,
-    state::{record_hash, Config, EntryKind, Ledger},
+    state::{append, record_hash, Config, EntryKind, Ledger},
 };
 
 /// The admin's configuration changes (admin: meant to be governance); each one is a ledger entry.
@@ -21,7 +21,8 @@ pub struct AdminUpdate {
 
 fn record(ctx: &mut Context<AdminUpdate>) -> Result<crate::events::LedgerAppended> {
     let hash = record_hash(&*ctx.accounts.config)?;
-    ctx.accounts.ledger.append(
+    append(
+        &mut ctx.accounts.ledger,
         EntryKind::ConfigChanged,
         *ctx.accounts.config.address(),
         *ctx.accounts.admin.address(),
@@ -74,8 +75,8 @@ pub fn accept_admin(ctx: &mut Context<AcceptAdmin>) -> Result<()> {
     config.pending_admin = None;
     let hash = record_hash(&**config)?;
     let subject = *config.address();
-    let event =
-        ctx.accounts.ledger.append(EntryKind::ConfigChanged, subject, *ctx.accounts.new_admin.address(), hash)?;
+    let actor = *ctx.accounts.new_admin.address();
+    let event = append(&mut ctx.accounts.ledger, EntryKind::ConfigChanged, subject, actor, hash)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -8,9 +8,9 @@ use crate::instructions::*;
 use audius_content_interface::messages::admit_node_parts;
 
 use crate::{
-    constants::{MAX_ENDPOINT_LEN, NODE_SEED},
+    constants::{LEDGER_SEED, MAX_ENDPOINT_LEN, NODE_SEED},
     errors::ContentError,
-    state::{record_hash, ContentNode, EntryKind},
+    state::{append, record_hash, ContentNode, EntryKind, Ledger},
     verify::{verify_attestation, AttestationNonce, EthSignature},
 };
 
@@ -24,6 +24,8 @@ pub struct AdmitNode {
     #[account(mut)]
     pub payer: Signer,
     pub content: Nested<ContentWrite>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: BorshAccount<Ledger>,
     #[account(
         init,
         payer = payer,
@@ -64,8 +66,8 @@ pub fn handler(
         bump: ctx.bumps.node,
     };
     let actor = *ctx.accounts.payer.address();
-    let event =
-        ctx.accounts.content.ledger.append(EntryKind::NodeAdmitted, *node.address(), actor, record_hash(&**node)?)?;
+    let (subject, hash) = (*node.address(), record_hash(&**node)?);
+    let event = append(&mut ctx.accounts.ledger, EntryKind::NodeAdmitted, subject, actor, hash)?;
     emit_cpi!(event);
     Ok(())
 }

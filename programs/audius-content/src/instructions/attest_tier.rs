@@ -10,7 +10,7 @@ use audius_content_interface::messages::attest_tier_parts;
 use crate::{
     constants::{MAX_TIER, MAX_TIER_VALIDITY_SECS, PROFILE_SEED},
     errors::ContentError,
-    state::{record_hash, EntryKind, Profile},
+    state::{append, profile_record_hash, EntryKind, Profile},
     verify::{verify_attestation, AttestationNonce, EthSignature},
 };
 
@@ -48,12 +48,8 @@ pub fn handler(
     profile.tier_nonce = profile.tier_nonce.checked_add(1).ok_or(ContentError::Overflow)?;
     profile.tier = tier;
     profile.tier_expires_at = tier_expires_at;
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::TierAttested,
-        *profile.address(),
-        *ctx.accounts.payer.address(),
-        record_hash(&**profile)?,
-    )?;
+    let (subject, hash) = (*profile.address(), profile_record_hash(profile)?);
+    let event = append(profile, EntryKind::TierAttested, subject, *ctx.accounts.payer.address(), hash)?;
     emit_cpi!(event);
     Ok(())
 }

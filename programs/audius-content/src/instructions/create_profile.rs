@@ -8,7 +8,7 @@ use audius_content_interface::messages::bind_profile_digest;
 use crate::{
     constants::{CID_LEN, PROFILE_SEED},
     errors::ContentError,
-    state::{record_hash, EntryKind, Profile},
+    state::{append, profile_record_hash, ChainHead, EntryKind, Profile},
     verify::{recover_eth_address, require_optional_cid, require_proof_deadline, EthSignature},
 };
 
@@ -64,13 +64,10 @@ pub fn handler(
         tier_expires_at: 0,
         tier_nonce: 0,
         bump: ctx.bumps.profile,
+        ledger: ChainHead::default(),
     };
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::ProfileCreated,
-        *profile.address(),
-        authority,
-        record_hash(&**profile)?,
-    )?;
+    let (subject, hash) = (*profile.address(), profile_record_hash(profile)?);
+    let event = append(profile, EntryKind::ProfileCreated, subject, authority, hash)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::{
     constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
-    state::{record_hash, AppGrant, EntryKind, Profile, Track},
+    state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
     verify::{require_cid, require_optional_cid},
 };
 
@@ -60,12 +60,8 @@ pub fn handler(ctx: &mut Context<CreateTrack>, content_cid: [u8; CID_LEN], metad
         deleted: false,
         bump: ctx.bumps.track,
     };
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::TrackCreated,
-        *track.address(),
-        signer,
-        record_hash(&**track)?,
-    )?;
+    let (subject, hash) = (*track.address(), record_hash(&**track)?);
+    let event = append(&mut ctx.accounts.profile, EntryKind::TrackCreated, subject, signer, hash)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::{
     constants::{APP_SEED, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
-    state::{record_hash, AppGrant, EntryKind, Profile, Track},
+    state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
 };
 
 /// Mark a track deleted. The record stays (the ledger is append-only and the CID stays attributable).
@@ -16,7 +16,7 @@ use crate::{
 pub struct DeleteTrack {
     pub signer: Signer,
     pub content: Nested<ContentWrite>,
-    #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: BorshAccount<Profile>,
     #[account(
         seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), signer.address().as_ref()],
@@ -39,12 +39,8 @@ pub fn handler(ctx: &mut Context<DeleteTrack>) -> Result<()> {
     let track = &mut ctx.accounts.track;
     track.deleted = true;
     track.updated_at = Clock::get()?.unix_timestamp;
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::TrackDeleted,
-        *track.address(),
-        signer,
-        record_hash(&**track)?,
-    )?;
+    let (subject, hash) = (*track.address(), record_hash(&**track)?);
+    let event = append(&mut ctx.accounts.profile, EntryKind::TrackDeleted, subject, signer, hash)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::instructions::*;
 use crate::{
     constants::{APP_SEED, PROFILE_SEED},
     errors::ContentError,
-    state::{record_hash, AppGrant, EntryKind, Profile},
+    state::{append, record_hash, AppGrant, EntryKind, Profile},
 };
 
 /// The profile's authority lets an app key write on its behalf.
@@ -18,6 +18,7 @@ pub struct GrantApp {
     pub authority: Signer,
     pub content: Nested<ContentWrite>,
     #[account(
+        mut,
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,
         constraint = profile.authority == *authority.address() @ ContentError::NotAuthorized,
@@ -39,8 +40,8 @@ pub fn handler(ctx: &mut Context<GrantApp>, app: Address) -> Result<()> {
     let profile = &ctx.accounts.profile;
     **grant = AppGrant { profile: *profile.address(), app, epoch: profile.nonce, bump: ctx.bumps.app_grant };
     let actor = *ctx.accounts.authority.address();
-    let event =
-        ctx.accounts.content.ledger.append(EntryKind::AppGranted, *grant.address(), actor, record_hash(&**grant)?)?;
+    let (subject, hash) = (*grant.address(), record_hash(&**grant)?);
+    let event = append(&mut ctx.accounts.profile, EntryKind::AppGranted, subject, actor, hash)?;
     emit_cpi!(event);
     Ok(())
 }

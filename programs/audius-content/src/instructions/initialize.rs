@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 
 use crate::{
     constants::{CONFIG_SEED, LEDGER_SEED},
-    state::{record_hash, Config, EntryKind, Ledger},
+    state::{append, record_hash, Config, EntryKind, Ledger},
 };
 
 #[event_cpi]
@@ -31,7 +31,8 @@ pub fn handler(ctx: &mut Context<Initialize>, cluster: [u8; 32], attesters: Vec<
 
     let ledger = &mut ctx.accounts.ledger;
     ledger.bump = ctx.bumps.ledger;
-    let event = ledger.append(
+    let event = append(
+        ledger,
         EntryKind::ConfigChanged,
         *config.address(),
         *ctx.accounts.admin.address(),

@@ -35,13 +35,14 @@ pub use update_track::*;
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{CONFIG_SEED, LEDGER_SEED, NODE_SEED, REPLICATION_FACTOR},
+    constants::{CONFIG_SEED, NODE_SEED, REPLICATION_FACTOR},
     errors::ContentError,
-    state::{AppGrant, Config, ContentNode, Ledger, Profile},
+    state::{AppGrant, Config, ContentNode, Profile},
 };
 
-/// The accounts every write that `set_writes_enabled(false)` pauses touches: the configuration, read only (writes
-/// must be enabled), and the ledger the write extends.
+/// The configuration, read only, as every write that `set_writes_enabled(false)` pauses takes it (writes must be
+/// enabled). Read only and the ledger sharded (a profile's writes extend the profile's own chain), writes for
+/// different profiles share no writable account.
 #[derive(Accounts)]
 pub struct ContentWrite {
     #[account(
@@ -50,18 +51,14 @@ pub struct ContentWrite {
         constraint = config.writes_enabled @ ContentError::WritesDisabled,
     )]
     pub config: BorshAccount<Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: BorshAccount<Ledger>,
 }
 
-/// The accounts of a safety action — moving a profile to a new authority, revoking an app, removing a node — which
-/// stays open while writes are paused: the configuration, read only, and the ledger.
+/// The configuration, read only, as a safety action takes it — moving a profile to a new authority, revoking an app,
+/// removing a node — which stays open while writes are paused.
 #[derive(Accounts)]
 pub struct SafetyWrite {
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: BorshAccount<Config>,
-    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
-    pub ledger: BorshAccount<Ledger>,
 }
 
 /// A track's replica nodes: each a node record at its canonical PDA (so, admitted and not removed).

@@ -8,9 +8,9 @@ use crate::instructions::*;
 use audius_content_interface::messages::remove_node_parts;
 
 use crate::{
-    constants::NODE_SEED,
+    constants::{LEDGER_SEED, NODE_SEED},
     errors::ContentError,
-    state::{ContentNode, EntryKind},
+    state::{append, ContentNode, EntryKind, Ledger},
     verify::{verify_attestation, AttestationNonce, EthSignature},
 };
 
@@ -21,6 +21,8 @@ use crate::{
 pub struct RemoveNode {
     pub payer: Signer,
     pub content: Nested<SafetyWrite>,
+    #[account(mut, seeds = [LEDGER_SEED], bump = ledger.bump)]
+    pub ledger: BorshAccount<Ledger>,
     #[account(mut, close = rent_payer, seeds = [NODE_SEED, &node.sp_id.to_le_bytes()], bump = node.bump)]
     pub node: BorshAccount<ContentNode>,
     /// The admission's payer, recorded in the node; often the relayer too, so it may repeat `payer` (`unsafe(dup)`,
@@ -36,8 +38,8 @@ pub fn handler(ctx: &mut Context<RemoveNode>, nonce: u64, expiry: i64, signature
     let nonce = AttestationNonce { signed: nonce, current: config.attester_epoch };
     verify_attestation(config, &remove_node_parts(&program, &cluster, &sp_bytes), nonce, expiry, &signatures)?;
     let subject = *ctx.accounts.node.address();
-    let event =
-        ctx.accounts.content.ledger.append(EntryKind::NodeRemoved, subject, *ctx.accounts.payer.address(), [0; 32])?;
+    let actor = *ctx.accounts.payer.address();
+    let event = append(&mut ctx.accounts.ledger, EntryKind::NodeRemoved, subject, actor, [0; 32])?;
     emit_cpi!(event);
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::instructions::*;
 use crate::{
     constants::{APP_SEED, PROFILE_SEED},
     errors::ContentError,
-    state::{AppGrant, EntryKind, Profile},
+    state::{append, AppGrant, EntryKind, Profile},
 };
 
 /// The profile's authority withdraws an app's right to write, or clears a grant voided by a rotation; the grant
@@ -18,6 +18,7 @@ pub struct RevokeApp {
     pub authority: Signer,
     pub content: Nested<SafetyWrite>,
     #[account(
+        mut,
         seeds = [PROFILE_SEED, profile.eth_address.as_ref()],
         bump = profile.bump,
         constraint = profile.authority == *authority.address() @ ContentError::NotAuthorized,
@@ -35,7 +36,7 @@ pub struct RevokeApp {
 pub fn handler(ctx: &mut Context<RevokeApp>) -> Result<()> {
     let subject = *ctx.accounts.app_grant.address();
     let actor = *ctx.accounts.authority.address();
-    let event = ctx.accounts.content.ledger.append(EntryKind::AppRevoked, subject, actor, [0; 32])?;
+    let event = append(&mut ctx.accounts.profile, EntryKind::AppRevoked, subject, actor, [0; 32])?;
     emit_cpi!(event);
     Ok(())
 }

@@ -8,7 +8,7 @@ use audius_content_interface::messages::bind_profile_digest;
 use crate::{
     constants::PROFILE_SEED,
     errors::ContentError,
-    state::{record_hash, EntryKind, Profile},
+    state::{append, profile_record_hash, EntryKind, Profile},
     verify::{recover_eth_address, require_proof_deadline, EthSignature},
 };
 
@@ -43,12 +43,8 @@ pub fn handler(
     profile.nonce = profile.nonce.checked_add(1).ok_or(ContentError::Overflow)?;
     profile.updated_at = Clock::get()?.unix_timestamp;
     let actor = *ctx.accounts.relayer.address();
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::AuthorityRotated,
-        *profile.address(),
-        actor,
-        record_hash(&**profile)?,
-    )?;
+    let (subject, hash) = (*profile.address(), profile_record_hash(profile)?);
+    let event = append(profile, EntryKind::AuthorityRotated, subject, actor, hash)?;
     emit_cpi!(event);
     Ok(())
 }

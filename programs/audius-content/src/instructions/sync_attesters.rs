@@ -6,7 +6,7 @@ use audius_content_interface::messages::{attester_set_hash, sync_attesters_parts
 
 use crate::{
     constants::{CONFIG_SEED, LEDGER_SEED},
-    state::{record_hash, Config, EntryKind, Ledger},
+    state::{append, record_hash, Config, EntryKind, Ledger},
     verify::{verify_attestation, AttestationNonce, EthSignature},
 };
 
@@ -40,7 +40,8 @@ pub fn handler(
     config.set_attesters(attesters, quorum)?;
     let hash = record_hash(&**config)?;
     let subject = *config.address();
-    let event = ctx.accounts.ledger.append(EntryKind::ConfigChanged, subject, *ctx.accounts.payer.address(), hash)?;
+    let actor = *ctx.accounts.payer.address();
+    let event = append(&mut ctx.accounts.ledger, EntryKind::ConfigChanged, subject, actor, hash)?;
     emit_cpi!(event);
     Ok(())
 }

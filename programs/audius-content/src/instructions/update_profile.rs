@@ -6,7 +6,7 @@ use crate::instructions::*;
 use crate::{
     constants::{APP_SEED, CID_LEN, PROFILE_SEED},
     instructions::require_writer,
-    state::{record_hash, AppGrant, EntryKind, Profile},
+    state::{append, profile_record_hash, AppGrant, EntryKind, Profile},
     verify::require_optional_cid,
 };
 
@@ -31,12 +31,8 @@ pub fn handler(ctx: &mut Context<UpdateProfile>, metadata_cid: [u8; CID_LEN]) ->
     let profile = &mut ctx.accounts.profile;
     profile.metadata_cid = metadata_cid;
     profile.updated_at = Clock::get()?.unix_timestamp;
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::ProfileUpdated,
-        *profile.address(),
-        signer,
-        record_hash(&**profile)?,
-    )?;
+    let (subject, hash) = (*profile.address(), profile_record_hash(profile)?);
+    let event = append(profile, EntryKind::ProfileUpdated, subject, signer, hash)?;
     emit_cpi!(event);
     Ok(())
 }

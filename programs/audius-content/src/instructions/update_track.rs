@@ -7,7 +7,7 @@ use crate::{
     constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
-    state::{record_hash, AppGrant, EntryKind, Profile, Track},
+    state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
     verify::require_optional_cid,
 };
 
@@ -17,7 +17,7 @@ use crate::{
 pub struct UpdateTrack {
     pub signer: Signer,
     pub content: Nested<ContentWrite>,
-    #[account(seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
+    #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: BorshAccount<Profile>,
     #[account(
         seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), signer.address().as_ref()],
@@ -44,12 +44,8 @@ pub fn handler(ctx: &mut Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> R
     track.metadata_cid = metadata_cid;
     track.replicas = replicas;
     track.updated_at = Clock::get()?.unix_timestamp;
-    let event = ctx.accounts.content.ledger.append(
-        EntryKind::TrackUpdated,
-        *track.address(),
-        signer,
-        record_hash(&**track)?,
-    )?;
+    let (subject, hash) = (*track.address(), record_hash(&**track)?);
+    let event = append(&mut ctx.accounts.profile, EntryKind::TrackUpdated, subject, signer, hash)?;
     emit_cpi!(event);
     Ok(())
 }

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::CID_LEN;
+use crate::{constants::CID_LEN, state::ChainHead};
 
 /// A user or artist, keyed by Ethereum address and bound to a Solana authority by a proof signed with the
 /// Ethereum key.
@@ -25,6 +25,9 @@ pub struct Profile {
     /// recorded once and only the profile's own facts compete for it.
     pub tier_nonce: u64,
     pub bump: u8,
+    /// The chain of every entry written on the profile's behalf. Last, so that the entries' record hash can leave
+    /// it out (`profile_record_hash`).
+    pub ledger: ChainHead,
 }
 
 /// An app key's right to write on a profile's behalf; revoking closes it.

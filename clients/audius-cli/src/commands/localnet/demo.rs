@@ -134,7 +134,7 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     let appended = events.first().ok_or_else(|| anyhow::anyhow!("the transaction carried no ledger entry"))?;
     let head = alloy::hex::encode(appended.head);
     steps.done(format!(
-        "entry #{} {:?} in transaction {}…, chain head {}…",
+        "entry #{} of the profile's ledger, {:?}, in transaction {}…, chain head {}…",
         appended.entry.seq,
         appended.entry.kind,
         &track.transaction[..16],
@@ -152,9 +152,9 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     .await?;
     let upload_to_indexed = upload_started.elapsed();
     // The discovery node checked the hash chain while indexing: its entry carries the same head.
-    let since = appended.entry.seq - 1;
+    let (ledger, since) = (appended.entry.ledger, appended.entry.seq - 1);
     let stored: Vec<serde_json::Value> =
-        http.get(format!("{discovery}/v1/ledger?since={since}&limit=1")).send().await?.json().await?;
+        http.get(format!("{discovery}/v1/ledger?ledger={ledger}&since={since}&limit=1")).send().await?.json().await?;
     if stored.first().map(|e| e["head"].clone()) != Some(json!(head)) {
         anyhow::bail!("the discovery node's entry #{} does not carry the chain head {head}", appended.entry.seq);
     }
