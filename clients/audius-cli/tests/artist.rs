@@ -25,9 +25,12 @@ fn keypair_file(dir: &std::path::Path, name: &str, keypair: &Keypair) -> String 
 async fn profile_and_tracks() {
     let authority = Keypair::new();
     let intruder = Keypair::new();
-    let node =
-        LocalNode::start(NodeConfig { fund: vec![authority.pubkey(), intruder.pubkey()], ..NodeConfig::default() })
-            .expect("local Solana node");
+    let node = LocalNode::start(NodeConfig {
+        fund: vec![authority.pubkey(), intruder.pubkey()],
+        upgrade_authority: Some(authority.pubkey()),
+        ..NodeConfig::default()
+    })
+    .expect("local Solana node");
     let solana = ContentClient::new(node.rpc_url.clone());
 
     // The program's configuration and three content nodes (what the bridge does on a real network).

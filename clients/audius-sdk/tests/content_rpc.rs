@@ -22,8 +22,12 @@ const CLUSTER: [u8; 32] = [9; 32];
 async fn builders_round_trip_and_the_ledger_chains() {
     let admin = Keypair::new();
     let authority = Keypair::new();
-    let node = LocalNode::start(NodeConfig { fund: vec![admin.pubkey(), authority.pubkey()], ..NodeConfig::default() })
-        .unwrap();
+    let node = LocalNode::start(NodeConfig {
+        fund: vec![admin.pubkey(), authority.pubkey()],
+        upgrade_authority: Some(admin.pubkey()),
+        ..NodeConfig::default()
+    })
+    .unwrap();
     let client = ContentClient::new(node.rpc_url.clone());
     let attester = PrivateKeySigner::random();
     let mut signatures = Vec::new();

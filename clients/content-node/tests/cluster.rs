@@ -69,8 +69,12 @@ impl Cluster {
         let chain = LocalChain::start(None).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let authority = Keypair::new();
-        let solana_node =
-            LocalNode::start(NodeConfig { fund: vec![authority.pubkey()], ..NodeConfig::default() }).unwrap();
+        let solana_node = LocalNode::start(NodeConfig {
+            fund: vec![authority.pubkey()],
+            upgrade_authority: Some(authority.pubkey()),
+            ..NodeConfig::default()
+        })
+        .unwrap();
         let solana = ContentClient::new(solana_node.rpc_url.clone());
         let attester = PrivateKeySigner::random();
         solana

@@ -138,6 +138,7 @@ impl LocalNetwork {
         let solana_admin = Keypair::new();
         let solana_node = LocalNode::start(audius_solana_local::NodeConfig {
             fund: vec![solana_admin.pubkey()],
+            upgrade_authority: Some(solana_admin.pubkey()),
             ..audius_solana_local::NodeConfig::default()
         })
         .context("starting the local Solana node")?;

@@ -57,15 +57,16 @@ fn row(program: &'static str, instruction: &'static str, input: impl Into<String
     Row { program, instruction, input: input.into(), units }
 }
 
-fn svm() -> LiteSVM {
+/// The programs deployed upgradeable by `deployer` (who alone may initialize the content program).
+fn svm(deployer: &Keypair) -> LiteSVM {
     let mut svm = LiteSVM::new();
-    programs::load(&mut svm).expect("the ELFs load");
+    programs::load(&mut svm, Some(deployer.pubkey())).expect("the ELFs load");
     svm
 }
 
 fn tips_rows() -> Vec<Row> {
-    let mut svm = svm();
     let fan = Keypair::new();
+    let mut svm = svm(&fan);
     svm.airdrop(&fan.pubkey(), 10_000_000_000).unwrap();
     let mint = Keypair::new();
     let rent = svm.minimum_balance_for_rent_exemption(spl::MINT_LEN);
@@ -126,7 +127,7 @@ fn main() {
         println!("| {program} | {instruction} | {input} | {units} |");
     }
     println!();
-    let svm = svm();
+    let svm = svm(&Keypair::new());
     println!(
         "| program | ELF bytes | program data rent (SOL) | deploy buffer rent (SOL) | program account rent (SOL) |"
     );
@@ -173,8 +174,8 @@ fn bump(seeds: &[&[u8]]) -> u8 {
 
 impl ContentWorld {
     fn new(attesters: u32, quorum: u8) -> Self {
-        let mut svm = svm();
         let admin = Keypair::new();
+        let mut svm = svm(&admin);
         svm.airdrop(&admin.pubkey(), 1_000_000_000_000).unwrap();
         let mut keys: Vec<PrivateKeySigner> = (0..attesters).map(|i| eth_key(1_000 + i)).collect();
         keys.sort_by_key(eth_address);

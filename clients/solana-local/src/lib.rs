@@ -32,6 +32,9 @@ pub struct NodeConfig {
     pub fund_lamports: u64,
     /// Slot time in milliseconds.
     pub slot_time_ms: u64,
+    /// The programs' upgrade authority (the deployer, who alone may `initialize` the content program); `None`
+    /// deploys them immutable.
+    pub upgrade_authority: Option<Pubkey>,
 }
 
 impl Default for NodeConfig {
@@ -43,6 +46,7 @@ impl Default for NodeConfig {
             fund: Vec::new(),
             fund_lamports: 1_000 * 1_000_000_000,
             slot_time_ms: 400,
+            upgrade_authority: None,
         }
     }
 }
@@ -73,7 +77,7 @@ impl LocalNode {
         let ws_reservation = reserve_port(&config.bind_host, &mut config.ws_port)?;
         drop((rpc_reservation, ws_reservation));
         let (mut svm, events, geyser) = SurfnetSvm::default();
-        programs::load(&mut svm.inner.svm).context("deploying the programs' ELFs")?;
+        programs::load(&mut svm.inner.svm, config.upgrade_authority).context("deploying the programs' ELFs")?;
 
         let surfpool_config = SurfpoolConfig {
             simnets: vec![SimnetConfig {

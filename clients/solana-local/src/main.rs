@@ -24,6 +24,10 @@ struct Args {
     /// Lamports each funded account receives.
     #[arg(long, default_value_t = 1_000 * 1_000_000_000)]
     fund_lamports: u64,
+    /// The programs' upgrade authority (base58): the key that deploys them, and the only one that may initialize the
+    /// content program. Without it the programs are immutable and the content program cannot be initialized.
+    #[arg(long)]
+    upgrade_authority: Option<String>,
 }
 
 #[tokio::main]
@@ -38,7 +42,13 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .map(|key| Pubkey::from_str(key).with_context(|| format!("--fund {key}: not a base58 public key")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let upgrade_authority = args
+        .upgrade_authority
+        .as_deref()
+        .map(|key| Pubkey::from_str(key).with_context(|| format!("--upgrade-authority {key}: not a base58 public key")))
+        .transpose()?;
     let config = NodeConfig {
+        upgrade_authority,
         bind_host: args.host,
         rpc_port: args.port,
         ws_port: args.ws_port,

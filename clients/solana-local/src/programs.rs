@@ -1,6 +1,7 @@
 //! The programs' SBF ELFs, as built by `scripts/build-sbf.sh` and embedded at compile time: what the local node,
 //! the program tests and the benchmarks run is the bytecode a cluster would run.
 
+use audius_content_interface::loader;
 use litesvm::{error::LiteSVMError, LiteSVM};
 use solana_pubkey::Pubkey;
 
@@ -32,10 +33,18 @@ pub const AUDIUS_TIPS: Program = Program {
 /// Every program this crate embeds.
 pub const ALL: [Program; 2] = [AUDIUS_CONTENT, AUDIUS_TIPS];
 
-/// Deploy every embedded program into `svm` (its loader verifies each ELF, as a cluster's does).
-pub fn load(svm: &mut LiteSVM) -> Result<(), LiteSVMError> {
+/// Deploy every embedded program into `svm` with the upgradeable loader (which verifies each ELF, as a cluster's
+/// does), upgradeable by `upgrade_authority` — the deployer, the only key that may `initialize` the content
+/// program — or immutable with `None`.
+pub fn load(svm: &mut LiteSVM, upgrade_authority: Option<Pubkey>) -> Result<(), LiteSVMError> {
+    let loader = Pubkey::new_from_array(loader::UPGRADEABLE_LOADER);
     for program in ALL {
         svm.add_program(program.id, program.elf)?;
+        let Some(authority) = upgrade_authority else { continue };
+        let program_data = Pubkey::find_program_address(&[program.id.as_ref()], &loader).0;
+        let mut account = svm.get_account(&program_data).expect("the loader created the ProgramData");
+        assert!(loader::set_upgrade_authority(&mut account.data, authority.to_bytes()), "a ProgramData header");
+        svm.set_account(program_data, account)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::{
     process::{Command, Stdio},
 };
 
+use audius_solana_local::Pubkey;
 use solana_keypair::Keypair;
 use solana_rpc_client::rpc_client::RpcClient;
 use solana_signer::Signer;
@@ -23,6 +24,8 @@ fn binary_serves_rpc_funds_keys_and_stops_on_sigterm() {
             &funded.pubkey().to_string(),
             "--fund-lamports",
             "5000000000",
+            "--upgrade-authority",
+            &funded.pubkey().to_string(),
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -41,6 +44,12 @@ fn binary_serves_rpc_funds_keys_and_stops_on_sigterm() {
     for program in audius_solana_local::programs::ALL {
         let account = client.get_account(&program.id).expect("every program is deployed");
         assert!(account.executable, "{} is executable", program.name);
+        // Deployed upgradeable by the key given, which alone may initialize the content program.
+        let loader = Pubkey::new_from_array(audius_content_interface::loader::UPGRADEABLE_LOADER);
+        let program_data = Pubkey::find_program_address(&[program.id.as_ref()], &loader).0;
+        let data = client.get_account(&program_data).expect("its ProgramData").data;
+        let authority = audius_content_interface::loader::upgrade_authority(&data);
+        assert_eq!(authority, Some(funded.pubkey().to_bytes()), "{}", program.name);
     }
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();

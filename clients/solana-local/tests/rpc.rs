@@ -80,8 +80,12 @@ fn airdrop(client: &RpcClient, to: &Pubkey) {
 #[test]
 fn content_program_round_trips_over_json_rpc() {
     let payer = Keypair::new();
-    let node =
-        LocalNode::start(NodeConfig { fund: vec![payer.pubkey()], ..NodeConfig::default() }).expect("node starts");
+    let node = LocalNode::start(NodeConfig {
+        fund: vec![payer.pubkey()],
+        upgrade_authority: Some(payer.pubkey()),
+        ..NodeConfig::default()
+    })
+    .expect("node starts");
     let client = RpcClient::new_with_commitment(node.rpc_url.clone(), CommitmentConfig::confirmed());
     assert!(client.get_balance(&payer.pubkey()).unwrap() > 0, "funded at start");
 

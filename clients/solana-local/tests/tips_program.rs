@@ -75,7 +75,7 @@ fn create_mint(svm: &mut LiteSVM, authority: &Keypair) -> Pubkey {
 
 fn setup() -> Fixture {
     let mut svm = LiteSVM::new();
-    audius_solana_local::programs::load(&mut svm).expect("the program ELFs load and verify");
+    audius_solana_local::programs::load(&mut svm, None).expect("the program ELFs load and verify");
     let fan = Keypair::new();
     let artist = Keypair::new();
     svm.airdrop(&fan.pubkey(), 10_000_000_000).unwrap();

@@ -7,4 +7,5 @@ extern crate alloc;
 
 pub mod constants;
 pub mod ledger;
+pub mod loader;
 pub mod messages;

@@ -50,4 +50,6 @@ pub enum ContentError {
     WrongRentPayer,
     #[msg("the binding proof's deadline has passed")]
     ProofExpired,
+    #[msg("only the program's upgrade authority initializes it")]
+    NotUpgradeAuthority,
 }

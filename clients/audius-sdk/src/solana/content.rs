@@ -113,11 +113,19 @@ fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction 
     Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
-/// `initialize`: create the configuration and the ledger; `admin` signs and pays.
+/// The program's ProgramData account (under the upgradeable loader), which records its upgrade authority.
+pub fn program_data_address() -> Pubkey {
+    let loader = Pubkey::new_from_array(audius_content_interface::loader::UPGRADEABLE_LOADER);
+    Pubkey::find_program_address(&[PROGRAM_ID.as_ref()], &loader).0
+}
+
+/// `initialize`: create the configuration and the registry ledger; `admin` — the program's upgrade authority, the
+/// deployer — signs, pays and becomes the admin.
 pub fn initialize(admin: &Pubkey, cluster: [u8; 32], attesters: Vec<[u8; 20]>, quorum: u8) -> Instruction {
     ix(
         accounts::Initialize {
             admin: *admin,
+            program_data: program_data_address(),
             config: config_address(),
             ledger: ledger_address(),
             system_program: anchor_lang::system_program::ID,
@@ -388,7 +396,7 @@ pub enum NonceSubject {
 // SDK to these: every limit covers the write, none exceeds its use by more than that spread.
 
 /// `initialize` with the most attesters (16).
-pub const INITIALIZE_UNITS: u32 = 13_054;
+pub const INITIALIZE_UNITS: u32 = 14_073;
 /// `set_writes_enabled`, `set_admin`, `set_attesters` (16 attesters, the largest).
 pub const ADMIN_UNITS: u32 = 9_452;
 /// `create_profile`, its profile PDA at bump 255.

@@ -81,15 +81,22 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// The program initialized with `n_attesters` attesters (sorted by address) and `quorum`.
-    pub fn new(n_attesters: u8, quorum: u8) -> Self {
+    /// The programs deployed, not initialized: upgradeable by `admin` if `upgradeable`, immutable otherwise; with
+    /// `n_attesters` attester keys (sorted by address).
+    pub fn deployed(upgradeable: bool, n_attesters: u8) -> Self {
         let mut svm = LiteSVM::new();
-        audius_solana_local::programs::load(&mut svm).expect("the programs' ELFs load");
         let admin = Keypair::new();
+        let authority = upgradeable.then(|| admin.pubkey());
+        audius_solana_local::programs::load(&mut svm, authority).expect("the programs' ELFs load");
         svm.airdrop(&admin.pubkey(), 100_000_000_000).unwrap();
         let mut attesters: Vec<EthKey> = (0..n_attesters).map(|i| EthKey::from_seed(100 + i)).collect();
         attesters.sort_by_key(|a| a.address);
-        let mut h = Self { svm, admin, attesters, events: Vec::new() };
+        Self { svm, admin, attesters, events: Vec::new() }
+    }
+
+    /// The program initialized by its deployer with `n_attesters` attesters (sorted by address) and `quorum`.
+    pub fn new(n_attesters: u8, quorum: u8) -> Self {
+        let mut h = Self::deployed(true, n_attesters);
         let addresses = h.attesters.iter().map(|a| a.address).collect();
         let ix = audius_sdk::solana::content::initialize(&h.admin.pubkey(), CLUSTER, addresses, quorum);
         let admin = h.admin.insecure_clone();
