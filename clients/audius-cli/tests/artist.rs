@@ -118,8 +118,16 @@ async fn profile_and_tracks() {
     let text = artist.run(&["artist", "track", "0"]);
     assert!(text.stdout.contains(&format!("content {}", songs[0])), "{text:?}");
 
+    // Deleting closes the record and pays its rent back to the authority, which paid it.
+    let track_0 = content::track_address(&profile_address, 0);
+    let rent = solana.rpc().get_balance(&track_0).await.unwrap();
+    let before = solana.rpc().get_balance(&authority.pubkey()).await.unwrap();
     artist.ok(&["artist", "delete-track", "0"]);
-    assert_eq!(artist.ok(&["artist", "track", "0", "--artist", &artist_address])["deleted"], true);
+    let after = solana.rpc().get_balance(&authority.pubkey()).await.unwrap();
+    assert!(rent > 0 && after + 10_000 >= before + rent, "the rent came back: {before} + {rent} vs {after}");
+    let gone = artist.run(&["artist", "track", "0", "--artist", &artist_address]);
+    assert!(gone.code == 2 && gone.stderr.contains("does not exist"), "{gone:?}");
+    assert_eq!(artist.ok(&["artist", "tracks"]).as_array().unwrap().len(), 1, "the live track is listed");
     let twice = artist.run(&["--yes", "artist", "delete-track", "0"]);
     assert_eq!(twice.code, 2, "{twice:?}");
     let absent = artist.run(&["--yes", "artist", "delete-track", "9"]);
@@ -127,7 +135,7 @@ async fn profile_and_tracks() {
     assert!(absent.stderr.contains("does not exist"), "{absent:?}");
 
     // The program itself refuses a writer that is not the authority (checked on chain, not only here).
-    let forged = content::delete_track(&intruder.pubkey(), &profile_address, 1, None);
+    let forged = content::delete_track(&intruder.pubkey(), &profile_address, 1, None, &authority.pubkey());
     let refused = solana.send(&[forged], &intruder, &[]).await.unwrap_err();
     assert!(refused.to_string().starts_with("the content program refused"), "{refused}");
     assert!(

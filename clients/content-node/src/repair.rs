@@ -66,10 +66,7 @@ async fn tracks_naming(node: &Node, sp_id: u64) -> anyhow::Result<Vec<content::T
         let accounts = node.solana.rpc().get_program_ui_accounts_with_config(&content::PROGRAM_ID, config).await?;
         for (_, account) in accounts {
             let data = account.data.decode().ok_or_else(|| anyhow::anyhow!("undecodable track account"))?;
-            let track = content::Track::try_deserialize(&mut data.as_slice())?;
-            if !track.deleted {
-                tracks.push(track);
-            }
+            tracks.push(content::Track::try_deserialize(&mut data.as_slice())?);
         }
     }
     Ok(tracks)

@@ -116,7 +116,7 @@ async fn main() {
                 replicas: [1, 2, 3],
                 created_at: written as i64,
                 updated_at: written as i64,
-                deleted: false,
+                rent_payer: Pubkey::default(),
                 bump: 255,
             };
             records.tracks.insert(address, track);

@@ -384,6 +384,21 @@ pub async fn upsert_node(tx: &mut Transaction<'_, Any>, n: &NodeRow) -> Result<(
     Ok(())
 }
 
+/// Mark a track deleted (its record was closed on chain) as of index position `position`; its row stays, so the CID
+/// stays attributable.
+pub async fn mark_track_deleted(
+    tx: &mut Transaction<'_, Any>,
+    address: &str,
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE tracks SET deleted = 1, indexed_seq = $2 WHERE address = $1")
+        .bind(address)
+        .bind(position)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Forget a removed content node.
 pub async fn delete_node(tx: &mut Transaction<'_, Any>, address: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM content_nodes WHERE address = $1").bind(address).execute(&mut **tx).await?;

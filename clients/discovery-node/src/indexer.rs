@@ -311,7 +311,13 @@ pub async fn store_batch(
     for (i, item) in batch.iter().enumerate() {
         let entry = &item.event.entry;
         match entry.kind {
-            EntryKind::TrackCreated | EntryKind::TrackUpdated | EntryKind::TrackDeleted => {
+            EntryKind::TrackDeleted => {
+                // The record is closed: the row indexed before keeps the track's CID, marked deleted. (A track
+                // created and deleted between two polls leaves its entries only.)
+                tracks.remove(&entry.subject);
+                db::mark_track_deleted(&mut tx, &entry.subject.to_string(), position(i)).await?;
+            }
+            EntryKind::TrackCreated | EntryKind::TrackUpdated => {
                 if let Some(track) = records.tracks.get(&entry.subject) {
                     let eth = match records.profiles.get(&track.profile) {
                         Some(profile) => Some(eth_text(&profile.eth_address)),
@@ -402,7 +408,8 @@ fn track_row(address: &Pubkey, track: &Track, eth_address: String, position: i64
         replica_0: track.replicas[0] as i64,
         replica_1: track.replicas[1] as i64,
         replica_2: track.replicas[2] as i64,
-        deleted: i64::from(track.deleted),
+        // A live record: deleting a track closes it (`TrackDeleted` marks the row).
+        deleted: 0,
         created_at: track.created_at,
         updated_at: track.updated_at,
         indexed_seq: position,

@@ -415,9 +415,9 @@ fn content_rows() -> Vec<Row> {
     rows.push(row(P, "update_track", "by the authority, short endpoints", world.send(&authority, ix)));
     let ix = content::update_track(&app.pubkey(), &profile, 1, grant, long_ids, cid(6));
     rows.push(row(P, "update_track", "by an app, 128-byte endpoints", world.send(&app, ix)));
-    let ix = content::delete_track(&authority.pubkey(), &profile, 0, None);
+    let ix = content::delete_track(&authority.pubkey(), &profile, 0, None, &authority.pubkey());
     rows.push(row(P, "delete_track", "by the authority", world.send(&authority, ix)));
-    let ix = content::delete_track(&app.pubkey(), &profile, 1, grant);
+    let ix = content::delete_track(&app.pubkey(), &profile, 1, grant, &app.pubkey());
     rows.push(row(P, "delete_track", "by an app", world.send(&app, ix)));
     let units = world.send(&authority, content::revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
     rows.push(row(P, "revoke_app", "", units));

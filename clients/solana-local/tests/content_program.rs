@@ -309,7 +309,7 @@ fn track_record_is_created_small_and_chained() {
             replicas: [1, 2, 3],
             created_at: track.created_at,
             updated_at: track.created_at,
-            deleted: false,
+            rent_payer: authority.pubkey(),
             bump: track.bump,
         })
     );
@@ -433,7 +433,7 @@ fn the_admin_role_moves_in_two_steps_to_a_key_that_signs() {
 #[test]
 fn tracks_change_only_by_their_writers_and_not_after_deletion() {
     let mut h = Harness::new(1, 1);
-    let (_, authority, profile) = setup_artist(&mut h);
+    let (eth, authority, profile) = setup_artist(&mut h);
     let ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]);
     h.send(ix, &authority).unwrap();
 
@@ -449,14 +449,27 @@ fn tracks_change_only_by_their_writers_and_not_after_deletion() {
     assert_eq!((track.metadata_cid, track.replicas), (cid(5), [2, 3, 4]));
     assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::TrackUpdated);
 
+    // The rent cannot be redirected: it goes back to whoever paid it.
+    let thief = h.funded();
+    let ix = delete_track(&authority.pubkey(), &profile, 0, None, &thief.pubkey());
+    assert_eq!(h.send(ix, &authority), Err(content(ContentError::WrongRentPayer)));
+    // Deleting closes the record and returns its rent to the payer (here the authority, which also signs).
+    let track_address = track_address(&profile, 0);
+    let rent = h.svm.get_balance(&track_address).unwrap();
+    let before = h.svm.get_balance(&authority.pubkey()).unwrap();
     let ix = h.delete_track_ix(&authority.pubkey(), &profile, 0);
     h.send(ix, &authority).unwrap();
-    assert!(h.track(&profile, 0).unwrap().deleted);
-    assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::TrackDeleted);
+    assert!(h.track(&profile, 0).is_none(), "the record is closed");
+    assert_eq!(h.svm.get_balance(&authority.pubkey()).unwrap(), before + rent - 5_000, "rent back, less the fee");
+    let last = &h.events.last().unwrap().entry;
+    assert_eq!((last.kind, last.subject, last.data_hash), (EntryKind::TrackDeleted, track_address, [0; 32]));
+    h.assert_chains();
+    // Nothing writes it again, and its id is never reused.
     let ix = h.update_track_ix(&authority.pubkey(), &profile, 0, 6, [1, 2, 3]);
-    assert_eq!(h.send(ix, &authority), Err(content(ContentError::TrackDeleted)));
+    assert_eq!(h.send(ix, &authority), Err(runtime(InstructionError::UninitializedAccount)));
     let ix = h.delete_track_ix(&authority.pubkey(), &profile, 0);
-    assert_eq!(h.send(ix, &authority), Err(content(ContentError::TrackDeleted)));
+    assert_eq!(h.send(ix, &authority), Err(runtime(InstructionError::UninitializedAccount)));
+    assert_eq!(h.profile(&eth.address).unwrap().track_count, 1);
 }
 
 #[test]
@@ -740,7 +753,7 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
         let writes = [
             update_profile(&app.pubkey(), &profile, Some(grant), cid(4)),
             update_track(&app.pubkey(), &profile, 0, Some(grant), [2, 3, 4], cid(5)),
-            delete_track(&app.pubkey(), &profile, 1, Some(grant)),
+            delete_track(&app.pubkey(), &profile, 1, Some(grant), &app.pubkey()),
         ];
         for ix in writes {
             within_sdk_limit(&mut h, write_instructions(ix), &app, "an app's write");
@@ -834,7 +847,12 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     }
     let ix = update_track(&app.pubkey(), &profile, 0, grant, [3, 2, 1], cid(4));
     within_sdk_limit(&mut h, write_instructions(ix), &app, "update_track");
-    within_sdk_limit(&mut h, write_instructions(delete_track(&app.pubkey(), &profile, 1, grant)), &app, "delete_track");
+    within_sdk_limit(
+        &mut h,
+        write_instructions(delete_track(&app.pubkey(), &profile, 1, grant, &app.pubkey())),
+        &app,
+        "delete_track",
+    );
     h.assert_chains();
 }
 
@@ -879,7 +897,7 @@ fn writes_for_different_profiles_share_no_writable_account() {
             revoke_app(&authority, &profile, 1, &app),
             create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3]),
             update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4)),
-            delete_track(&app, &profile, 0, grant),
+            delete_track(&app, &profile, 0, grant, &app),
             tier.instruction(&authority, 0, deadline, vec![[0; 65]]),
         ];
         let signers = [authority, app];

@@ -71,7 +71,7 @@ fn every_instruction_at_its_largest_fits_a_transaction_with_a_budget_and_a_secon
         ("revoke_app", String::new(), revoke_app(&signer, &profile, 1, &app)),
         ("create_track", "by an app".into(), create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3])),
         ("update_track", "by an app".into(), update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4))),
-        ("delete_track", "by an app".into(), delete_track(&app, &profile, 0, grant)),
+        ("delete_track", "by an app".into(), delete_track(&app, &profile, 0, grant, &other)),
     ];
     println!("| instruction | largest input | bytes | spare of {PACKET_DATA_SIZE} |");
     println!("|---|---|---:|---:|");

@@ -28,8 +28,6 @@ pub enum ContentError {
     DuplicateOrUnorderedAttester,
     #[msg("replica nodes must be distinct registered content nodes")]
     InvalidReplicaSet,
-    #[msg("track is deleted")]
-    TrackDeleted,
     #[msg("arithmetic overflow")]
     Overflow,
     #[msg("tier expiry lies in the past or beyond the longest tier validity")]

@@ -176,7 +176,8 @@ pub mod audius_content {
         instructions::update_track::handler(ctx, metadata_cid)
     }
 
-    /// Mark a track deleted. Profile authority or an authorised app.
+    /// Delete a track, closing its record (the rent goes back to whoever paid it). Profile authority or an authorised
+    /// app.
     pub fn delete_track(ctx: &mut Context<DeleteTrack>) -> Result<()> {
         instructions::delete_track::handler(ctx)
     }

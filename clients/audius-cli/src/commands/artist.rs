@@ -131,12 +131,7 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
                 text.push_str("no tracks\n");
             }
             for track in &tracks {
-                text.push_str(&format!(
-                    "{} {}{}\n",
-                    track.track_id,
-                    cid_text(&track.content_cid),
-                    if track.deleted { " (deleted)" } else { "" }
-                ));
+                text.push_str(&format!("{} {}\n", track.track_id, cid_text(&track.content_cid)));
             }
             Ok(Output::new(text, tracks.iter().map(track_json).collect::<Vec<_>>()))
         }
@@ -145,8 +140,7 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             let track = solana.track(&content::profile_address(&eth_address.0 .0), id).await?;
             let view = track_json(&track);
             let text = format!(
-                "track {id} of {eth_address}{}\n  content {}\n  metadata {}\n  replicas {:?}\n",
-                if track.deleted { " (deleted)" } else { "" },
+                "track {id} of {eth_address}\n  content {}\n  metadata {}\n  replicas {:?}\n",
                 cid_text(&track.content_cid),
                 cid_text(&track.metadata_cid),
                 track.replicas
@@ -159,13 +153,11 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             let profile = require_profile(context, eth_address).await?;
             check_authority(&profile, &authority.pubkey())?;
             let address = content::profile_address(&eth_address.0 .0);
+            // A deleted track's record is closed: it reads as not existing.
             let track = solana.track(&address, id).await?;
-            if track.deleted {
-                return Err(CliError::input(format!("track {id} is already deleted")));
-            }
             context.confirm(&format!("delete track {id} of {eth_address}"))?;
-            let instructions =
-                content::write_instructions(content::delete_track(&authority.pubkey(), &address, id, None));
+            let delete = content::delete_track(&authority.pubkey(), &address, id, None, &track.rent_payer);
+            let instructions = content::write_instructions(delete);
             let signature = solana.send(&instructions, &authority, &[]).await?;
             Ok(Output::new(
                 format!("track {id} deleted"),
@@ -226,7 +218,7 @@ fn track_json(track: &Track) -> serde_json::Value {
         "content_cid": cid_text(&track.content_cid),
         "metadata_cid": cid_text(&track.metadata_cid),
         "replicas": track.replicas,
-        "deleted": track.deleted,
+        "rent_payer": track.rent_payer.to_string(),
         "created_at": track.created_at,
         "updated_at": track.updated_at,
     })

@@ -410,11 +410,11 @@ pub const GRANT_APP_UNITS: u32 = 11_329;
 /// `revoke_app`.
 pub const REVOKE_APP_UNITS: u32 = 9_078;
 /// `create_track` by an app on nodes with 128-byte endpoints, its track PDA at bump 255.
-pub const CREATE_TRACK_UNITS: u32 = 18_298;
+pub const CREATE_TRACK_UNITS: u32 = 18_566;
 /// `update_track` by an app on nodes with 128-byte endpoints.
-pub const UPDATE_TRACK_UNITS: u32 = 16_781;
+pub const UPDATE_TRACK_UNITS: u32 = 17_062;
 /// `delete_track` by an app.
-pub const DELETE_TRACK_UNITS: u32 = 11_472;
+pub const DELETE_TRACK_UNITS: u32 = 10_770;
 /// What creating an account costs more when its address already holds lamports: the program then tops it up,
 /// allocates and assigns it, three system calls instead of one (measured 2,323 for profiles, grants and tracks).
 pub const PREFUNDED_ACCOUNT_UNITS: u32 = 2_323;
@@ -711,8 +711,15 @@ pub fn update_track(
     )
 }
 
-/// `delete_track`: mark a track deleted (its record and ledger history stay).
-pub fn delete_track(signer: &Pubkey, profile: &Pubkey, track_id: u64, app_grant: Option<Pubkey>) -> Instruction {
+/// `delete_track`: close a track's record (its ledger history stays); its rent goes back to `rent_payer`, who paid
+/// it (`Track::rent_payer`).
+pub fn delete_track(
+    signer: &Pubkey,
+    profile: &Pubkey,
+    track_id: u64,
+    app_grant: Option<Pubkey>,
+    rent_payer: &Pubkey,
+) -> Instruction {
     ix(
         accounts::DeleteTrack {
             signer: *signer,
@@ -720,6 +727,7 @@ pub fn delete_track(signer: &Pubkey, profile: &Pubkey, track_id: u64, app_grant:
             profile: *profile,
             app_grant,
             track: track_address(profile, track_id),
+            rent_payer: *rent_payer,
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },

@@ -270,7 +270,7 @@ impl ContentClient {
         self.require("track", &content::track_address(profile, track_id)).await
     }
 
-    /// Every track of a profile (deleted ones included, marked), in id order.
+    /// Every track of a profile, in id order (a deleted track's record is closed: it is not among them).
     pub async fn tracks(&self, profile: &Pubkey) -> Result<Vec<Track>, SolanaError> {
         let record: Profile = self.require("profile", profile).await?;
         let addresses: Vec<Pubkey> = (0..record.track_count).map(|id| content::track_address(profile, id)).collect();
@@ -278,7 +278,7 @@ impl ContentClient {
         // getMultipleAccounts takes at most 100 addresses.
         for chunk in addresses.chunks(100) {
             for (address, account) in chunk.iter().zip(self.rpc.get_multiple_accounts(chunk).await?) {
-                let account = account.ok_or(SolanaError::NotFound { what: "track", address: *address })?;
+                let Some(account) = account else { continue };
                 tracks.push(Track::try_deserialize(&mut account.data.as_slice()).map_err(|error| {
                     SolanaError::Decode { what: "track", address: *address, reason: error.to_string() }
                 })?);

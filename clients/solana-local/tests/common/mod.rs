@@ -315,8 +315,10 @@ impl Harness {
         audius_sdk::solana::content::update_track(signer, profile, track_id, None, replicas, cid(metadata))
     }
 
+    /// `delete_track` with the rent going back to the track's payer (the signer if there is no such track).
     pub fn delete_track_ix(&self, signer: &Pubkey, profile: &Pubkey, track_id: u64) -> Instruction {
-        audius_sdk::solana::content::delete_track(signer, profile, track_id, None)
+        let rent_payer = self.track(profile, track_id).map_or(*signer, |track| track.rent_payer);
+        audius_sdk::solana::content::delete_track(signer, profile, track_id, None, &rent_payer)
     }
 
     pub fn update_profile_ix(&self, signer: &Pubkey, profile: &Pubkey, metadata: u8) -> Instruction {

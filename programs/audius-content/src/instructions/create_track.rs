@@ -57,7 +57,7 @@ pub fn handler(ctx: &mut Context<CreateTrack>, content_cid: [u8; CID_LEN], metad
         replicas,
         created_at: now,
         updated_at: now,
-        deleted: false,
+        rent_payer: signer,
         bump: ctx.bumps.track,
     };
     let (subject, hash) = (*track.address(), record_hash(&**track)?);

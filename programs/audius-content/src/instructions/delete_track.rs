@@ -7,10 +7,12 @@ use crate::{
     constants::{APP_SEED, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
-    state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
+    state::{append, AppGrant, EntryKind, Profile, Track},
 };
 
-/// Mark a track deleted. The record stays (the ledger is append-only and the CID stays attributable).
+/// Delete a track: its record is closed and its rent goes back to whoever paid it (`Track::rent_payer`). The
+/// profile's chain keeps the track's history (its entries, with the record's hash at each write), so the CID stays
+/// attributable; the track's id is never reused (ids follow `Profile::track_count`).
 #[event_cpi]
 #[derive(Accounts)]
 pub struct DeleteTrack {
@@ -25,22 +27,24 @@ pub struct DeleteTrack {
     pub app_grant: Option<BorshAccount<AppGrant>>,
     #[account(
         mut,
+        close = rent_payer,
         seeds = [TRACK_SEED, profile.address().as_ref(), &track.track_id.to_le_bytes()],
         bump = track.bump,
         constraint = track.profile == *profile.address() @ anchor_lang::ErrorCode::ConstraintHasOne,
-        constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
     pub track: BorshAccount<Track>,
+    /// Who paid the track's rent (recorded in it); often the signer too, so it may repeat `signer` (`unsafe(dup)`,
+    /// mutable): it only receives lamports, its data is never read or written.
+    #[account(unsafe(dup), constraint = *rent_payer.address() == track.rent_payer @ ContentError::WrongRentPayer)]
+    pub rent_payer: UncheckedAccount,
 }
 
 pub fn handler(ctx: &mut Context<DeleteTrack>) -> Result<()> {
     let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
-    let track = &mut ctx.accounts.track;
-    track.deleted = true;
-    track.updated_at = Clock::get()?.unix_timestamp;
-    let (subject, hash) = (*track.address(), record_hash(&**track)?);
-    let event = append(&mut ctx.accounts.profile, EntryKind::TrackDeleted, subject, signer, hash)?;
+    // The record is closed: the entry's data hash is zero, as for every closed record.
+    let subject = *ctx.accounts.track.address();
+    let event = append(&mut ctx.accounts.profile, EntryKind::TrackDeleted, subject, signer, [0; 32])?;
     emit_cpi!(event);
     Ok(())
 }

@@ -5,7 +5,6 @@ use crate::instructions::*;
 
 use crate::{
     constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
-    errors::ContentError,
     instructions::require_writer,
     state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
     verify::require_optional_cid,
@@ -29,7 +28,6 @@ pub struct UpdateTrack {
         seeds = [TRACK_SEED, profile.address().as_ref(), &track.track_id.to_le_bytes()],
         bump = track.bump,
         constraint = track.profile == *profile.address() @ anchor_lang::ErrorCode::ConstraintHasOne,
-        constraint = !track.deleted @ ContentError::TrackDeleted,
     )]
     pub track: BorshAccount<Track>,
     pub replicas: Nested<ReplicaSet>,

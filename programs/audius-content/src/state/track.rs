@@ -16,6 +16,8 @@ pub struct Track {
     pub replicas: [u64; REPLICATION_FACTOR],
     pub created_at: i64,
     pub updated_at: i64,
-    pub deleted: bool,
+    /// Who paid the record's rent (the signer that created it): deleting the track closes the record and pays the
+    /// rent back there.
+    pub rent_payer: Address,
     pub bump: u8,
 }
