@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: setup, generated-artifact staleness, formatting, lints, contracts (forge), Rust (cargo).
+# The whole test suite: setup, generated-artifact staleness, formatting, lints, contracts (forge), Rust (cargo),
+# the TypeScript quickstart against the local network.
 # FOUNDRY_PROFILE=ci (the default under CI=true) runs the fuzz and invariant tests at CI depth.
 #
 # Built once, run once: the contracts job (forge) runs beside the cargo build, which is the long pole on a cold
@@ -49,6 +50,10 @@ cleanup() {
   kill -- -"$contracts_pid" 2>/dev/null || true
   rm -f "$contracts_log"
   [[ -n "${postgres_started:-}" ]] && "$REPO_ROOT/scripts/postgres.sh" stop
+  if [[ -n "${quickstart_net:-}" ]]; then
+    "$CARGO_TARGET_DIR/debug/audius" localnet down --dir "$quickstart_net" >/dev/null 2>&1 || true
+    rm -rf "$quickstart_net"
+  fi
   return 0
 }
 trap cleanup EXIT
@@ -91,6 +96,18 @@ else
   echo "PostgreSQL unavailable: the discovery-node tests run on SQLite only"
 fi
 cargo test --workspace --all-targets
+took
+
+phase "typescript quickstart (examples/ts) against the local network"
+# What a dApp developer copies: Anchor's TypeScript client on the committed IDL, so the IDL never drifts from what
+# that client accepts. The network is the CLI's (built above), in a directory of its own.
+(cd examples/ts && node_modules/.bin/tsc -p .)
+quickstart_net="$(mktemp -d)"
+"$CARGO_TARGET_DIR/debug/audius" localnet up --dir "$quickstart_net" >/dev/null
+node examples/ts/dist/quickstart.js "$quickstart_net/localnet.json"
+"$CARGO_TARGET_DIR/debug/audius" localnet down --dir "$quickstart_net" >/dev/null
+rm -rf "$quickstart_net"
+quickstart_net=""
 took
 
 echo "== all tests passed ($(( SECONDS - started )) s)"

@@ -39,11 +39,12 @@ async fn profile_and_tracks() {
         .send(&[content::initialize(&authority.pubkey(), CLUSTER, vec![attester.address().0 .0], 1)], &authority, &[])
         .await
         .unwrap();
+    let node_keys: Vec<PrivateKeySigner> = (0..3).map(|_| PrivateKeySigner::random()).collect();
     for sp_id in 1..=3u64 {
         let registration = content::NodeRegistration {
             sp_id,
             owner_wallet: [sp_id as u8; 20],
-            delegate_wallet: [sp_id as u8; 20],
+            delegate_wallet: node_keys[sp_id as usize - 1].address().0 .0,
             endpoint: format!("http://127.0.0.1:{}", 4000 + sp_id),
         };
         let fact = content::AttestedFact::AdmitNode(registration);
@@ -96,7 +97,12 @@ async fn profile_and_tracks() {
 
     // Two tracks, as a content node records them after an upload.
     let songs = [ContentId::of(b"song one"), ContentId::of(b"song two")];
+    let cluster = solana.config().await.unwrap().cluster;
     for (id, song) in songs.iter().enumerate() {
+        let track = content::track_address(&profile_address, id as u64);
+        let expiry = audius_sdk::upload::unix_now() as i64 + content::RECEIPT_SECS;
+        let keys = std::array::from_fn(|i| &node_keys[i]);
+        let receipts = content::sign_replica_receipts(keys, &cluster, &track, &song.to_bytes(), [1, 2, 3], expiry);
         let instruction = content::create_track(
             &authority.pubkey(),
             &profile_address,
@@ -105,8 +111,11 @@ async fn profile_and_tracks() {
             song.to_bytes(),
             metadata.to_bytes(),
             [1, 2, 3],
+            receipts,
         );
-        let signature = solana.send(&[instruction], &authority, &[]).await.unwrap();
+        let units = content::create_track_compute_units(&profile_address, id as u64);
+        let signature =
+            solana.send(&audius_sdk::solana::with_compute_limit(units, [instruction]), &authority, &[]).await.unwrap();
         let events = solana.ledger_events(&signature).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].entry.kind, content::EntryKind::TrackCreated);

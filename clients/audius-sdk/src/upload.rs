@@ -247,6 +247,33 @@ pub struct UploadReceipt {
     pub replicas: Vec<u64>,
 }
 
+/// A writer's request for a node's replica receipt (`POST /v1/content/{cid}/receipts`): the node's signed word that
+/// it holds the blob as a replica of the track at `track`, which `create_track` and a replica change need from each
+/// of the track's three nodes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ReceiptRequest {
+    /// The track record's address (base58).
+    pub track: String,
+    /// Unix seconds until which the receipt holds: in the future, at most `MAX_RECEIPT_SECS` ahead.
+    pub expires_at: i64,
+}
+
+/// A node's replica receipt: its delegate key's signature over the content program's
+/// `replica_receipt_digest(cluster, track, cid, node, expires_at)`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ReplicaReceipt {
+    /// The signing node's service id.
+    pub node: u64,
+    /// The track record's address (base58).
+    pub track: String,
+    /// The blob.
+    pub cid: ContentId,
+    /// Unix seconds until which it holds.
+    pub expires_at: i64,
+    /// The 65-byte signature, hex.
+    pub signature: String,
+}
+
 /// Why an upload did not go through.
 #[cfg(feature = "upload-client")]
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +292,14 @@ pub enum UploadError {
     /// The file could not be read.
     #[error("reading the file: {0}")]
     File(#[from] std::io::Error),
+    /// A node answered a receipt the content program would refuse (another track, CID, expiry or key).
+    #[error("content node {node} answered a receipt that does not hold: {reason}")]
+    BadReceipt {
+        /// The node's service id.
+        node: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Upload `path` to the node at `endpoint` under a signed grant; `progress` is called with the bytes sent so far.
@@ -308,6 +343,66 @@ pub async fn upload_file(
         .send()
         .await
         .map_err(|error| UploadError::Unavailable(error.to_string()))?;
+    answer(response).await
+}
+
+/// Ask the node at `endpoint` for its receipt for `cid` as a replica of the track at `track`, valid until
+/// `expires_at`.
+#[cfg(feature = "upload-client")]
+pub async fn request_receipt(
+    http: &reqwest::Client,
+    endpoint: &str,
+    cid: &ContentId,
+    track: &anchor_lang::prelude::Pubkey,
+    expires_at: i64,
+) -> Result<ReplicaReceipt, UploadError> {
+    let request = ReceiptRequest { track: track.to_string(), expires_at };
+    let response = http
+        .post(format!("{}/v1/content/{cid}/receipts", endpoint.trim_end_matches('/')))
+        .json(&request)
+        .send()
+        .await
+        .map_err(|error| UploadError::Unavailable(error.to_string()))?;
+    answer(response).await
+}
+
+/// The receipts of a track's three replica `nodes` (their content-program records, in the track's replica order)
+/// for `cid` at `track`, valid until `expires_at`, each checked against its node's delegate wallet on `cluster`
+/// before it is used, so a write never goes out with a receipt the program would refuse.
+#[cfg(feature = "upload-client")]
+pub async fn gather_receipts(
+    http: &reqwest::Client,
+    cluster: &[u8; 32],
+    track: &anchor_lang::prelude::Pubkey,
+    cid: &ContentId,
+    nodes: &[crate::solana::content::ContentNode; crate::solana::content::REPLICATION_FACTOR],
+    expires_at: i64,
+) -> Result<crate::solana::content::ReplicaReceipts, UploadError> {
+    let asked = nodes.iter().map(|node| request_receipt(http, &node.endpoint, cid, track, expires_at));
+    let answers = futures_util::future::join_all(asked).await;
+    let mut signatures = [[0u8; 65]; crate::solana::content::REPLICATION_FACTOR];
+    for ((node, answer), slot) in nodes.iter().zip(answers).zip(&mut signatures) {
+        let receipt = answer?;
+        let bad = |reason: String| UploadError::BadReceipt { node: node.sp_id, reason };
+        let bytes = alloy::hex::decode(&receipt.signature).map_err(|_| bad("the signature is not hex".into()))?;
+        *slot = bytes.as_slice().try_into().map_err(|_| bad(format!("{} signature bytes, not 65", bytes.len())))?;
+        let digest =
+            crate::solana::content::replica_receipt_digest(cluster, track, &cid.to_bytes(), node.sp_id, expires_at);
+        let signer = Signature::try_from(bytes.as_slice())
+            .and_then(|signature| signature.recover_address_from_prehash(&digest.into()))
+            .map_err(|_| bad("the signature is malformed".into()))?;
+        if signer.0 .0 != node.delegate_wallet {
+            return Err(bad(format!(
+                "signed by {signer}, not the node's delegate wallet {}",
+                Address::from(node.delegate_wallet)
+            )));
+        }
+    }
+    Ok(crate::solana::content::ReplicaReceipts { expiry: expires_at, signatures })
+}
+
+#[cfg(feature = "upload-client")]
+async fn answer<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, UploadError> {
     let status = response.status();
     let text = response.text().await.map_err(|error| UploadError::Unavailable(error.to_string()))?;
     if status.is_success() {

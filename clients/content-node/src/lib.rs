@@ -49,6 +49,8 @@ pub struct Node {
     /// The Ethereum chain the registry is on (signed into every message).
     pub chain_id: u64,
     protocol: Protocol<DynProvider>,
+    /// The content program's cluster id (signed into replica receipts), read once it is needed.
+    cluster: tokio::sync::OnceCell<[u8; 32]>,
 }
 
 impl Node {
@@ -74,7 +76,13 @@ impl Node {
             db,
             chain_id,
             protocol,
+            cluster: tokio::sync::OnceCell::new(),
         }))
+    }
+
+    /// The content program's cluster id, as its configuration records it (fixed at initialization).
+    pub async fn cluster(&self) -> Result<[u8; 32], audius_sdk::solana::rpc::SolanaError> {
+        self.cluster.get_or_try_init(|| async { Ok(self.solana.config().await?.cluster) }).await.copied()
     }
 
     /// Read the registry again; log when this node's standing changes.

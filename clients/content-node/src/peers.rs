@@ -17,6 +17,8 @@ pub struct Peer {
     pub endpoint: String,
     /// The key it signs with.
     pub delegate_wallet: Address,
+    /// Its operator (the service's owner): a track's replicas are three operators' nodes.
+    pub owner: Address,
     /// Active stake of its operator's pool (wei).
     pub stake: U256,
 }
@@ -99,6 +101,7 @@ pub async fn read_directory(
                 sp_id: service.id,
                 endpoint: service.endpoint.clone(),
                 delegate_wallet: service.delegate_wallet,
+                owner: service.owner,
                 stake: pool.active_stake,
             });
         }

@@ -54,21 +54,29 @@ pub fn verified_stream(
     head.chain(rest)
 }
 
-/// Place a freshly stored blob on two more nodes: the highest-ranked other nodes by stake-weighted rendezvous,
-/// pushed to at the same time, going down the ranking past any that fail. Returns the replica set (this node
-/// first), or an error naming every failure when fewer than two accept.
+/// Place a freshly stored blob on two more nodes of two more operators: the highest-ranked other nodes by
+/// stake-weighted rendezvous whose operator is not yet in the set, pushed to at the same time, going down the
+/// ranking past any that fail. Returns the replica set (this node first), or an error naming every failure when
+/// fewer than two accept.
 pub async fn replicate(node: &Arc<Node>, me: u64, cid: ContentId, meta: &BlobMeta) -> Result<Vec<u64>, ApiError> {
-    let others: Vec<_> = node.directory.read().await.others().cloned().collect();
+    let directory = node.directory.read().await.clone();
+    let others: Vec<_> = directory.others().cloned().collect();
     let candidates: Vec<Candidate> =
         others.iter().map(|p| Candidate { sp_id: p.sp_id, stake: p.stake.saturating_to::<u128>() }).collect();
     let mut ranked = rendezvous::rank(&cid, &candidates).into_iter();
     let mut replicas = vec![me];
+    // The operators already holding or being sent the blob: the content program takes one node per operator.
+    let mut operators: Vec<_> = directory.peer(me).map(|p| p.owner).into_iter().collect();
     let mut failures = Vec::new();
     let mut pushes = futures_util::stream::FuturesUnordered::new();
     loop {
         while replicas.len() + pushes.len() < REPLICATION_FACTOR {
             let Some(candidate) = ranked.next() else { break };
             let peer = others.iter().find(|p| p.sp_id == candidate.sp_id).expect("ranked from the peers").clone();
+            if operators.contains(&peer.owner) {
+                continue;
+            }
+            operators.push(peer.owner);
             pushes.push(async move {
                 let result = push(node, me, &peer, cid, meta).await;
                 (peer, result)
@@ -78,6 +86,8 @@ pub async fn replicate(node: &Arc<Node>, me: u64, cid: ContentId, meta: &BlobMet
         match result {
             Ok(()) => replicas.push(peer.sp_id),
             Err(error) => {
+                // Another node of the same operator may take it instead.
+                operators.retain(|owner| *owner != peer.owner);
                 tracing::warn!(%cid, peer = peer.sp_id, %error, "replica push failed; trying the next node");
                 failures.push(format!("node {} ({}): {error}", peer.sp_id, peer.endpoint));
             }

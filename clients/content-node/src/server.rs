@@ -3,6 +3,8 @@
 //! - `POST /v1/uploads`: the file as the body, the artist's signed [`UploadGrant`] in `x-audius-*` headers.
 //!   Answers 201 with the CID and the three replicas once all three hold it.
 //! - `GET|HEAD /v1/content/{cid}`: the blob, with `Range`, `ETag` (the CID) and `If-None-Match`.
+//! - `POST /v1/content/{cid}/receipts`: a [`ReceiptRequest`] for a track; answers this node's signed
+//!   [`ReplicaReceipt`] when it holds the blob (the content program needs one from each of a track's replicas).
 //! - `POST /internal/blobs/{cid}`: a replica pushed by a registered peer, with its signed [`ReplicaTransfer`].
 //! - `GET /health`: version, registration, storage, peers.
 //!
@@ -15,7 +17,7 @@ use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
     cid::ContentId,
     solana::content,
-    upload::{check_deadline, headers as h, unix_now, ReplicaTransfer, UploadGrant},
+    upload::{check_deadline, headers as h, unix_now, ReceiptRequest, ReplicaReceipt, ReplicaTransfer, UploadGrant},
 };
 use axum::{
     body::Body,
@@ -78,6 +80,7 @@ pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .route("/v1/uploads", post(upload))
         .route("/v1/content/{cid}", get(content))
+        .route("/v1/content/{cid}/receipts", post(receipt))
         .route("/internal/blobs/{cid}", post(receive_replica))
         .route("/health", get(health))
         .with_state(node)
@@ -427,6 +430,48 @@ async fn receive_replica(
     spawn_index(&node, cid);
     tracing::info!(%cid, from = transfer.from, "replica stored");
     Ok(StatusCode::CREATED)
+}
+
+/// This node's receipt for a blob it holds as a replica of a track: the writer gathers one from each of the track's
+/// nodes, so no write can name this node as a replica of content it does not hold.
+async fn receipt(
+    State(node): State<Arc<Node>>,
+    Path(cid): Path<String>,
+    Json(request): Json<ReceiptRequest>,
+) -> Result<Json<ReplicaReceipt>> {
+    let cid: ContentId = cid.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "not a CID"))?;
+    let track: Pubkey =
+        request.track.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "track is not a Solana address"))?;
+    let Some(sp_id) = node.directory.read().await.me.writable() else {
+        return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "this node does not take writes yet"));
+    };
+    let now = unix_now() as i64;
+    if request.expires_at < now || request.expires_at - now > content::MAX_RECEIPT_SECS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "expires_at {} must lie between now ({now}) and {} s ahead",
+                request.expires_at,
+                content::MAX_RECEIPT_SECS
+            ),
+        ));
+    }
+    if node.store.meta(&cid).await?.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, format!("this node does not hold {cid}")));
+    }
+    let cluster = node
+        .cluster()
+        .await
+        .map_err(|error| ApiError::new(StatusCode::BAD_GATEWAY, format!("reading the content program: {error}")))?;
+    let signature =
+        content::sign_replica_receipt(&node.key, &cluster, &track, &cid.to_bytes(), sp_id, request.expires_at);
+    Ok(Json(ReplicaReceipt {
+        node: sp_id,
+        track: request.track,
+        cid,
+        expires_at: request.expires_at,
+        signature: alloy::hex::encode(signature),
+    }))
 }
 
 async fn health(State(node): State<Arc<Node>>) -> Result<Json<serde_json::Value>> {

@@ -15,7 +15,10 @@ use audius_sdk::{
     cid::ContentId,
     local::LocalChain,
     solana::{content, rpc::ContentClient},
-    upload::{headers as h, upload_file, UploadAuth, UploadGrant, UploadReceipt},
+    upload::{
+        gather_receipts, headers as h, request_receipt, upload_file, UploadAuth, UploadError, UploadGrant,
+        UploadReceipt,
+    },
 };
 use audius_solana_local::{LocalNode, NodeConfig};
 use reqwest::StatusCode;
@@ -271,6 +274,14 @@ impl Cluster {
         let profile = content::profile_address(&self.artist.address().0 .0);
         let track_id = self.solana.profile(&self.artist.address().0 .0).await.unwrap().unwrap().track_count;
         let replicas: [u64; 3] = receipt.replicas.clone().try_into().unwrap();
+        let track = content::track_address(&profile, track_id);
+        let nodes: Vec<_> = self.solana.nodes(&replicas).await.unwrap().into_iter().map(Option::unwrap).collect();
+        let cluster = self.solana.config().await.unwrap().cluster;
+        let expires_at = now() as i64 + content::RECEIPT_SECS;
+        let receipts =
+            gather_receipts(&self.http, &cluster, &track, &receipt.cid, &nodes.try_into().unwrap(), expires_at)
+                .await
+                .unwrap();
         let instruction = content::create_track(
             &self.authority.pubkey(),
             &profile,
@@ -279,8 +290,13 @@ impl Cluster {
             receipt.cid.to_bytes(),
             [0; audius_sdk::cid::CID_LEN],
             replicas,
+            receipts,
         );
-        self.solana.send(&[instruction], &self.authority, &[]).await.unwrap();
+        let units = content::create_track_compute_units(&profile, track_id);
+        self.solana
+            .send(&audius_sdk::solana::with_compute_limit(units, [instruction]), &self.authority, &[])
+            .await
+            .unwrap();
         track_id
     }
 }
@@ -312,6 +328,21 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     }
     let outside = cluster.nodes.iter().map(|n| n.sp_id).find(|id| !receipt.replicas.contains(id)).unwrap();
     assert_eq!(cluster.get(outside, &receipt.cid, None).await.status(), StatusCode::NOT_FOUND);
+
+    // Replica receipts: a node vouches only for what it holds, for a bounded time.
+    let some_track = content::track_address(&content::profile_address(&cluster.artist.address().0 .0), 0);
+    let endpoint_of = |sp_id: u64| cluster.nodes.iter().find(|n| n.sp_id == sp_id).unwrap().endpoint();
+    let soon = now() as i64 + 60;
+    let vouched = request_receipt(&cluster.http, &endpoint_of(receipt.replicas[1]), &receipt.cid, &some_track, soon)
+        .await
+        .unwrap();
+    assert_eq!((vouched.node, vouched.expires_at), (receipt.replicas[1], soon));
+    let refusal = request_receipt(&cluster.http, &endpoint_of(outside), &receipt.cid, &some_track, soon).await;
+    assert!(matches!(refusal, Err(UploadError::Refused { status: 404, .. })), "{refusal:?}");
+    let far = now() as i64 + content::MAX_RECEIPT_SECS + 60;
+    let refusal =
+        request_receipt(&cluster.http, &endpoint_of(receipt.replicas[1]), &receipt.cid, &some_track, far).await;
+    assert!(matches!(refusal, Err(UploadError::Refused { status: 400, .. })), "{refusal:?}");
 
     // Range reads, as a player seeking.
     let ranged = cluster.get(receipt.replicas[1], &receipt.cid, Some("bytes=1000-1999")).await;

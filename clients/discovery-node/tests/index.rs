@@ -52,6 +52,22 @@ async fn publish(network: &LocalNetwork, artist: &Artist, title: &str, seed: u32
     let eth = artist.key.address().0 .0;
     let profile = content::profile_address(&eth);
     let track_id = network.solana.profile(&eth).await.unwrap().unwrap().track_count;
+    let replicas: [u64; 3] = audio.replicas.clone().try_into().unwrap();
+    let nodes: Vec<_> = network.solana.nodes(&replicas).await.unwrap().into_iter().map(Option::unwrap).collect();
+    let cluster = network.solana.config().await.unwrap().cluster;
+    let track = content::track_address(&profile, track_id);
+    let expires_at = audius_sdk::upload::unix_now() as i64 + content::RECEIPT_SECS;
+    let http = reqwest::Client::new();
+    let receipts = audius_sdk::upload::gather_receipts(
+        &http,
+        &cluster,
+        &track,
+        &audio.cid,
+        &nodes.try_into().unwrap(),
+        expires_at,
+    )
+    .await
+    .unwrap();
     let instruction = content::create_track(
         &artist.authority.pubkey(),
         &profile,
@@ -59,9 +75,15 @@ async fn publish(network: &LocalNetwork, artist: &Artist, title: &str, seed: u32
         None,
         audio.cid.to_bytes(),
         metadata.cid.to_bytes(),
-        audio.replicas.clone().try_into().unwrap(),
+        replicas,
+        receipts,
     );
-    network.solana.send(&[instruction], &artist.authority, &[]).await.unwrap();
+    let units = content::create_track_compute_units(&profile, track_id);
+    network
+        .solana
+        .send(&audius_sdk::solana::with_compute_limit(units, [instruction]), &artist.authority, &[])
+        .await
+        .unwrap();
     audio.cid
 }
 

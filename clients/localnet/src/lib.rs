@@ -49,6 +49,8 @@ pub struct ContentNode {
     pub endpoint: String,
     /// Its data directory.
     pub data_dir: PathBuf,
+    /// Its delegate key (what it signs transfers and replica receipts with).
+    pub delegate: PrivateKeySigner,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -215,7 +217,8 @@ impl LocalNetwork {
             let task = tokio::spawn(audius_content_node::run(config, chain.signer(wallet), async move {
                 let _ = stopped.await;
             }));
-            content_nodes.push(ContentNode { sp_id, endpoint, data_dir, stop: Some(stop), task });
+            let delegate = chain.signer(wallet);
+            content_nodes.push(ContentNode { sp_id, endpoint, data_dir, delegate, stop: Some(stop), task });
         }
         let network = Self { chain, solana_node, solana, solana_admin, discovery_nodes, content_nodes, _temp: temp };
         network.wait_attesting(Duration::from_secs(30)).await?;

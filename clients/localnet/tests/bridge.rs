@@ -132,12 +132,27 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     // the tracks during round 2 and let it end.
     chain.advance(8 * 24 * 3600).await.unwrap();
     eth.checkpoint_round().await.unwrap();
+    let cluster = solana.config().await.unwrap().cluster;
     for seed in 0..3u64 {
         let profile = content::profile_address(&artist.address().0 .0);
         let cid = ContentId::of(&seed.to_le_bytes()).to_bytes();
-        let ix =
-            content::create_track(&authority.pubkey(), &profile, seed, None, cid, [0; 36], [ids[0], ids[1], ids[2]]);
-        solana.send(&[ix], &authority, &[]).await.unwrap();
+        let track = content::track_address(&profile, seed);
+        // Signed with the nodes' own delegate keys, as each would for a blob it holds.
+        let expiry = audius_sdk::upload::unix_now() as i64 + content::RECEIPT_SECS;
+        let keys = std::array::from_fn(|i| &network.content_nodes[i].delegate);
+        let receipts = content::sign_replica_receipts(keys, &cluster, &track, &cid, [ids[0], ids[1], ids[2]], expiry);
+        let ix = content::create_track(
+            &authority.pubkey(),
+            &profile,
+            seed,
+            None,
+            cid,
+            [0; 36],
+            [ids[0], ids[1], ids[2]],
+            receipts,
+        );
+        let units = content::create_track_compute_units(&profile, seed);
+        solana.send(&audius_sdk::solana::with_compute_limit(units, [ix]), &authority, &[]).await.unwrap();
     }
     chain.advance(8 * 24 * 3600).await.unwrap();
     // The attesters answer once their index holds the tracks.

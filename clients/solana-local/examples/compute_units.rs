@@ -7,7 +7,7 @@ use alloy::signers::local::PrivateKeySigner;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token::spl_token;
 use audius_sdk::solana::{
-    content::{self, AdminChange, AttestedFact, NodeRegistration},
+    content::{self, AdminChange, AttestedFact, NodeRegistration, ReplicaReceipts},
     tips,
 };
 use audius_solana_local::{programs, spl, Pubkey};
@@ -164,6 +164,11 @@ fn eth_key(seed: u32) -> PrivateKeySigner {
     PrivateKeySigner::from_bytes(&secret.into()).expect("a valid secp256k1 secret")
 }
 
+/// Content node `sp_id`'s delegate key.
+fn node_key(sp_id: u64) -> PrivateKeySigner {
+    eth_key(2_000 + sp_id as u32)
+}
+
 fn eth_address(key: &PrivateKeySigner) -> [u8; 20] {
     key.address().0 .0
 }
@@ -224,8 +229,17 @@ impl ContentWorld {
     }
 
     fn admit(&mut self, sp_id: u64, endpoint: String, quorum: usize) -> u64 {
-        let node = NodeRegistration { sp_id, owner_wallet: [1; 20], delegate_wallet: [2; 20], endpoint };
+        let delegate_wallet = eth_address(&node_key(sp_id));
+        let node = NodeRegistration { sp_id, owner_wallet: [sp_id as u8; 20], delegate_wallet, endpoint };
         self.attest(AttestedFact::AdmitNode(node), quorum)
+    }
+
+    /// The receipts of nodes `replicas` for `content_cid` as replicas of track `track_id` of `profile`.
+    fn receipts(&self, profile: &Pubkey, track_id: u64, content_cid: &[u8; 36], replicas: [u64; 3]) -> ReplicaReceipts {
+        let keys = replicas.map(node_key);
+        let track = content::track_address(profile, track_id);
+        let expiry = self.now() + 300;
+        content::sign_replica_receipts([&keys[0], &keys[1], &keys[2]], &CLUSTER, &track, content_cid, replicas, expiry)
     }
 
     /// The removal of node `sp_id` (its rent back to whoever paid it) at `quorum`.
@@ -306,7 +320,7 @@ fn content_rows() -> Vec<Row> {
     let short = endpoint(1).len();
     rows.push(row(P, "admit_node", format!("quorum 1, {short}-byte endpoint, bump {typical_bump}"), typical));
     let long_ids = [101, 102, 103];
-    for sp_id in long_ids {
+    for sp_id in [101, 102, 103, 104] {
         world.admit(sp_id, long_endpoint(), quorum);
     }
     let lowest = (1..=64u64).min_by_key(|sp| bump(&[content::NODE_SEED, &sp.to_le_bytes()])).unwrap();
@@ -395,11 +409,14 @@ fn content_rows() -> Vec<Row> {
         };
         if track_bump == u8::MAX && signer.pubkey() == app.pubkey() && prefunded_track.is_none() {
             world.svm.airdrop(&content::track_address(&profile, track_id), 1_000_000).unwrap();
-            let ix = content::create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas);
+            let receipts = world.receipts(&profile, track_id, &cid(3), replicas);
+            let ix =
+                content::create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas, receipts);
             prefunded_track = Some(world.send(&app, ix));
             continue;
         }
-        let ix = content::create_track(&signer.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas);
+        let receipts = world.receipts(&profile, track_id, &cid(3), replicas);
+        let ix = content::create_track(&signer.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas, receipts);
         let units = world.send(signer, ix);
         into.entry(track_bump).or_insert(units);
     }
@@ -411,10 +428,18 @@ fn content_rows() -> Vec<Row> {
     if let Some(units) = prefunded_track {
         rows.push(row(P, "create_track", "by an app, bump 255, its address funded beforehand", units));
     }
-    let ix = content::update_track(&authority.pubkey(), &profile, 0, None, [4, 5, 6], cid(6));
-    rows.push(row(P, "update_track", "by the authority, short endpoints", world.send(&authority, ix)));
-    let ix = content::update_track(&app.pubkey(), &profile, 1, grant, long_ids, cid(6));
-    rows.push(row(P, "update_track", "by an app, 128-byte endpoints", world.send(&app, ix)));
+    let ix = content::update_track(&authority.pubkey(), &profile, 0, None, [3, 2, 1], cid(6), None);
+    rows.push(row(P, "update_track", "by the authority, short endpoints, same set", world.send(&authority, ix)));
+    let ix = content::update_track(&app.pubkey(), &profile, 1, grant, long_ids, cid(6), None);
+    rows.push(row(P, "update_track", "by an app, 128-byte endpoints, same set", world.send(&app, ix)));
+    let receipts = Some(world.receipts(&profile, 0, &cid(3), [4, 5, 6]));
+    let ix = content::update_track(&authority.pubkey(), &profile, 0, None, [4, 5, 6], cid(7), receipts);
+    let units = world.send(&authority, ix);
+    rows.push(row(P, "update_track", "by the authority, short endpoints, new set with receipts", units));
+    let moved = [long_ids[1], long_ids[2], 104];
+    let receipts = Some(world.receipts(&profile, 1, &cid(3), moved));
+    let ix = content::update_track(&app.pubkey(), &profile, 1, grant, moved, cid(7), receipts);
+    rows.push(row(P, "update_track", "by an app, 128-byte endpoints, new set with receipts", world.send(&app, ix)));
     let ix = content::delete_track(&authority.pubkey(), &profile, 0, None, &authority.pubkey());
     rows.push(row(P, "delete_track", "by the authority", world.send(&authority, ix)));
     let ix = content::delete_track(&app.pubkey(), &profile, 1, grant, &app.pubkey());

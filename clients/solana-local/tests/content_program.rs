@@ -196,7 +196,9 @@ fn nodes_are_admitted_only_by_an_attester_quorum() {
     let endpoint = "https://cn7.audius.test";
     let sp = 7u64.to_le_bytes();
     let program = PROGRAM_ID.to_bytes();
-    let parts = admit_node_parts(&program, &CLUSTER, &sp, &[7; 20], &[8; 20], endpoint.as_bytes());
+    let node = registration(7, endpoint);
+    let parts =
+        admit_node_parts(&program, &CLUSTER, &sp, &node.owner_wallet, &node.delegate_wallet, endpoint.as_bytes());
     let expiry = h.now() + 600;
 
     // Below quorum.
@@ -246,7 +248,9 @@ fn replayed_node_attestation_is_refused() {
     let endpoint = "https://cn5.audius.test";
     let sp = 5u64.to_le_bytes();
     let program = PROGRAM_ID.to_bytes();
-    let parts = admit_node_parts(&program, &CLUSTER, &sp, &[5; 20], &[6; 20], endpoint.as_bytes());
+    let node = registration(5, endpoint);
+    let parts =
+        admit_node_parts(&program, &CLUSTER, &sp, &node.owner_wallet, &node.delegate_wallet, endpoint.as_bytes());
     let expiry = h.now() + 600;
     let admission = h.attest(&[0, 1], &parts, 0, expiry);
     h.send(h.admit_node_ix(&payer.pubkey(), 5, endpoint, expiry, admission.clone()), &payer).expect("admit");
@@ -332,6 +336,95 @@ fn track_replicas_must_be_distinct_and_registered() {
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::InvalidReplicaSet)));
     let ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 99]);
     assert_eq!(h.send(ix, &authority), Err(runtime(InstructionError::UninitializedAccount)));
+}
+
+/// The review's attack: one operator's three nodes passed as "replication factor 3" (and counted as three
+/// operators' work by issuance).
+#[test]
+fn one_operators_nodes_are_no_replica_set() {
+    let mut h = Harness::new(1, 1);
+    let (_, authority, profile) = setup_artist(&mut h);
+    // Three more nodes, all run by node 1's operator.
+    for sp_id in 11..=13 {
+        h.admit_registration(NodeRegistration { owner_wallet: [1; 20], ..registration(sp_id, "https://x.test") });
+    }
+    for replicas in [[11, 12, 13], [1, 11, 2], [2, 12, 11]] {
+        let ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), replicas);
+        assert_eq!(h.send(ix, &authority), Err(content(ContentError::ReplicasShareOperator)), "{replicas:?}");
+    }
+    assert!(h.track(&profile, 0).is_none());
+    // Nor may a track move onto them.
+    h.send(h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]), &authority).unwrap();
+    let ix = h.update_track_ix(&authority.pubkey(), &profile, 0, 5, [1, 2, 11]);
+    assert_eq!(h.send(ix, &authority), Err(content(ContentError::ReplicasShareOperator)));
+    // Three operators, one of them node 1's, are.
+    h.send(h.update_track_ix(&authority.pubkey(), &profile, 0, 5, [2, 3, 11]), &authority).unwrap();
+    assert_eq!(h.track(&profile, 0).unwrap().replicas, [2, 3, 11]);
+}
+
+/// The review's attack: a writer named any three admitted nodes as a track's replicas, whether or not they hold
+/// it. Each node's delegate key must now sign for the track and its content.
+#[test]
+fn replica_sets_need_each_nodes_receipt_for_the_track_and_its_content() {
+    let mut h = Harness::new(1, 1);
+    let (_, authority, profile) = setup_artist(&mut h);
+    let signer = authority.pubkey();
+    let create =
+        |receipts: ReplicaReceipts| create_track(&signer, &profile, 0, None, cid(3), cid(2), [1, 2, 3], receipts);
+    let good = h.receipts(&profile, 0, &cid(3), [1, 2, 3]);
+    let now = h.now();
+
+    let mut forged = good;
+    let digest = replica_receipt_digest(&CLUSTER, &track_address(&profile, 0), &cid(3), 2, good.expiry);
+    forged.signatures[1] = sign_digest(&node_key(9), &digest);
+    let mut swapped = good;
+    swapped.signatures.swap(0, 1);
+    let keys = [1, 2, 3].map(node_key);
+    let keys = [&keys[0], &keys[1], &keys[2]];
+    let track_0 = track_address(&profile, 0);
+    let other_cluster = sign_replica_receipts(keys, &[8; 32], &track_0, &cid(3), [1, 2, 3], good.expiry);
+    let refused = [
+        ("another key", forged, ContentError::WrongReceiptSigner),
+        ("another content", h.receipts(&profile, 0, &cid(4), [1, 2, 3]), ContentError::WrongReceiptSigner),
+        ("another track", h.receipts(&profile, 1, &cid(3), [1, 2, 3]), ContentError::WrongReceiptSigner),
+        ("another node order", swapped, ContentError::WrongReceiptSigner),
+        ("another cluster", other_cluster, ContentError::WrongReceiptSigner),
+        (
+            "expired",
+            sign_replica_receipts(keys, &CLUSTER, &track_0, &cid(3), [1, 2, 3], now - 1),
+            ContentError::ReceiptExpired,
+        ),
+        (
+            "valid too long",
+            sign_replica_receipts(keys, &CLUSTER, &track_0, &cid(3), [1, 2, 3], now + MAX_RECEIPT_SECS + 1),
+            ContentError::ExpiryTooFar,
+        ),
+        (
+            "malformed",
+            ReplicaReceipts { signatures: [good.signatures[0], good.signatures[1], [5; 65]], ..good },
+            ContentError::InvalidSignature,
+        ),
+    ];
+    for (what, receipts, error) in refused {
+        assert_eq!(h.send(create(receipts), &authority), Err(content(error)), "{what}");
+    }
+    assert!(h.track(&profile, 0).is_none(), "nothing was written");
+    h.send(create(good), &authority).expect("the nodes' own receipts");
+    // Spent: the same receipts name track 0, so they cannot put the content on track 1 too.
+    let replay = create_track(&signer, &profile, 1, None, cid(3), cid(2), [1, 2, 3], good);
+    assert_eq!(h.send(replay, &authority), Err(content(ContentError::WrongReceiptSigner)));
+
+    // Moving the track: a new set needs receipts, the recorded one in any order does not.
+    let moved = update_track(&signer, &profile, 0, None, [2, 3, 4], cid(5), None);
+    assert_eq!(h.send(moved, &authority), Err(content(ContentError::MissingReplicaReceipts)));
+    h.send(update_track(&signer, &profile, 0, None, [3, 1, 2], cid(5), None), &authority).expect("same set");
+    let receipts = h.receipts(&profile, 0, &cid(4), [2, 3, 4]);
+    let wrong_content = update_track(&signer, &profile, 0, None, [2, 3, 4], cid(5), Some(receipts));
+    assert_eq!(h.send(wrong_content, &authority), Err(content(ContentError::WrongReceiptSigner)));
+    let receipts = h.receipts(&profile, 0, &cid(3), [2, 3, 4]);
+    h.send(update_track(&signer, &profile, 0, None, [2, 3, 4], cid(5), Some(receipts)), &authority).unwrap();
+    assert_eq!(h.track(&profile, 0).unwrap().replicas, [2, 3, 4]);
+    h.assert_chains();
 }
 
 #[test]
@@ -746,13 +839,16 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
             if prefund && track_id % 2 == 0 {
                 h.svm.airdrop(&track_address(&profile, track_id), 1_000_000).unwrap();
             }
-            let ix = create_track(&app.pubkey(), &profile, track_id, Some(grant), cid(3), cid(2), [1, 2, 3]);
+            let receipts = h.receipts(&profile, track_id, &cid(3), [1, 2, 3]);
+            let ix = create_track(&app.pubkey(), &profile, track_id, Some(grant), cid(3), cid(2), [1, 2, 3], receipts);
             let units = create_track_compute_units(&profile, track_id);
             within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &app, "create_track");
         }
+        let moved = h.receipts(&profile, 0, &cid(3), [2, 3, 4]);
         let writes = [
             update_profile(&app.pubkey(), &profile, Some(grant), cid(4)),
-            update_track(&app.pubkey(), &profile, 0, Some(grant), [2, 3, 4], cid(5)),
+            update_track(&app.pubkey(), &profile, 0, Some(grant), [3, 1, 2], cid(5), None),
+            update_track(&app.pubkey(), &profile, 0, Some(grant), [2, 3, 4], cid(6), Some(moved)),
             delete_track(&app.pubkey(), &profile, 1, Some(grant), &app.pubkey()),
         ];
         for ix in writes {
@@ -825,12 +921,7 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     record(&mut h, AttestedFact::Attesters { attesters, quorum: MAX_QUORUM }).expect("12 attesters, quorum 8");
     h.attesters = replacements;
     for sp_id in 1..=3 {
-        let node = NodeRegistration {
-            sp_id,
-            owner_wallet: [1; 20],
-            delegate_wallet: [2; 20],
-            endpoint: "x".repeat(MAX_ENDPOINT_LEN),
-        };
+        let node = registration(sp_id, &"x".repeat(MAX_ENDPOINT_LEN));
         record(&mut h, AttestedFact::AdmitNode(node)).expect("the longest endpoint, quorum 8");
     }
     assert_eq!(h.node(1).unwrap().endpoint.len(), MAX_ENDPOINT_LEN);
@@ -841,11 +932,12 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     h.send(grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
     let grant = Some(app_grant_address(&profile, 1, &app.pubkey()));
     for track_id in 0..2 {
-        let ix = create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3]);
+        let receipts = h.receipts(&profile, track_id, &cid(3), [1, 2, 3]);
+        let ix = create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3], receipts);
         let units = create_track_compute_units(&profile, track_id);
         within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &app, "create_track");
     }
-    let ix = update_track(&app.pubkey(), &profile, 0, grant, [3, 2, 1], cid(4));
+    let ix = update_track(&app.pubkey(), &profile, 0, grant, [3, 2, 1], cid(4), None);
     within_sdk_limit(&mut h, write_instructions(ix), &app, "update_track");
     within_sdk_limit(
         &mut h,
@@ -866,7 +958,9 @@ fn a_node_record_is_created_only_at_the_pda_of_its_id() {
     let expiry = h.now() + 600;
     let program = PROGRAM_ID.to_bytes();
     let sp = 7u64.to_le_bytes();
-    let parts = admit_node_parts(&program, &CLUSTER, &sp, &[7; 20], &[8; 20], endpoint.as_bytes());
+    let node = registration(7, endpoint);
+    let parts =
+        admit_node_parts(&program, &CLUSTER, &sp, &node.owner_wallet, &node.delegate_wallet, endpoint.as_bytes());
     let sigs = h.attest(&[0], &parts, 0, expiry);
     let mut ix = h.admit_node_ix(&payer.pubkey(), 7, endpoint, expiry, sigs);
     let at = ix.accounts.iter().position(|meta| meta.pubkey == node_address(7)).unwrap();
@@ -889,14 +983,15 @@ fn writes_for_different_profiles_share_no_writable_account() {
         let grant = Some(app_grant_address(&profile, 1, &app));
         let deadline = h.deadline();
         let tier = AttestedFact::Tier { eth_address: eth.address, tier: 1, expires_at: h.now() + 60 };
+        let receipts = h.receipts(&profile, 0, &cid(3), [1, 2, 3]);
         let writes = vec![
             create_profile(&authority, eth.address, cid(1), deadline, [0; 65]),
             update_profile(&app, &profile, grant, cid(2)),
             rotate_authority(&authority, &eth.address, Pubkey::new_unique(), deadline, [0; 65]),
             grant_app(&authority, &profile, 1, &app),
             revoke_app(&authority, &profile, 1, &app),
-            create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3]),
-            update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4)),
+            create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3], receipts),
+            update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4), Some(receipts)),
             delete_track(&app, &profile, 0, grant, &app),
             tier.instruction(&authority, 0, deadline, vec![[0; 65]]),
         ];

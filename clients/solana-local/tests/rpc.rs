@@ -97,12 +97,13 @@ fn content_program_round_trips_over_json_rpc() {
     // Three content nodes, admitted by the attester.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let expiry = now + 60;
+    let node_keys: Vec<PrivateKeySigner> = (0..3).map(|_| PrivateKeySigner::random()).collect();
     for sp_id in 1..=3u64 {
         let nonce = account::<content::Config>(&client, &content::config_address()).attester_epoch;
         let registration = content::NodeRegistration {
             sp_id,
             owner_wallet: [sp_id as u8; 20],
-            delegate_wallet: [sp_id as u8 + 10; 20],
+            delegate_wallet: node_keys[sp_id as usize - 1].address().0 .0,
             endpoint: format!("http://127.0.0.1:{}", 4000 + sp_id),
         };
         let fact = content::AttestedFact::AdmitNode(registration);
@@ -116,9 +117,24 @@ fn content_program_round_trips_over_json_rpc() {
     let proof = content::sign_profile_binding(&artist, &CLUSTER, &payer.pubkey(), 0, expiry);
     send(&client, &[content::create_profile(&payer.pubkey(), eth, cid(9), expiry, proof)], &payer, &[]).unwrap();
     let profile = content::profile_address(&eth);
+    // The replicas' receipts for a track and its content, signed with the nodes' delegate keys (in replica order).
+    let receipts = |track_id: u64, content_cid: [u8; 36], replicas: [u64; 3]| {
+        let keys = replicas.map(|sp_id| &node_keys[sp_id as usize - 1]);
+        let track = content::track_address(&profile, track_id);
+        content::sign_replica_receipts(keys, &CLUSTER, &track, &content_cid, replicas, expiry)
+    };
     let signature = send(
         &client,
-        &[content::create_track(&payer.pubkey(), &profile, 0, None, cid(1), cid(2), [1, 2, 3])],
+        &[content::create_track(
+            &payer.pubkey(),
+            &profile,
+            0,
+            None,
+            cid(1),
+            cid(2),
+            [1, 2, 3],
+            receipts(0, cid(1), [1, 2, 3]),
+        )],
         &payer,
         &[],
     )
@@ -130,7 +146,16 @@ fn content_program_round_trips_over_json_rpc() {
     let epoch = account::<content::Profile>(&client, &profile).nonce;
     send(&client, &[content::grant_app(&payer.pubkey(), &profile, epoch, &app.pubkey())], &payer, &[]).unwrap();
     let grant = content::app_grant_address(&profile, epoch, &app.pubkey());
-    let by_app = content::create_track(&app.pubkey(), &profile, 1, Some(grant), cid(3), cid(2), [3, 2, 1]);
+    let by_app = content::create_track(
+        &app.pubkey(),
+        &profile,
+        1,
+        Some(grant),
+        cid(3),
+        cid(2),
+        [3, 2, 1],
+        receipts(1, cid(3), [3, 2, 1]),
+    );
     let second_signature = send(&client, &[by_app], &payer, &[&app]).unwrap();
     let second: content::Track = account(&client, &content::track_address(&profile, 1));
     assert_eq!(second.replicas, [3, 2, 1]);
@@ -174,7 +199,16 @@ fn content_program_round_trips_over_json_rpc() {
     airdrop(&client, &stranger.pubkey());
     let err = send(
         &client,
-        &[content::create_track(&stranger.pubkey(), &profile, 2, None, cid(5), cid(2), [1, 2, 3])],
+        &[content::create_track(
+            &stranger.pubkey(),
+            &profile,
+            2,
+            None,
+            cid(5),
+            cid(2),
+            [1, 2, 3],
+            receipts(2, cid(5), [1, 2, 3]),
+        )],
         &stranger,
         &[],
     )

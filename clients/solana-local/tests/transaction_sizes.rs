@@ -42,6 +42,7 @@ fn every_instruction_at_its_largest_fits_a_transaction_with_a_budget_and_a_secon
         delegate_wallet: [2; 20],
         endpoint: "x".repeat(MAX_ENDPOINT_LEN),
     };
+    let receipts = ReplicaReceipts { expiry: 0, signatures: [[7; 65]; 3] };
     let rows: Vec<(&str, String, Instruction)> = vec![
         ("initialize", format!("{most} attesters"), initialize(&signer, [7; 32], attesters.clone(), MAX_QUORUM)),
         ("set_writes_enabled", String::new(), admin_update(&signer, AdminChange::WritesEnabled(false))),
@@ -69,8 +70,16 @@ fn every_instruction_at_its_largest_fits_a_transaction_with_a_budget_and_a_secon
         ("rotate_authority", String::new(), rotate_authority(&signer, &eth, other, 0, [7; 65])),
         ("grant_app", String::new(), grant_app(&signer, &profile, 1, &app)),
         ("revoke_app", String::new(), revoke_app(&signer, &profile, 1, &app)),
-        ("create_track", "by an app".into(), create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3])),
-        ("update_track", "by an app".into(), update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4))),
+        (
+            "create_track",
+            "by an app, three receipts".into(),
+            create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3], receipts),
+        ),
+        (
+            "update_track",
+            "by an app, new set with three receipts".into(),
+            update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4), Some(receipts)),
+        ),
         ("delete_track", "by an app".into(), delete_track(&app, &profile, 0, grant, &other)),
     ];
     println!("| instruction | largest input | bytes | spare of {PACKET_DATA_SIZE} |");

@@ -28,6 +28,10 @@ pub const MAX_ATTESTERS: usize = 12;
 pub const MAX_QUORUM: u8 = 8;
 /// Longest an attestation may stay valid: its expiry lies at most this far after the slot it lands in.
 pub const MAX_ATTESTATION_SECS: i64 = 600;
+/// Longest a replica receipt may stay valid: its expiry lies at most this far after the slot it lands in (the
+/// receipt names its track, so it is spent once the track is written; the bound limits how long a node's word on
+/// holding the content stands before the write that uses it).
+pub const MAX_RECEIPT_SECS: i64 = 600;
 /// Longest a profile binding proof may stay valid: its deadline lies at most this far after the slot it lands in.
 pub const MAX_BINDING_PROOF_SECS: i64 = 24 * 3600;
 /// Highest stake tier (`FeatureAccess.tierOf`: 0 none … 4 platinum).
@@ -58,3 +62,6 @@ pub const ADMIT_NODE_TAG: &[u8] = b"audius:admit-node:v1";
 pub const REMOVE_NODE_TAG: &[u8] = b"audius:remove-node:v1";
 pub const SET_TIER_TAG: &[u8] = b"audius:set-tier:v1";
 pub const SYNC_ATTESTERS_TAG: &[u8] = b"audius:sync-attesters:v1";
+/// Domain tag of a replica receipt, a content node's signed word that it holds a track's content (binds program
+/// id, cluster, the track's address, the content CID, the node and an expiry).
+pub const REPLICA_RECEIPT_TAG: &[u8] = b"audius:replica-receipt:v1";

@@ -5,7 +5,9 @@
 
 use alloc::vec::Vec;
 
-use crate::constants::{ADMIT_NODE_TAG, REMOVE_NODE_TAG, SET_TIER_TAG, SYNC_ATTESTERS_TAG};
+use crate::constants::{
+    ADMIT_NODE_TAG, CID_LEN, REMOVE_NODE_TAG, REPLICA_RECEIPT_TAG, SET_TIER_TAG, SYNC_ATTESTERS_TAG,
+};
 
 /// An Ethereum signature: r ‖ s ‖ v, v in {0, 1, 27, 28}.
 pub type EthSignature = [u8; 65];
@@ -124,6 +126,28 @@ pub fn sync_attesters_parts<'a>(
     [SYNC_ATTESTERS_TAG, program, cluster, set_hash, quorum]
 }
 
+/// The digest a content node's delegate key signs (EIP-191) to say it holds `content_cid` as a replica of the track
+/// at `track`, until `expiry`: tag, program, cluster, the track's address, the CID, the node's service id, the
+/// expiry. A write naming the node as a replica of that track and content needs it.
+pub fn replica_receipt_digest(
+    program: &[u8; 32],
+    cluster: &[u8; 32],
+    track: &[u8; 32],
+    content_cid: &[u8; CID_LEN],
+    sp_id: u64,
+    expiry: i64,
+) -> [u8; 32] {
+    eth_digest(&[
+        REPLICA_RECEIPT_TAG,
+        program,
+        cluster,
+        track,
+        content_cid,
+        &sp_id.to_le_bytes(),
+        &expiry.to_le_bytes(),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +159,16 @@ mod tests {
         let digest = bind_profile_digest(&[1; 32], &[2; 32], &[3; 20], &[4; 32], 5, 1_700_000_000);
         let hex: alloc::string::String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
         assert_eq!(hex, "0f3eb5a87b769616388f244f940a7f9f192cdff3ebf23e2567375b627d893b0d");
+    }
+
+    #[test]
+    fn receipts_bind_track_content_node_and_expiry() {
+        let digest = replica_receipt_digest(&[1; 32], &[2; 32], &[3; 32], &[4; CID_LEN], 5, 6);
+        assert_ne!(digest, replica_receipt_digest(&[1; 32], &[2; 32], &[9; 32], &[4; CID_LEN], 5, 6), "track");
+        assert_ne!(digest, replica_receipt_digest(&[1; 32], &[2; 32], &[3; 32], &[9; CID_LEN], 5, 6), "content");
+        assert_ne!(digest, replica_receipt_digest(&[1; 32], &[2; 32], &[3; 32], &[4; CID_LEN], 9, 6), "node");
+        assert_ne!(digest, replica_receipt_digest(&[1; 32], &[2; 32], &[3; 32], &[4; CID_LEN], 5, 9), "expiry");
+        assert_ne!(digest, replica_receipt_digest(&[1; 32], &[9; 32], &[3; 32], &[4; CID_LEN], 5, 6), "cluster");
     }
 
     #[test]

@@ -50,4 +50,12 @@ pub enum ContentError {
     ProofExpired,
     #[msg("only the program's upgrade authority initializes it")]
     NotUpgradeAuthority,
+    #[msg("replica nodes must belong to three different operators")]
+    ReplicasShareOperator,
+    #[msg("a replica receipt has expired")]
+    ReceiptExpired,
+    #[msg("a replica receipt is not signed by its node's delegate key for this track and content")]
+    WrongReceiptSigner,
+    #[msg("a new replica set needs its nodes' receipts")]
+    MissingReplicaReceipts,
 }

@@ -160,20 +160,25 @@ pub mod audius_content {
         instructions::attest_tier::handler(ctx, tier, tier_expires_at, nonce, expiry, signatures)
     }
 
-    /// Record a new track, replicated on the three content nodes passed as `replica_0..2`. Profile authority or an
-    /// authorised app.
+    /// Record a new track, replicated on the three content nodes passed as `replica_0..2` (three operators'), with
+    /// each node's receipt for the track and its content. Profile authority or an authorised app.
     pub fn create_track(
         ctx: &mut Context<CreateTrack>,
         content_cid: [u8; CID_LEN],
         metadata_cid: [u8; CID_LEN],
+        receipts: ReplicaReceipts,
     ) -> Result<()> {
-        instructions::create_track::handler(ctx, content_cid, metadata_cid)
+        instructions::create_track::handler(ctx, content_cid, metadata_cid, receipts)
     }
 
-    /// Change a track's metadata CID and replica set (the nodes passed as `replica_0..2`). Profile authority or an
-    /// authorised app.
-    pub fn update_track(ctx: &mut Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
-        instructions::update_track::handler(ctx, metadata_cid)
+    /// Change a track's metadata CID and replica set (the nodes passed as `replica_0..2`; a set other than the
+    /// track's needs the nodes' `receipts`). Profile authority or an authorised app.
+    pub fn update_track(
+        ctx: &mut Context<UpdateTrack>,
+        metadata_cid: [u8; CID_LEN],
+        receipts: Option<ReplicaReceipts>,
+    ) -> Result<()> {
+        instructions::update_track::handler(ctx, metadata_cid, receipts)
     }
 
     /// Delete a track, closing its record (the rent goes back to whoever paid it). Profile authority or an authorised

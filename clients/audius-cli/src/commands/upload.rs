@@ -9,7 +9,7 @@ use audius_sdk::{
     cid::{CidHasher, ContentId, CID_LEN},
     rendezvous::{self, Candidate},
     solana::{content, with_compute_limit},
-    upload::{unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
+    upload::{gather_receipts, unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use solana_signer::Signer;
@@ -166,6 +166,30 @@ async fn store(
     Err(CliError::network(format!("no content node took the upload: {}", failures.join("; "))))
 }
 
+/// The three replica nodes' receipts for `cid` as replicas of the track at `track`, each checked before use.
+async fn replica_receipts(
+    context: &Context,
+    track: &anchor_lang::prelude::Pubkey,
+    cid: &ContentId,
+    replicas: [u64; 3],
+) -> anyhow::Result<content::ReplicaReceipts> {
+    let solana = context.solana();
+    let records = solana.nodes(&replicas).await?;
+    let nodes: Vec<content::ContentNode> = replicas
+        .iter()
+        .zip(records)
+        .map(|(sp_id, node)| node.ok_or_else(|| anyhow::anyhow!("replica node {sp_id} is not admitted on Solana")))
+        .collect::<anyhow::Result<_>>()?;
+    let nodes: [content::ContentNode; 3] = nodes.try_into().expect("three records for three ids");
+    let cluster = solana.config().await?.cluster;
+    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build()?;
+    let expires_at = unix_now() as i64 + content::RECEIPT_SECS;
+    // Every failure here is a replica's (it refused, was unreachable or signed wrongly): nothing has been sent.
+    gather_receipts(&http, &cluster, track, cid, &nodes, expires_at)
+        .await
+        .map_err(|error| CliError::network(format!("gathering the replicas' receipts: {error}")))
+}
+
 /// A track stored on three content nodes and recorded on Solana.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Published {
@@ -241,6 +265,8 @@ pub async fn publish(
     let solana = context.solana();
     let profile_address = content::profile_address(&artist.0 .0);
     let track_id = solana.profile(&artist.0 .0).await?.map_or(profile.track_count, |p| p.track_count);
+    let receipts =
+        replica_receipts(context, &content::track_address(&profile_address, track_id), &cid, replicas).await?;
     let instruction = content::create_track(
         &authority.pubkey(),
         &profile_address,
@@ -249,6 +275,7 @@ pub async fn publish(
         cid.to_bytes(),
         metadata_cid.map_or([0; CID_LEN], ContentId::to_bytes),
         replicas,
+        receipts,
     );
     let units = content::create_track_compute_units(&profile_address, track_id);
     let signature = solana.send(&with_compute_limit(units, [instruction]), authority, &[]).await?;

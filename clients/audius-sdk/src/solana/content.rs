@@ -13,7 +13,7 @@ use super::audius_content::client::{accounts, args as instruction};
 pub use super::audius_content::{
     accounts::{AppGrant, Config, ContentNode, Ledger, Profile, Track},
     events::LedgerAppended,
-    types::{ChainHead, EntryKind, LedgerEntry},
+    types::{ChainHead, EntryKind, LedgerEntry, ReplicaReceipts},
     ID as PROGRAM_ID,
 };
 pub use audius_content_interface::{constants::*, messages::EthSignature};
@@ -154,6 +154,50 @@ pub fn sign_digest(key: &PrivateKeySigner, digest: &[u8; 32]) -> EthSignature {
     let signature = key.sign_hash_sync(&(*digest).into()).expect("secp256k1 signing");
     signature.as_bytes()
 }
+
+/// The digest a replica node's delegate key signs (EIP-191) to say it holds `content_cid` as a replica of the
+/// track at `track` until `expiry` (unix seconds, at most `MAX_RECEIPT_SECS` ahead when the write lands).
+pub fn replica_receipt_digest(
+    cluster: &[u8; 32],
+    track: &Pubkey,
+    content_cid: &[u8; CID_LEN],
+    sp_id: u64,
+    expiry: i64,
+) -> [u8; 32] {
+    messages::replica_receipt_digest(&PROGRAM_ID.to_bytes(), cluster, &track.to_bytes(), content_cid, sp_id, expiry)
+}
+
+/// Sign, with node `sp_id`'s delegate key, its receipt for `content_cid` as a replica of the track at `track`.
+pub fn sign_replica_receipt(
+    key: &PrivateKeySigner,
+    cluster: &[u8; 32],
+    track: &Pubkey,
+    content_cid: &[u8; CID_LEN],
+    sp_id: u64,
+    expiry: i64,
+) -> EthSignature {
+    sign_digest(key, &replica_receipt_digest(cluster, track, content_cid, sp_id, expiry))
+}
+
+/// The receipts of a track's replicas `replicas` signed with their delegate `keys` (in the same order), where the
+/// keys are at hand (a test network, a node operator's own tooling); writers gather them from the nodes instead
+/// (`upload::gather_receipts`).
+pub fn sign_replica_receipts(
+    keys: [&PrivateKeySigner; REPLICATION_FACTOR],
+    cluster: &[u8; 32],
+    track: &Pubkey,
+    content_cid: &[u8; CID_LEN],
+    replicas: [u64; REPLICATION_FACTOR],
+    expiry: i64,
+) -> ReplicaReceipts {
+    let signatures =
+        std::array::from_fn(|i| sign_replica_receipt(keys[i], cluster, track, content_cid, replicas[i], expiry));
+    ReplicaReceipts { expiry, signatures }
+}
+
+/// How long the receipts the content nodes sign stay valid: long enough for the writer to gather three and send
+/// the write, at most `MAX_RECEIPT_SECS`.
+pub const RECEIPT_SECS: i64 = 300;
 
 /// `create_profile` for the Ethereum address of `signature`'s key (a binding proof at nonce 0 valid until
 /// `deadline`); `authority` signs and pays.
@@ -409,10 +453,13 @@ pub const ROTATE_AUTHORITY_UNITS: u32 = 36_142;
 pub const GRANT_APP_UNITS: u32 = 11_329;
 /// `revoke_app`.
 pub const REVOKE_APP_UNITS: u32 = 9_078;
-/// `create_track` by an app on nodes with 128-byte endpoints, its track PDA at bump 255.
-pub const CREATE_TRACK_UNITS: u32 = 18_566;
-/// `update_track` by an app on nodes with 128-byte endpoints.
-pub const UPDATE_TRACK_UNITS: u32 = 17_062;
+/// `create_track` by an app on nodes with 128-byte endpoints, its track PDA at bump 255, with the three replica
+/// receipts.
+pub const CREATE_TRACK_UNITS: u32 = 97_117;
+/// `update_track` by an app on nodes with 128-byte endpoints, its replica set unchanged (no receipts).
+pub const UPDATE_TRACK_UNITS: u32 = 17_107;
+/// `update_track` by an app on nodes with 128-byte endpoints, to a new replica set with its three receipts.
+pub const UPDATE_TRACK_RECEIPTS_UNITS: u32 = 96_217;
 /// `delete_track` by an app.
 pub const DELETE_TRACK_UNITS: u32 = 10_770;
 /// What creating an account costs more when its address already holds lamports: the program then tops it up,
@@ -466,6 +513,11 @@ pub fn write_compute_units(ix: &Instruction) -> Option<u32> {
         return None;
     }
     let discriminator = ix.data.get(..8)?;
+    if discriminator == instruction::UpdateTrack::DISCRIMINATOR {
+        let args = instruction::UpdateTrack::try_from_slice(&ix.data[8..]).ok()?;
+        let units = if args.receipts.is_some() { UPDATE_TRACK_RECEIPTS_UNITS } else { UPDATE_TRACK_UNITS };
+        return Some(super::COMPUTE_BUDGET_UNITS + WRITE_MARGIN_UNITS + units);
+    }
     let units = [
         (instruction::SetWritesEnabled::DISCRIMINATOR, ADMIN_UNITS),
         (instruction::ProposeAdmin::DISCRIMINATOR, ADMIN_UNITS),
@@ -474,7 +526,6 @@ pub fn write_compute_units(ix: &Instruction) -> Option<u32> {
         (instruction::UpdateProfile::DISCRIMINATOR, UPDATE_PROFILE_UNITS),
         (instruction::RotateAuthority::DISCRIMINATOR, ROTATE_AUTHORITY_UNITS),
         (instruction::RevokeApp::DISCRIMINATOR, REVOKE_APP_UNITS),
-        (instruction::UpdateTrack::DISCRIMINATOR, UPDATE_TRACK_UNITS),
         (instruction::DeleteTrack::DISCRIMINATOR, DELETE_TRACK_UNITS),
     ]
     .into_iter()
@@ -516,8 +567,10 @@ pub fn write_instructions(ix: Instruction) -> Vec<Instruction> {
     }
 }
 
-/// `create_track` as track `track_id` (the profile's current track count) on three replica nodes; `signer` is the
-/// profile authority or an app with `app_grant`, and pays.
+/// `create_track` as track `track_id` (the profile's current track count) on three replica nodes of three
+/// operators, with each node's receipt for [`track_address`]`(profile, track_id)` and `content_cid` in the order of
+/// `replicas`; `signer` is the profile authority or an app with `app_grant`, and pays.
+#[allow(clippy::too_many_arguments)]
 pub fn create_track(
     signer: &Pubkey,
     profile: &Pubkey,
@@ -526,6 +579,7 @@ pub fn create_track(
     content_cid: [u8; CID_LEN],
     metadata_cid: [u8; CID_LEN],
     replicas: [u64; REPLICATION_FACTOR],
+    receipts: ReplicaReceipts,
 ) -> Instruction {
     ix(
         accounts::CreateTrack {
@@ -541,7 +595,7 @@ pub fn create_track(
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::CreateTrack { content_cid, metadata_cid },
+        instruction::CreateTrack { content_cid, metadata_cid, receipts },
     )
 }
 
@@ -685,7 +739,8 @@ pub fn update_profile(
     )
 }
 
-/// `update_track`: point a track at new metadata; `replicas` are the track's replica nodes (as recorded).
+/// `update_track`: point a track at new metadata and at `replicas`, its replica set as recorded (`receipts` none) or
+/// a new one with the nodes' receipts for the track and its content in the order of `replicas`.
 pub fn update_track(
     signer: &Pubkey,
     profile: &Pubkey,
@@ -693,6 +748,7 @@ pub fn update_track(
     app_grant: Option<Pubkey>,
     replicas: [u64; REPLICATION_FACTOR],
     metadata_cid: [u8; CID_LEN],
+    receipts: Option<ReplicaReceipts>,
 ) -> Instruction {
     ix(
         accounts::UpdateTrack {
@@ -707,7 +763,7 @@ pub fn update_track(
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },
-        instruction::UpdateTrack { metadata_cid },
+        instruction::UpdateTrack { metadata_cid, receipts },
     )
 }
 

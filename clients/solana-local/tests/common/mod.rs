@@ -39,6 +39,25 @@ impl EthKey {
     }
 }
 
+/// Content node `sp_id`'s delegate key: the tests' nodes are admitted with its address and sign their replica
+/// receipts with it.
+pub fn node_key(sp_id: u64) -> PrivateKeySigner {
+    let mut secret = [0u8; 32];
+    secret[0] = 2;
+    secret[24..].copy_from_slice(&sp_id.to_be_bytes());
+    PrivateKeySigner::from_bytes(&secret.into()).unwrap()
+}
+
+/// Node `sp_id`'s registration: its own operator (owner wallet) and delegate key.
+pub fn registration(sp_id: u64, endpoint: &str) -> audius_sdk::solana::content::NodeRegistration {
+    audius_sdk::solana::content::NodeRegistration {
+        sp_id,
+        owner_wallet: [sp_id as u8; 20],
+        delegate_wallet: node_key(sp_id).address().0 .0,
+        endpoint: endpoint.to_string(),
+    }
+}
+
 /// A syntactically valid CIDv1 (raw codec, sha2-256) whose digest is `seed` repeated.
 pub fn cid(seed: u8) -> [u8; CID_LEN] {
     let mut cid = [seed; CID_LEN];
@@ -256,13 +275,8 @@ impl Harness {
         expiry: i64,
         signatures: Vec<[u8; 65]>,
     ) -> Instruction {
-        let registration = audius_sdk::solana::content::NodeRegistration {
-            sp_id,
-            owner_wallet: [sp_id as u8; 20],
-            delegate_wallet: [sp_id as u8 + 1; 20],
-            endpoint: endpoint.to_string(),
-        };
-        audius_sdk::solana::content::admit_node(payer, registration, self.config().attester_epoch, expiry, signatures)
+        let nonce = self.config().attester_epoch;
+        audius_sdk::solana::content::admit_node(payer, registration(sp_id, endpoint), nonce, expiry, signatures)
     }
 
     pub fn now(&self) -> i64 {
@@ -277,17 +291,38 @@ impl Harness {
     /// Admit node `sp_id` at `endpoint` with signatures from the first `quorum` attesters, under the SDK's
     /// compute-unit limit.
     pub fn admit_node_at(&mut self, sp_id: u64, endpoint: &str) {
+        self.admit_registration(registration(sp_id, endpoint));
+    }
+
+    /// Admit `node` with signatures from the first `quorum` attesters, under the SDK's compute-unit limit.
+    pub fn admit_registration(&mut self, node: audius_sdk::solana::content::NodeRegistration) {
         let payer = self.funded();
         let expiry = self.now() + 600;
-        let fact = AttestedFact::AdmitNode(NodeRegistration {
-            sp_id,
-            owner_wallet: [sp_id as u8; 20],
-            delegate_wallet: [sp_id as u8 + 1; 20],
-            endpoint: endpoint.to_string(),
-        });
         let signers: Vec<usize> = (0..usize::from(self.config().attester_quorum)).collect();
-        let instructions = self.fact_instructions(&signers, fact, &payer.pubkey(), expiry);
+        let instructions = self.fact_instructions(&signers, AttestedFact::AdmitNode(node), &payer.pubkey(), expiry);
         self.send_all(&instructions, &payer).expect("admit node");
+    }
+
+    /// The receipts of nodes `replicas` (signed with their delegate keys, valid for five minutes) for `content_cid`
+    /// as replicas of track `track_id` of `profile`.
+    pub fn receipts(
+        &self,
+        profile: &Pubkey,
+        track_id: u64,
+        content_cid: &[u8; CID_LEN],
+        replicas: [u64; 3],
+    ) -> audius_sdk::solana::content::ReplicaReceipts {
+        let keys = replicas.map(node_key);
+        let track = audius_sdk::solana::content::track_address(profile, track_id);
+        let expiry = self.now() + 300;
+        audius_sdk::solana::content::sign_replica_receipts(
+            [&keys[0], &keys[1], &keys[2]],
+            &CLUSTER,
+            &track,
+            content_cid,
+            replicas,
+            expiry,
+        )
     }
 
     pub fn create_track_ix(
@@ -299,7 +334,17 @@ impl Harness {
         content_cid: [u8; CID_LEN],
         replicas: [u64; 3],
     ) -> Instruction {
-        audius_sdk::solana::content::create_track(signer, profile, track_id, app_grant, content_cid, cid(2), replicas)
+        let receipts = self.receipts(profile, track_id, &content_cid, replicas);
+        audius_sdk::solana::content::create_track(
+            signer,
+            profile,
+            track_id,
+            app_grant,
+            content_cid,
+            cid(2),
+            replicas,
+            receipts,
+        )
     }
 }
 
@@ -312,7 +357,16 @@ impl Harness {
         metadata: u8,
         replicas: [u64; 3],
     ) -> Instruction {
-        audius_sdk::solana::content::update_track(signer, profile, track_id, None, replicas, cid(metadata))
+        // The recorded set in any order needs no receipts; another set has its nodes' receipts for the content.
+        let recorded = self.track(profile, track_id);
+        let (mut given, mut held) = (replicas, recorded.as_ref().map_or([0; 3], |track| track.replicas));
+        given.sort_unstable();
+        held.sort_unstable();
+        let receipts = (given != held).then(|| {
+            let content_cid = recorded.map_or(cid(0), |track| track.content_cid);
+            self.receipts(profile, track_id, &content_cid, replicas)
+        });
+        audius_sdk::solana::content::update_track(signer, profile, track_id, None, replicas, cid(metadata), receipts)
     }
 
     /// `delete_track` with the rent going back to the track's payer (the signer if there is no such track).

@@ -11,7 +11,8 @@ use crate::{
     verify::{require_cid, require_optional_cid},
 };
 
-/// Record a new track for a profile: its content CID, metadata CID and three registered replica nodes.
+/// Record a new track for a profile: its content CID, metadata CID and three registered replica nodes of three
+/// operators, each consenting with a receipt for this track and content.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CreateTrack {
@@ -37,10 +38,17 @@ pub struct CreateTrack {
     pub system_program: Program<System>,
 }
 
-pub fn handler(ctx: &mut Context<CreateTrack>, content_cid: [u8; CID_LEN], metadata_cid: [u8; CID_LEN]) -> Result<()> {
+pub fn handler(
+    ctx: &mut Context<CreateTrack>,
+    content_cid: [u8; CID_LEN],
+    metadata_cid: [u8; CID_LEN],
+    receipts: ReplicaReceipts,
+) -> Result<()> {
     require_cid(&content_cid)?;
     require_optional_cid(&metadata_cid)?;
-    let replicas = ctx.accounts.replicas.sp_ids()?;
+    let track_address = *ctx.accounts.track.address();
+    let config = &ctx.accounts.content.config;
+    let replicas = ctx.accounts.replicas.consented(config, &track_address, &content_cid, &receipts)?;
     let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
 

@@ -34,10 +34,13 @@ pub use update_track::*;
 
 use anchor_lang::prelude::*;
 
+use audius_content_interface::messages::replica_receipt_digest;
+
 use crate::{
-    constants::{CONFIG_SEED, NODE_SEED, REPLICATION_FACTOR},
+    constants::{CID_LEN, CONFIG_SEED, MAX_RECEIPT_SECS, NODE_SEED, REPLICATION_FACTOR},
     errors::ContentError,
     state::{AppGrant, Config, ContentNode, Profile},
+    verify::{recover_eth_address, EthSignature},
 };
 
 /// The configuration, read only, as every write that `set_writes_enabled(false)` pauses takes it (writes must be
@@ -72,11 +75,54 @@ pub struct ReplicaSet {
     pub replica_2: BorshAccount<ContentNode>,
 }
 
+/// The replica nodes' receipts for a track's content: each node's delegate key signing
+/// [`replica_receipt_digest`] for the track, its content CID and `expiry`, in the order of `replica_0..2`.
+#[derive(AnchorSerialize, AnchorDeserialize, IdlType, Clone)]
+pub struct ReplicaReceipts {
+    /// When the receipts lapse (unix seconds): not passed, and at most `MAX_RECEIPT_SECS` ahead.
+    pub expiry: i64,
+    pub signatures: [[u8; 65]; REPLICATION_FACTOR],
+}
+
 impl ReplicaSet {
-    /// The nodes' service-provider ids, which must be three distinct nodes.
+    fn nodes(&self) -> [&ContentNode; REPLICATION_FACTOR] {
+        [&self.replica_0, &self.replica_1, &self.replica_2]
+    }
+
+    /// The nodes' service-provider ids: three distinct nodes of three distinct operators (owner wallets), so one
+    /// operator's nodes never pass for a track's replication.
     pub fn sp_ids(&self) -> Result<[u64; REPLICATION_FACTOR]> {
-        let ids = [self.replica_0.sp_id, self.replica_1.sp_id, self.replica_2.sp_id];
-        require!(ids[0] != ids[1] && ids[0] != ids[2] && ids[1] != ids[2], ContentError::InvalidReplicaSet);
+        let [a, b, c] = self.nodes();
+        require!(a.sp_id != b.sp_id && a.sp_id != c.sp_id && b.sp_id != c.sp_id, ContentError::InvalidReplicaSet);
+        require!(
+            a.owner_wallet != b.owner_wallet && a.owner_wallet != c.owner_wallet && b.owner_wallet != c.owner_wallet,
+            ContentError::ReplicasShareOperator
+        );
+        Ok([a.sp_id, b.sp_id, c.sp_id])
+    }
+
+    /// The replica set, consented to by its nodes: each receipt recovers to its node's delegate wallet over the
+    /// track at `track` and `content_cid`.
+    pub fn consented(
+        &self,
+        config: &Config,
+        track: &Address,
+        content_cid: &[u8; CID_LEN],
+        receipts: &ReplicaReceipts,
+    ) -> Result<[u64; REPLICATION_FACTOR]> {
+        let ids = self.sp_ids()?;
+        let now = Clock::get()?.unix_timestamp;
+        require!(now <= receipts.expiry, ContentError::ReceiptExpired);
+        require!(receipts.expiry.saturating_sub(now) <= MAX_RECEIPT_SECS, ContentError::ExpiryTooFar);
+        let (program, track) = (crate::ID.to_bytes(), track.to_bytes());
+        for (node, signature) in self.nodes().into_iter().zip(&receipts.signatures) {
+            let digest =
+                replica_receipt_digest(&program, &config.cluster, &track, content_cid, node.sp_id, receipts.expiry);
+            require!(
+                recover_eth_address(&digest, signature)? == node.delegate_wallet,
+                ContentError::WrongReceiptSigner
+            );
+        }
         Ok(ids)
     }
 }

@@ -5,12 +5,14 @@ use crate::instructions::*;
 
 use crate::{
     constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
+    errors::ContentError,
     instructions::require_writer,
     state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
     verify::require_optional_cid,
 };
 
-/// Change a track's metadata CID and replica set (its content CID is its identity and never changes).
+/// Change a track's metadata CID and replica set (its content CID is its identity and never changes); a new replica
+/// set needs its nodes' receipts.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct UpdateTrack {
@@ -33,9 +35,31 @@ pub struct UpdateTrack {
     pub replicas: Nested<ReplicaSet>,
 }
 
-pub fn handler(ctx: &mut Context<UpdateTrack>, metadata_cid: [u8; CID_LEN]) -> Result<()> {
+pub fn handler(
+    ctx: &mut Context<UpdateTrack>,
+    metadata_cid: [u8; CID_LEN],
+    receipts: Option<ReplicaReceipts>,
+) -> Result<()> {
     require_optional_cid(&metadata_cid)?;
-    let replicas = ctx.accounts.replicas.sp_ids()?;
+    let track = &ctx.accounts.track;
+    let replicas = match &receipts {
+        Some(receipts) => ctx.accounts.replicas.consented(
+            &ctx.accounts.content.config,
+            track.address(),
+            &track.content_cid,
+            receipts,
+        )?,
+        // The nodes consented to holding this track when they became its replicas; the same set in any order
+        // needs no new receipts.
+        None => {
+            let replicas = ctx.accounts.replicas.sp_ids()?;
+            let (mut given, mut held) = (replicas, track.replicas);
+            given.sort_unstable();
+            held.sort_unstable();
+            require!(given == held, ContentError::MissingReplicaReceipts);
+            replicas
+        }
+    };
     let signer = *ctx.accounts.signer.address();
     require_writer(&ctx.accounts.profile, &signer, &ctx.accounts.app_grant)?;
     let track = &mut ctx.accounts.track;
