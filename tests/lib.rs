@@ -39,6 +39,7 @@ impl Artist {
             eth_keystore: None,
             eth_private_key_env: String::new(),
             solana_keypair: Some(keypair_file),
+            priority_fee: None,
             json: true,
             yes: true,
         })?;

@@ -90,7 +90,7 @@ impl Context {
 
     /// The content program on the configured Solana RPC.
     pub fn solana(&self) -> ContentClient {
-        ContentClient::new(self.settings.solana_rpc.clone())
+        ContentClient::new(self.settings.solana_rpc.clone()).with_priority_fee(self.settings.priority_fee)
     }
 
     /// The configured Solana keypair.

@@ -33,6 +33,10 @@ pub struct GlobalArgs {
     /// Solana keypair file (solana-keygen's JSON format) [default: ~/.config/solana/id.json].
     #[arg(long, global = true, env = "AUDIUS_SOLANA_KEYPAIR", value_name = "PATH")]
     pub solana_keypair: Option<PathBuf>,
+    /// Priority fee of every Solana transaction, in micro-lamports per requested compute unit (each write requests
+    /// its measured limit, so a fee of 1,000 on a 100,000-unit write is 100 lamports) [default: none].
+    #[arg(long, global = true, env = "AUDIUS_PRIORITY_FEE", value_name = "MICRO_LAMPORTS")]
+    pub priority_fee: Option<u64>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -55,6 +59,8 @@ pub struct ConfigFile {
     pub eth_keystore: Option<PathBuf>,
     /// Solana keypair file.
     pub solana_keypair: Option<PathBuf>,
+    /// Priority fee, micro-lamports per compute unit.
+    pub priority_fee: Option<u64>,
 }
 
 /// Settings after flags, environment, config file and defaults are merged.
@@ -72,6 +78,8 @@ pub struct Settings {
     pub eth_private_key_env: String,
     /// Solana keypair file.
     pub solana_keypair: PathBuf,
+    /// Priority fee of Solana transactions, micro-lamports per compute unit.
+    pub priority_fee: Option<u64>,
     /// JSON output.
     pub json: bool,
     /// No confirmation prompts.
@@ -106,6 +114,7 @@ impl Settings {
                 .or(file.solana_keypair)
                 .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config/solana/id.json")))
                 .unwrap_or_else(|| PathBuf::from("id.json")),
+            priority_fee: args.priority_fee.or(file.priority_fee),
             json: args.json,
             yes: args.yes,
         })
@@ -126,7 +135,8 @@ mod tests {
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "eth_rpc = \"http://file:1\"\nsolana_rpc = \"http://file:2\"\n").unwrap();
+        std::fs::write(&path, "eth_rpc = \"http://file:1\"\nsolana_rpc = \"http://file:2\"\npriority_fee = 5\n")
+            .unwrap();
         let args = GlobalArgs {
             config: Some(path.clone()),
             solana_rpc: Some("http://flag:2".into()),
@@ -135,6 +145,7 @@ mod tests {
         let settings = Settings::resolve(args).unwrap();
         assert_eq!(settings.eth_rpc, "http://file:1");
         assert_eq!(settings.solana_rpc, "http://flag:2");
+        assert_eq!(settings.priority_fee, Some(5), "from the file");
         assert!(settings.deployment.is_none());
     }
 

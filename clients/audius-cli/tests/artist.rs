@@ -77,8 +77,29 @@ async fn profile_and_tracks() {
     assert_eq!(again.code, 2, "{again:?}");
     assert!(again.stderr.contains("already has a profile"), "{again:?}");
 
+    // With a priority fee: the transaction carries its price (a fee that is not a whole number is refused first).
+    let fractional = artist.run(&["--priority-fee", "1.5", "artist", "show"]);
+    assert_eq!(fractional.code, 2, "{fractional:?}");
     let new_metadata = ContentId::of(b"{\"name\": \"Ada L.\"}");
-    artist.ok(&["artist", "update-profile", "--metadata-cid", &new_metadata.to_string()]);
+    let updated =
+        artist.ok(&["--priority-fee", "7000", "artist", "update-profile", "--metadata-cid", &new_metadata.to_string()]);
+    let sent: solana_signature::Signature = updated["transaction"].as_str().unwrap().parse().unwrap();
+    let transaction = solana
+        .rpc()
+        .get_transaction(&sent, solana_transaction_status_client_types::UiTransactionEncoding::Base64)
+        .await
+        .unwrap()
+        .transaction
+        .transaction
+        .decode()
+        .unwrap();
+    let message = &transaction.message;
+    let price = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(7_000);
+    assert!(
+        message.instructions().iter().any(|ix| ix.data == price.data
+            && message.static_account_keys()[usize::from(ix.program_id_index)] == price.program_id),
+        "the transaction pays the priority fee"
+    );
     assert_eq!(artist.ok(&["artist", "show", &artist_address])["metadata_cid"], new_metadata.to_string().as_str());
     let not_authority = artist
         .clone()

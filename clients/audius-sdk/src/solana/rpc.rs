@@ -128,12 +128,40 @@ pub fn verify_chains<'a>(
 /// The content program behind one RPC endpoint.
 pub struct ContentClient {
     rpc: RpcClient,
+    priority_fee: Option<u64>,
+}
+
+/// `instructions` paying `priority_fee` micro-lamports per requested compute unit: a `set_compute_unit_price`
+/// instruction leads them unless they carry one already (the caller's price stands) or there is no fee.
+pub fn with_priority_fee(instructions: &[Instruction], priority_fee: Option<u64>) -> Vec<Instruction> {
+    use anchor_lang::AnchorDeserialize;
+    use solana_compute_budget_interface::ComputeBudgetInstruction;
+    let priced = instructions.iter().any(|ix| {
+        ix.program_id == solana_compute_budget_interface::ID
+            && matches!(
+                ComputeBudgetInstruction::try_from_slice(&ix.data),
+                Ok(ComputeBudgetInstruction::SetComputeUnitPrice(_))
+            )
+    });
+    match priority_fee {
+        Some(price) if !priced => std::iter::once(ComputeBudgetInstruction::set_compute_unit_price(price))
+            .chain(instructions.iter().cloned())
+            .collect(),
+        _ => instructions.to_vec(),
+    }
 }
 
 impl ContentClient {
-    /// A client of the RPC node at `url`, reading at `confirmed` commitment.
+    /// A client of the RPC node at `url`, reading at `confirmed` commitment, sending without a priority fee.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { rpc: RpcClient::new_with_commitment(url.into(), CommitmentConfig::confirmed()) }
+        Self { rpc: RpcClient::new_with_commitment(url.into(), CommitmentConfig::confirmed()), priority_fee: None }
+    }
+
+    /// Pay `micro_lamports` per requested compute unit on every transaction this client sends (none: no priority
+    /// fee). Every write the SDK builds requests a measured compute-unit limit, so the fee is that limit × the price.
+    pub fn with_priority_fee(mut self, micro_lamports: Option<u64>) -> Self {
+        self.priority_fee = micro_lamports;
+        self
     }
 
     /// The underlying RPC client.
@@ -141,7 +169,8 @@ impl ContentClient {
         &self.rpc
     }
 
-    /// Sign `instructions` with `payer` (and `signers`), send them in one transaction and wait for confirmation.
+    /// Sign `instructions` with `payer` (and `signers`), send them in one transaction (with the client's priority
+    /// fee, [`with_priority_fee`]) and wait for confirmation.
     pub async fn send(
         &self,
         instructions: &[Instruction],
@@ -151,7 +180,8 @@ impl ContentClient {
         let blockhash = self.rpc.get_latest_blockhash().await?;
         let mut all: Vec<&Keypair> = vec![payer];
         all.extend_from_slice(signers);
-        let transaction = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
+        let instructions = with_priority_fee(instructions, self.priority_fee);
+        let transaction = Transaction::new_signed_with_payer(&instructions, Some(&payer.pubkey()), &all, blockhash);
         Ok(self.rpc.send_and_confirm_transaction(&transaction).await?)
     }
 
@@ -368,6 +398,17 @@ mod tests {
     use anchor_lang::prelude::Pubkey;
 
     use super::*;
+
+    #[test]
+    fn a_priority_fee_leads_the_instructions_once_and_never_overrides_the_callers() {
+        use solana_compute_budget_interface::ComputeBudgetInstruction as Budget;
+        let write = content::update_profile(&Pubkey::new_unique(), &Pubkey::new_unique(), None, [0; 36]);
+        let limited = crate::solana::with_compute_limit(10_000, [write.clone()]);
+        assert_eq!(with_priority_fee(&limited, None), limited, "no fee, nothing added");
+        let priced = with_priority_fee(&limited, Some(5_000));
+        assert_eq!(priced, [vec![Budget::set_compute_unit_price(5_000)], limited.clone()].concat());
+        assert_eq!(with_priority_fee(&priced, Some(9)), priced, "the caller's own price stands");
+    }
 
     /// A chain of `count` entries as the program emits them.
     fn emitted(ledger: Pubkey, count: u64) -> Vec<LedgerAppended> {

@@ -101,6 +101,7 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
         eth_keystore: None,
         eth_private_key_env: String::new(),
         solana_keypair: Some(keypair_file),
+        priority_fee: None,
         json: true, // no progress bars inside the steps
         yes: true,
     })?;
