@@ -126,6 +126,7 @@ async fn profile_and_tracks() {
         let receipts = content::sign_replica_receipts(keys, &cluster, &track, &song.to_bytes(), [1, 2, 3], expiry);
         let instruction = content::create_track(
             &authority.pubkey(),
+            &authority.pubkey(),
             &profile_address,
             id as u64,
             None,

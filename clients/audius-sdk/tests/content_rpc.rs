@@ -55,13 +55,17 @@ async fn builders_round_trip_and_the_ledger_chains() {
     signatures.push(signature);
     let app = Keypair::new();
     let epoch = client.profile(&artist.address().0 .0).await.unwrap().unwrap().nonce;
-    let grant_app = content::grant_app(&authority.pubkey(), &profile, epoch, &app.pubkey());
+    let grant_app = content::grant_app(&authority.pubkey(), &authority.pubkey(), &profile, epoch, &app.pubkey());
     signatures.push(client.send(&[grant_app], &authority, &[]).await.unwrap());
     let grant = content::app_grant_address(&profile, epoch, &app.pubkey());
     assert!(client.rpc().get_account(&grant).await.is_ok());
     signatures.push(
         client
-            .send(&[content::revoke_app(&authority.pubkey(), &profile, epoch, &app.pubkey())], &authority, &[])
+            .send(
+                &[content::revoke_app(&authority.pubkey(), &profile, epoch, &app.pubkey(), &authority.pubkey())],
+                &authority,
+                &[],
+            )
             .await
             .unwrap(),
     );

@@ -13,8 +13,8 @@ use solana_rpc_client_api::{
 
 use crate::{store::BlobStore, Node};
 
-/// Byte offset of `Track::replicas` in the account: discriminator, profile, track id, two CIDs.
-const REPLICAS_OFFSET: usize = 8 + 32 + 8 + 2 * audius_sdk::cid::CID_LEN;
+/// Byte offset of `Track::replicas` in the account: discriminator, layout version, profile, track id, two CIDs.
+const REPLICAS_OFFSET: usize = 8 + 1 + 32 + 8 + 2 * audius_sdk::cid::CID_LEN;
 
 /// Run repair passes forever, every `repair_secs`.
 pub async fn run(node: Arc<Node>) {
@@ -70,4 +70,33 @@ async fn tracks_naming(node: &Node, sp_id: u64) -> anyhow::Result<Vec<content::T
         }
     }
     Ok(tracks)
+}
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::{prelude::Pubkey, AccountSerialize};
+
+    use super::*;
+
+    #[test]
+    fn the_replica_filter_offset_is_where_a_track_record_holds_its_replicas() {
+        let track = content::Track {
+            version: content::LAYOUT_VERSION,
+            profile: Pubkey::new_unique(),
+            track_id: 7,
+            content_cid: [1; 36],
+            metadata_cid: [2; 36],
+            replicas: [11, 12, 13],
+            created_at: 1,
+            updated_at: 2,
+            rent_payer: Pubkey::new_unique(),
+            bump: 254,
+        };
+        let mut data = Vec::new();
+        track.try_serialize(&mut data).unwrap();
+        for (slot, sp_id) in track.replicas.iter().enumerate() {
+            let at = REPLICAS_OFFSET + 8 * slot;
+            assert_eq!(data[at..at + 8], sp_id.to_le_bytes(), "replica slot {slot}");
+        }
+    }
 }

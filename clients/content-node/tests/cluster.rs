@@ -284,6 +284,7 @@ impl Cluster {
                 .unwrap();
         let instruction = content::create_track(
             &self.authority.pubkey(),
+            &self.authority.pubkey(),
             &profile,
             track_id,
             None,
@@ -431,7 +432,13 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     let granted_app = Keypair::new();
     let profile = content::profile_address(&cluster.artist.address().0 .0);
     let epoch = cluster.solana.profile(&cluster.artist.address().0 .0).await.unwrap().unwrap().nonce;
-    let grant_app = content::grant_app(&cluster.authority.pubkey(), &profile, epoch, &granted_app.pubkey());
+    let grant_app = content::grant_app(
+        &cluster.authority.pubkey(),
+        &cluster.authority.pubkey(),
+        &profile,
+        epoch,
+        &granted_app.pubkey(),
+    );
     cluster.solana.send(&[grant_app], &cluster.authority, &[]).await.unwrap();
     assert_eq!(cluster.upload_as_app(1, &song(1, 32), 33, &granted_app).await.unwrap().replicas.len(), 3);
     let authority = Keypair::try_from(cluster.authority.to_bytes().as_slice()).unwrap();

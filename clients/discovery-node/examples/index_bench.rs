@@ -52,6 +52,7 @@ async fn main() {
             let mut eth = [0u8; 20];
             eth[..8].copy_from_slice(&i.to_le_bytes());
             let profile = Profile {
+                version: content::LAYOUT_VERSION,
                 eth_address: eth,
                 authority: Pubkey::new_unique(),
                 metadata_cid: [0; 36],
@@ -109,6 +110,7 @@ async fn main() {
             let track_id = written / ARTISTS;
             let address = content::track_address(profile_address, track_id);
             let track = Track {
+                version: content::LAYOUT_VERSION,
                 profile: *profile_address,
                 track_id,
                 content_cid: ContentId::of(&written.to_le_bytes()).to_bytes(),

@@ -70,6 +70,7 @@ async fn publish(network: &LocalNetwork, artist: &Artist, title: &str, seed: u32
     .unwrap();
     let instruction = content::create_track(
         &artist.authority.pubkey(),
+        &artist.authority.pubkey(),
         &profile,
         track_id,
         None,

@@ -143,6 +143,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
         let receipts = content::sign_replica_receipts(keys, &cluster, &track, &cid, [ids[0], ids[1], ids[2]], expiry);
         let ix = content::create_track(
             &authority.pubkey(),
+            &authority.pubkey(),
             &profile,
             seed,
             None,

@@ -89,7 +89,7 @@ fn tips_rows() -> Vec<Row> {
             &[tips::TIP_TOTAL_SEED, fan.pubkey().as_ref(), artist.pubkey().as_ref(), mint.as_ref()],
             &tips::PROGRAM_ID,
         );
-        let tip = tips::send_tip(&fan.pubkey(), &artist.pubkey(), &mint, &fan_token, &artist_token, 10);
+        let tip = tips::send_tip(&fan.pubkey(), &fan.pubkey(), &artist.pubkey(), &mint, &fan_token, &artist_token, 10);
         let first = run(&mut svm, &fan, &[&fan], std::slice::from_ref(&tip));
         let again = run(&mut svm, &fan, &[&fan], std::slice::from_ref(&tip));
         by_bump.insert(bump, (first, again));
@@ -106,7 +106,7 @@ fn tips_rows() -> Vec<Row> {
         }
         let artist_token = token_account(&mut svm, &fan, &mint, &artist.pubkey());
         svm.airdrop(&total, 1_000_000).unwrap();
-        let tip = tips::send_tip(&fan.pubkey(), &artist.pubkey(), &mint, &fan_token, &artist_token, 10);
+        let tip = tips::send_tip(&fan.pubkey(), &fan.pubkey(), &artist.pubkey(), &mint, &fan_token, &artist_token, 10);
         break run(&mut svm, &fan, &[&fan], &[tip]);
     };
     let (typical_bump, (first, again)) = by_bump.iter().next_back().expect("64 pairs measured");
@@ -262,7 +262,14 @@ impl ContentWorld {
         let authority = self.funded();
         let deadline = self.now() + 600;
         let signature = content::sign_profile_binding(key, &CLUSTER, &authority.pubkey(), 0, deadline);
-        let ix = content::create_profile(&authority.pubkey(), eth_address(key), cid(9), deadline, signature);
+        let ix = content::create_profile(
+            &authority.pubkey(),
+            &authority.pubkey(),
+            eth_address(key),
+            cid(9),
+            deadline,
+            signature,
+        );
         let units = self.send(&authority, ix);
         (authority, units)
     }
@@ -368,7 +375,8 @@ fn content_rows() -> Vec<Row> {
     let mut apps = Vec::new();
     for _ in 0..32 {
         let app = world.funded();
-        let units = world.send(&authority, content::grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
+        let units = world
+            .send(&authority, content::grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey()));
         by_bump
             .entry(bump(&[content::APP_SEED, profile.as_ref(), &1u64.to_le_bytes(), app.pubkey().as_ref()]))
             .or_insert((units, app));
@@ -386,7 +394,7 @@ fn content_rows() -> Vec<Row> {
             break app;
         }
     };
-    let ix = content::grant_app(&authority.pubkey(), &profile, 1, &prefunded_app.pubkey());
+    let ix = content::grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &prefunded_app.pubkey());
     rows.push(row(P, "grant_app", "bump 255, its address funded beforehand", world.send(&authority, ix)));
     let app = apps.pop().unwrap();
     let grant = Some(content::app_grant_address(&profile, 1, &app.pubkey()));
@@ -410,13 +418,32 @@ fn content_rows() -> Vec<Row> {
         if track_bump == u8::MAX && signer.pubkey() == app.pubkey() && prefunded_track.is_none() {
             world.svm.airdrop(&content::track_address(&profile, track_id), 1_000_000).unwrap();
             let receipts = world.receipts(&profile, track_id, &cid(3), replicas);
-            let ix =
-                content::create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas, receipts);
+            let ix = content::create_track(
+                &app.pubkey(),
+                &app.pubkey(),
+                &profile,
+                track_id,
+                grant,
+                cid(3),
+                cid(2),
+                replicas,
+                receipts,
+            );
             prefunded_track = Some(world.send(&app, ix));
             continue;
         }
         let receipts = world.receipts(&profile, track_id, &cid(3), replicas);
-        let ix = content::create_track(&signer.pubkey(), &profile, track_id, grant, cid(3), cid(2), replicas, receipts);
+        let ix = content::create_track(
+            &signer.pubkey(),
+            &signer.pubkey(),
+            &profile,
+            track_id,
+            grant,
+            cid(3),
+            cid(2),
+            replicas,
+            receipts,
+        );
         let units = world.send(signer, ix);
         into.entry(track_bump).or_insert(units);
     }
@@ -444,7 +471,8 @@ fn content_rows() -> Vec<Row> {
     rows.push(row(P, "delete_track", "by the authority", world.send(&authority, ix)));
     let ix = content::delete_track(&app.pubkey(), &profile, 1, grant, &app.pubkey());
     rows.push(row(P, "delete_track", "by an app", world.send(&app, ix)));
-    let units = world.send(&authority, content::revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey()));
+    let units = world
+        .send(&authority, content::revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey(), &authority.pubkey()));
     rows.push(row(P, "revoke_app", "", units));
     let new_authority = world.funded();
     let deadline = world.now() + 600;

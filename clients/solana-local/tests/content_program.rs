@@ -71,6 +71,7 @@ fn profile_is_bound_by_the_ethereum_key() {
     assert_eq!(
         bytes(&profile),
         bytes(&Profile {
+            version: LAYOUT_VERSION,
             eth_address: eth.address,
             authority: authority.pubkey(),
             metadata_cid: cid(9),
@@ -138,14 +139,14 @@ fn profile_proof_holds_only_until_its_deadline() {
         [(now - 1, ContentError::ProofExpired), (now + MAX_BINDING_PROOF_SECS + 1, ContentError::ExpiryTooFar)]
     {
         let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, deadline));
-        let ix = create_profile(&authority.pubkey(), eth.address, cid(9), deadline, sig);
+        let ix = create_profile(&authority.pubkey(), &authority.pubkey(), eth.address, cid(9), deadline, sig);
         assert_eq!(h.send(ix, &authority), Err(content(error)), "deadline {deadline}");
     }
     let sig = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &authority.pubkey(), 0, now + 60));
-    let ix = create_profile(&authority.pubkey(), eth.address, cid(9), now + 120, sig);
+    let ix = create_profile(&authority.pubkey(), &authority.pubkey(), eth.address, cid(9), now + 120, sig);
     assert_eq!(h.send(ix, &authority), Err(content(ContentError::WrongEthereumSigner)));
     assert!(h.profile(&eth.address).is_none());
-    let ix = create_profile(&authority.pubkey(), eth.address, cid(9), now + 60, sig);
+    let ix = create_profile(&authority.pubkey(), &authority.pubkey(), eth.address, cid(9), now + 60, sig);
     h.send(ix, &authority).expect("within its deadline");
 
     // A rotation's proof likewise.
@@ -306,6 +307,7 @@ fn track_record_is_created_small_and_chained() {
     assert_eq!(
         bytes(&track),
         bytes(&Track {
+            version: LAYOUT_VERSION,
             profile,
             track_id: 0,
             content_cid: cid(3),
@@ -369,8 +371,9 @@ fn replica_sets_need_each_nodes_receipt_for_the_track_and_its_content() {
     let mut h = Harness::new(1, 1);
     let (_, authority, profile) = setup_artist(&mut h);
     let signer = authority.pubkey();
-    let create =
-        |receipts: ReplicaReceipts| create_track(&signer, &profile, 0, None, cid(3), cid(2), [1, 2, 3], receipts);
+    let create = |receipts: ReplicaReceipts| {
+        create_track(&signer, &signer, &profile, 0, None, cid(3), cid(2), [1, 2, 3], receipts)
+    };
     let good = h.receipts(&profile, 0, &cid(3), [1, 2, 3]);
     let now = h.now();
 
@@ -411,7 +414,7 @@ fn replica_sets_need_each_nodes_receipt_for_the_track_and_its_content() {
     assert!(h.track(&profile, 0).is_none(), "nothing was written");
     h.send(create(good), &authority).expect("the nodes' own receipts");
     // Spent: the same receipts name track 0, so they cannot put the content on track 1 too.
-    let replay = create_track(&signer, &profile, 1, None, cid(3), cid(2), [1, 2, 3], good);
+    let replay = create_track(&signer, &signer, &profile, 1, None, cid(3), cid(2), [1, 2, 3], good);
     assert_eq!(h.send(replay, &authority), Err(content(ContentError::WrongReceiptSigner)));
 
     // Moving the track: a new set needs receipts, the recorded one in any order does not.
@@ -447,12 +450,12 @@ fn strangers_cannot_write_tracks_apps_can_until_revoked() {
 
     let app = h.funded();
     let grant = app_grant_address(&profile, 1, &app.pubkey());
-    let ix = grant_app(&authority.pubkey(), &profile, 1, &app.pubkey());
+    let ix = grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey());
     h.send(ix, &authority).expect("grant");
     let ix = h.create_track_ix(&app.pubkey(), &profile, 0, Some(grant), cid(3), [1, 2, 3]);
     h.send(ix, &app).expect("app writes");
 
-    let ix = revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey());
+    let ix = revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey(), &authority.pubkey());
     h.send(ix, &authority).expect("revoke");
     assert!(h.svm.get_account(&grant).is_none_or(|a| a.lamports == 0));
     let ix = h.create_track_ix(&app.pubkey(), &profile, 1, Some(grant), cid(4), [1, 2, 3]);
@@ -479,11 +482,12 @@ fn safety_actions_stay_open_while_writes_are_paused() {
     let mut h = Harness::new(1, 1);
     let (eth, authority, profile) = setup_artist(&mut h);
     let app = h.funded();
-    h.send(grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
+    h.send(grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
     let admin = h.admin.insecure_clone();
     h.send(admin_update(&admin.pubkey(), AdminChange::WritesEnabled(false)), &admin).unwrap();
 
-    h.send(revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).expect("revoke while paused");
+    h.send(revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey(), &authority.pubkey()), &authority)
+        .expect("revoke while paused");
     let new_authority = h.funded();
     let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1, h.deadline()));
     let ix = rotate_authority(&new_authority.pubkey(), &eth.address, new_authority.pubkey(), h.deadline(), proof);
@@ -634,7 +638,7 @@ fn account_sizes_and_rent() {
     let (_, authority, profile) = setup_artist(&mut h);
     let app = h.funded();
     let grant = app_grant_address(&profile, 1, &app.pubkey());
-    let ix = grant_app(&authority.pubkey(), &profile, 1, &app.pubkey());
+    let ix = grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey());
     h.send(ix, &authority).expect("grant");
     let ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]);
     h.send(ix, &authority).expect("create track");
@@ -661,8 +665,10 @@ fn track_write_without_signature_is_refused() {
     let mut h = Harness::new(1, 1);
     let (_, authority, profile) = setup_artist(&mut h);
     let mut ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]);
-    ix.accounts[0].is_signer = false;
+    // Another key pays and signs; the writer does not sign.
     let payer = h.funded();
+    ix.accounts[0].is_signer = false;
+    ix.accounts[1].pubkey = payer.pubkey();
     assert_eq!(h.send(ix, &payer), Err(runtime(InstructionError::MissingRequiredSignature)));
 }
 
@@ -705,15 +711,15 @@ fn only_the_profile_authority_grants_and_revokes() {
     let profile = profile_address(&eth.address);
     let app = Pubkey::new_unique();
     let stranger = h.funded();
-    let ix = grant_app(&stranger.pubkey(), &profile, 1, &app);
+    let ix = grant_app(&stranger.pubkey(), &stranger.pubkey(), &profile, 1, &app);
     assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAuthorized)));
-    let ix = grant_app(&authority.pubkey(), &profile, 1, &app);
+    let ix = grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app);
     h.send(ix, &authority).unwrap();
     assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::AppGranted);
 
-    let ix = revoke_app(&stranger.pubkey(), &profile, 1, &app);
+    let ix = revoke_app(&stranger.pubkey(), &profile, 1, &app, &stranger.pubkey());
     assert_eq!(h.send(ix, &stranger), Err(content(ContentError::NotAuthorized)));
-    let ix = revoke_app(&authority.pubkey(), &profile, 1, &app);
+    let ix = revoke_app(&authority.pubkey(), &profile, 1, &app, &authority.pubkey());
     h.send(ix, &authority).unwrap();
     assert_eq!(h.events.last().unwrap().entry.kind, EntryKind::AppRevoked);
 }
@@ -740,7 +746,7 @@ fn rotation_voids_earlier_app_grants() {
     let mut h = Harness::new(1, 1);
     let (eth, authority, profile) = setup_artist(&mut h);
     let app = h.funded();
-    let ix = grant_app(&authority.pubkey(), &profile, 1, &app.pubkey());
+    let ix = grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey());
     h.send(ix, &authority).unwrap();
 
     let new_authority = h.funded();
@@ -751,8 +757,8 @@ fn rotation_voids_earlier_app_grants() {
     let stale = app_grant_address(&profile, 1, &app.pubkey());
     let ix = h.create_track_ix(&app.pubkey(), &profile, 0, Some(stale), cid(3), [1, 2, 3]);
     assert_eq!(h.send(ix, &app), Err(runtime(InstructionError::InvalidSeeds)));
-    // The new authority clears the stale grant.
-    let ix = revoke_app(&new_authority.pubkey(), &profile, 1, &app.pubkey());
+    // The new authority clears the stale grant; its rent goes back to the old authority, who paid it.
+    let ix = revoke_app(&new_authority.pubkey(), &profile, 1, &app.pubkey(), &authority.pubkey());
     h.send(ix, &new_authority).unwrap();
     assert!(h.svm.get_account(&stale).is_none_or(|a| a.lamports == 0));
 }
@@ -832,7 +838,7 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
         if prefund {
             h.svm.airdrop(&grant, 1_000_000).unwrap();
         }
-        let ix = grant_app(&authority.pubkey(), &profile, 1, &app.pubkey());
+        let ix = grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey());
         let units = grant_app_compute_units(&profile, 1, &app.pubkey());
         within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &authority, "grant_app");
         for track_id in 0..4 {
@@ -840,7 +846,17 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
                 h.svm.airdrop(&track_address(&profile, track_id), 1_000_000).unwrap();
             }
             let receipts = h.receipts(&profile, track_id, &cid(3), [1, 2, 3]);
-            let ix = create_track(&app.pubkey(), &profile, track_id, Some(grant), cid(3), cid(2), [1, 2, 3], receipts);
+            let ix = create_track(
+                &app.pubkey(),
+                &app.pubkey(),
+                &profile,
+                track_id,
+                Some(grant),
+                cid(3),
+                cid(2),
+                [1, 2, 3],
+                receipts,
+            );
             let units = create_track_compute_units(&profile, track_id);
             within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &app, "create_track");
         }
@@ -854,7 +870,7 @@ fn the_sdk_compute_limits_cover_every_write_with_little_to_spare() {
         for ix in writes {
             within_sdk_limit(&mut h, write_instructions(ix), &app, "an app's write");
         }
-        let ix = revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey());
+        let ix = revoke_app(&authority.pubkey(), &profile, 1, &app.pubkey(), &authority.pubkey());
         within_sdk_limit(&mut h, write_instructions(ix), &authority, "revoke_app");
         let new_authority = h.funded();
         let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &new_authority.pubkey(), 1, h.deadline()));
@@ -929,11 +945,12 @@ fn largest_inputs_fit_the_frame_and_the_heap() {
     let authority = h.create_profile(&eth);
     let profile = profile_address(&eth.address);
     let app = h.funded();
-    h.send(grant_app(&authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
+    h.send(grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
     let grant = Some(app_grant_address(&profile, 1, &app.pubkey()));
     for track_id in 0..2 {
         let receipts = h.receipts(&profile, track_id, &cid(3), [1, 2, 3]);
-        let ix = create_track(&app.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3], receipts);
+        let ix =
+            create_track(&app.pubkey(), &app.pubkey(), &profile, track_id, grant, cid(3), cid(2), [1, 2, 3], receipts);
         let units = create_track_compute_units(&profile, track_id);
         within_sdk_limit(&mut h, audius_sdk::solana::with_compute_limit(units, [ix]), &app, "create_track");
     }
@@ -985,12 +1002,12 @@ fn writes_for_different_profiles_share_no_writable_account() {
         let tier = AttestedFact::Tier { eth_address: eth.address, tier: 1, expires_at: h.now() + 60 };
         let receipts = h.receipts(&profile, 0, &cid(3), [1, 2, 3]);
         let writes = vec![
-            create_profile(&authority, eth.address, cid(1), deadline, [0; 65]),
+            create_profile(&authority, &authority, eth.address, cid(1), deadline, [0; 65]),
             update_profile(&app, &profile, grant, cid(2)),
             rotate_authority(&authority, &eth.address, Pubkey::new_unique(), deadline, [0; 65]),
-            grant_app(&authority, &profile, 1, &app),
-            revoke_app(&authority, &profile, 1, &app),
-            create_track(&app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3], receipts),
+            grant_app(&authority, &authority, &profile, 1, &app),
+            revoke_app(&authority, &profile, 1, &app, &authority),
+            create_track(&app, &app, &profile, 0, grant, cid(3), cid(2), [1, 2, 3], receipts),
             update_track(&app, &profile, 0, grant, [1, 2, 3], cid(4), Some(receipts)),
             delete_track(&app, &profile, 0, grant, &app),
             tier.instruction(&authority, 0, deadline, vec![[0; 65]]),
@@ -1015,4 +1032,97 @@ fn writes_for_different_profiles_share_no_writable_account() {
         "shared: {:?}",
         writable_a.intersection(&writable_b).collect::<Vec<_>>()
     );
+}
+
+/// The review: rent could not be sponsored (the payer was the authority), so an app could not onboard a wallet that
+/// holds no SOL. A separate payer signs for the profile's, the app grant's and the track's rent — the wallet signs
+/// only what it authorises — and has the grant's and the track's back when they are closed, whoever closes them.
+#[test]
+fn an_app_pays_the_rent_of_a_wallet_with_no_sol_and_has_it_back() {
+    let mut h = Harness::new(1, 1);
+    for sp_id in 1..=3 {
+        h.admit_node(sp_id);
+    }
+    let (eth, wallet, app) = (EthKey::from_seed(1), Keypair::new(), h.funded());
+    let balance = |h: &Harness, address: &Pubkey| h.svm.get_balance(address).unwrap_or(0);
+    // Two signatures: the fee is twice the base fee, and the app pays it.
+    const FEE: u64 = 2 * 5_000;
+
+    let deadline = h.deadline();
+    let proof = eth.sign(&bind_profile_digest(&CLUSTER, &eth.address, &wallet.pubkey(), 0, deadline));
+    let ix = create_profile(&wallet.pubkey(), &app.pubkey(), eth.address, cid(9), deadline, proof);
+    // The payer must sign: a stranger's lamports are not the app's to spend.
+    let victim = h.funded();
+    let mut unsigned = create_profile(&wallet.pubkey(), &victim.pubkey(), eth.address, cid(9), deadline, proof);
+    unsigned.accounts[1].is_signer = false;
+    assert_eq!(h.send_signed(&[unsigned], &app, &[&wallet]), Err(runtime(InstructionError::MissingRequiredSignature)));
+    assert!(h.profile(&eth.address).is_none(), "nothing was created");
+    let before = balance(&h, &app.pubkey());
+    h.send_signed(&[ix], &app, &[&wallet]).expect("the app pays for the wallet's profile");
+    let profile = profile_address(&eth.address);
+    let profile_rent = balance(&h, &profile);
+    assert_eq!(h.profile(&eth.address).unwrap().authority, wallet.pubkey(), "bound to the wallet, not the payer");
+    assert_eq!(balance(&h, &app.pubkey()), before - profile_rent - FEE);
+    assert_eq!(balance(&h, &wallet.pubkey()), 0, "the wallet spent nothing");
+
+    // The wallet grants the app, which pays for the grant.
+    let ix = grant_app(&wallet.pubkey(), &app.pubkey(), &profile, 1, &app.pubkey());
+    h.send_signed(&[ix], &app, &[&wallet]).expect("a sponsored grant");
+    let grant = app_grant_address(&profile, 1, &app.pubkey());
+    assert_eq!(h.account::<AppGrant>(&grant).unwrap().rent_payer, app.pubkey());
+
+    // A track the wallet writes itself, paid by the app: the record names the app as its rent payer.
+    let receipts = h.receipts(&profile, 0, &cid(3), [1, 2, 3]);
+    let ix = create_track(&wallet.pubkey(), &app.pubkey(), &profile, 0, None, cid(3), cid(2), [1, 2, 3], receipts);
+    h.send_signed(&[ix], &app, &[&wallet]).expect("a sponsored track");
+    let track = track_address(&profile, 0);
+    assert_eq!(
+        (h.track(&profile, 0).unwrap().rent_payer, h.track(&profile, 0).unwrap().profile),
+        (app.pubkey(), profile)
+    );
+    assert_eq!(h.events.last().unwrap().entry.actor, wallet.pubkey(), "the writer is the wallet");
+
+    // Deleting it (the wallet signs) pays the rent back to the app, never to the deleter.
+    let ix = delete_track(&wallet.pubkey(), &profile, 0, None, &wallet.pubkey());
+    assert_eq!(h.send_signed(&[ix], &app, &[&wallet]), Err(content(ContentError::WrongRentPayer)));
+    let (before, rent) = (balance(&h, &app.pubkey()), balance(&h, &track));
+    let ix = delete_track(&wallet.pubkey(), &profile, 0, None, &app.pubkey());
+    h.send_signed(&[ix], &app, &[&wallet]).expect("delete");
+    assert_eq!(balance(&h, &app.pubkey()), before + rent - FEE);
+
+    // Revoking the grant pays its rent back to the app, which paid it, not to the authority that revokes.
+    let ix = revoke_app(&wallet.pubkey(), &profile, 1, &app.pubkey(), &wallet.pubkey());
+    assert_eq!(h.send_signed(&[ix], &app, &[&wallet]), Err(content(ContentError::WrongRentPayer)));
+    assert!(h.account::<AppGrant>(&grant).is_some(), "a refused revocation leaves the grant");
+    let (before, rent) = (balance(&h, &app.pubkey()), balance(&h, &grant));
+    let ix = revoke_app(&wallet.pubkey(), &profile, 1, &app.pubkey(), &app.pubkey());
+    h.send_signed(&[ix], &app, &[&wallet]).expect("revoke");
+    assert_eq!(balance(&h, &app.pubkey()), before + rent - FEE);
+    assert_eq!(balance(&h, &wallet.pubkey()), 0, "the wallet never held a lamport");
+    h.assert_chains();
+}
+
+/// Every account starts, after its discriminator, with the layout version it was written at, so a later layout can
+/// tell its records from today's and migrate them in place.
+#[test]
+fn every_account_carries_its_layout_version() {
+    let mut h = Harness::new(1, 1);
+    let (eth, authority, profile) = setup_artist(&mut h);
+    let app = h.funded();
+    h.send(grant_app(&authority.pubkey(), &authority.pubkey(), &profile, 1, &app.pubkey()), &authority).unwrap();
+    let ix = h.create_track_ix(&authority.pubkey(), &profile, 0, None, cid(3), [1, 2, 3]);
+    h.send(ix, &authority).unwrap();
+    let grant = app_grant_address(&profile, 1, &app.pubkey());
+    let versions = [
+        h.config().version,
+        h.ledger().version,
+        h.profile(&eth.address).unwrap().version,
+        h.account::<AppGrant>(&grant).unwrap().version,
+        h.node(1).unwrap().version,
+        h.track(&profile, 0).unwrap().version,
+    ];
+    assert_eq!(versions, [LAYOUT_VERSION; 6]);
+    for address in [config_address(), ledger_address(), profile, grant, node_address(1), track_address(&profile, 0)] {
+        assert_eq!(h.svm.get_account(&address).unwrap().data[8], LAYOUT_VERSION, "the byte after the discriminator");
+    }
 }

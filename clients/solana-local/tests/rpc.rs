@@ -115,7 +115,13 @@ fn content_program_round_trips_over_json_rpc() {
     let artist = PrivateKeySigner::random();
     let eth = artist.address().0 .0;
     let proof = content::sign_profile_binding(&artist, &CLUSTER, &payer.pubkey(), 0, expiry);
-    send(&client, &[content::create_profile(&payer.pubkey(), eth, cid(9), expiry, proof)], &payer, &[]).unwrap();
+    send(
+        &client,
+        &[content::create_profile(&payer.pubkey(), &payer.pubkey(), eth, cid(9), expiry, proof)],
+        &payer,
+        &[],
+    )
+    .unwrap();
     let profile = content::profile_address(&eth);
     // The replicas' receipts for a track and its content, signed with the nodes' delegate keys (in replica order).
     let receipts = |track_id: u64, content_cid: [u8; 36], replicas: [u64; 3]| {
@@ -126,6 +132,7 @@ fn content_program_round_trips_over_json_rpc() {
     let signature = send(
         &client,
         &[content::create_track(
+            &payer.pubkey(),
             &payer.pubkey(),
             &profile,
             0,
@@ -144,9 +151,11 @@ fn content_program_round_trips_over_json_rpc() {
     let app = Keypair::new();
     airdrop(&client, &app.pubkey()); // the writer pays the track's rent
     let epoch = account::<content::Profile>(&client, &profile).nonce;
-    send(&client, &[content::grant_app(&payer.pubkey(), &profile, epoch, &app.pubkey())], &payer, &[]).unwrap();
+    send(&client, &[content::grant_app(&payer.pubkey(), &payer.pubkey(), &profile, epoch, &app.pubkey())], &payer, &[])
+        .unwrap();
     let grant = content::app_grant_address(&profile, epoch, &app.pubkey());
     let by_app = content::create_track(
+        &app.pubkey(),
         &app.pubkey(),
         &profile,
         1,
@@ -201,6 +210,7 @@ fn content_program_round_trips_over_json_rpc() {
         &client,
         &[content::create_track(
             &stranger.pubkey(),
+            &stranger.pubkey(),
             &profile,
             2,
             None,
@@ -246,6 +256,7 @@ fn spl_token_cpi_works_through_the_node() {
     send(&client, &setup, &fan, &[&mint, &fan_token, &artist_token]).unwrap();
 
     let tip = tips::send_tip(
+        &fan.pubkey(),
         &fan.pubkey(),
         &artist.pubkey(),
         &mint.pubkey(),

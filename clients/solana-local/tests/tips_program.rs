@@ -23,6 +23,10 @@ const DECIMALS: u8 = 8;
 /// Anchor's `ConstraintDuplicateMutableAccount` (the same number in v1 and v2).
 const DUPLICATE_MUTABLE_ACCOUNT: u32 = 2040;
 const FAN_BALANCE: u64 = 1_000_000;
+/// A tip total's size: discriminator, version, three addresses, amount, count, rent payer, bump — no padding.
+/// Where the SDK puts the tip total among `send_tip`'s accounts.
+const TIP_TOTAL_AT: usize = 6;
+const TIP_TOTAL_BYTES: usize = 8 + 1 + 32 * 3 + 8 + 8 + 32 + 1;
 
 struct Fixture {
     svm: LiteSVM,
@@ -37,6 +41,7 @@ struct Fixture {
 #[derive(Clone, Copy)]
 struct Tip {
     sender: Pubkey,
+    payer: Pubkey,
     recipient: Pubkey,
     mint: Pubkey,
     sender_token: Pubkey,
@@ -98,6 +103,7 @@ impl Fixture {
     fn accounts(&self) -> Tip {
         Tip {
             sender: self.fan.pubkey(),
+            payer: self.fan.pubkey(),
             recipient: self.artist.pubkey(),
             mint: self.mint,
             sender_token: self.fan_token,
@@ -119,7 +125,15 @@ impl Fixture {
     }
 
     fn tip_ix(&self, tip: Tip, amount: u64) -> Instruction {
-        tips::send_tip(&tip.sender, &tip.recipient, &tip.mint, &tip.sender_token, &tip.recipient_token, amount)
+        tips::send_tip(
+            &tip.sender,
+            &tip.payer,
+            &tip.recipient,
+            &tip.mint,
+            &tip.sender_token,
+            &tip.recipient_token,
+            amount,
+        )
     }
 
     fn tip(&mut self, tip: Tip, amount: u64) -> Result<u64, TransactionError> {
@@ -148,6 +162,7 @@ fn sdk_tip(tip: &Tip) -> (u64, Vec<Instruction>) {
     let limit = u64::from(tips::send_tip_compute_units(&tip.sender, &tip.recipient, &tip.mint));
     let ixs = tips::send_tip_instructions(
         &tip.sender,
+        &tip.payer,
         &tip.recipient,
         &tip.mint,
         &tip.sender_token,
@@ -188,7 +203,7 @@ fn tip_moves_tokens_through_spl_token_and_records_total() {
         (f.fan.pubkey(), f.artist.pubkey(), f.mint, 300, 2, bump)
     );
     let account = f.svm.get_account(&address).unwrap();
-    assert_eq!(account.data.len(), 8 + 32 * 3 + 8 + 8 + 1, "discriminator + fields, no padding");
+    assert_eq!(account.data.len(), TIP_TOTAL_BYTES, "discriminator + fields, no padding");
 }
 
 #[test]
@@ -204,9 +219,8 @@ fn self_tip_is_rejected() {
     let mut tip = f.accounts();
     tip.recipient = f.fan.pubkey();
     tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &f.fan.pubkey());
-    // The framework refuses one account as both the (mutable) sender and the recipient before the handler's own
-    // `SelfTip` check is reached.
-    assert_eq!(f.tip(tip, 10), Err(custom(DUPLICATE_MUTABLE_ACCOUNT)));
+    // The sender only signs (the payer is the writable account), so the handler's own check answers.
+    assert_eq!(f.tip(tip, 10), Err(tip_error(AudiusTipsError::SelfTip)));
     assert_eq!(f.token_balance(&f.fan_token), FAN_BALANCE);
 }
 
@@ -223,10 +237,12 @@ fn same_token_account_on_both_sides_is_rejected() {
 #[test]
 fn tip_without_sender_signature_is_rejected() {
     let mut f = setup();
-    let mut ix = f.tip_ix(f.accounts(), 10);
-    ix.accounts[0].is_signer = false;
-    // The artist pays the fee and signs; the fan whose tokens would move does not.
+    // The artist pays the fee and the rent and signs; the fan whose tokens would move does not.
     let artist = f.artist.insecure_clone();
+    let mut tip = f.accounts();
+    tip.payer = artist.pubkey();
+    let mut ix = f.tip_ix(tip, 10);
+    ix.accounts[0].is_signer = false;
     assert_eq!(
         send(&mut f.svm, &[ix], &artist, &[&artist]),
         Err(instruction_error(InstructionError::MissingRequiredSignature))
@@ -256,7 +272,7 @@ fn recipient_token_account_of_another_owner_is_rejected() {
 fn tip_total_at_a_foreign_address_is_rejected() {
     let mut f = setup();
     let mut ix = f.tip_ix(f.accounts(), 10);
-    ix.accounts[5].pubkey = tips::tip_total_address(&f.artist.pubkey(), &f.fan.pubkey(), &f.mint);
+    ix.accounts[TIP_TOTAL_AT].pubkey = tips::tip_total_address(&f.artist.pubkey(), &f.fan.pubkey(), &f.mint);
     let fan = f.fan.insecure_clone();
     assert_eq!(send(&mut f.svm, &[ix], &fan, &[&fan]), Err(instruction_error(InstructionError::InvalidSeeds)));
 }
@@ -297,10 +313,10 @@ fn total_overflow_is_rejected() {
     let mut f = setup();
     f.tip(f.accounts(), 1).unwrap();
     // Forge a total at the edge of u64 to reach the overflow branch without minting 2^64 tokens: the amount is
-    // the u64 after the discriminator and three addresses.
+    // the u64 after the discriminator, the version and three addresses.
     let address = tips::tip_total_address(&f.fan.pubkey(), &f.artist.pubkey(), &f.mint);
     let mut account = f.svm.get_account(&address).unwrap();
-    account.data[8 + 96..8 + 104].copy_from_slice(&u64::MAX.to_le_bytes());
+    account.data[9 + 96..9 + 104].copy_from_slice(&u64::MAX.to_le_bytes());
     f.svm.set_account(address, account).unwrap();
     assert_eq!(f.tip_total().unwrap().amount, u64::MAX);
     assert_eq!(f.tip(f.accounts(), 1), Err(tip_error(AudiusTipsError::TotalOverflow)));
@@ -308,8 +324,8 @@ fn total_overflow_is_rejected() {
 }
 
 /// The SDK's compute-unit limit covers every tip and requests nothing beyond the pre-funded creation path it must
-/// cover: a pair's first tip uses all but that path's 2,314 units (to within a few units per PDA-search step;
-/// random pairs hit bump 255 and lower ones), a later tip 1,295 fewer again.
+/// cover: a pair's first tip uses all but that path's units (`PREFUNDED_TOTAL_UNITS`) (to within a few units per PDA-search step;
+/// random pairs hit bump 255 and lower ones), a later tip 1,494 fewer again.
 #[test]
 fn the_sdk_compute_limit_is_what_a_tip_uses() {
     let mut f = setup();
@@ -322,9 +338,10 @@ fn the_sdk_compute_limit_is_what_a_tip_uses() {
         let fan = f.fan.insecure_clone();
         let first = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("first tip within its limit");
         let spare = limit - first;
-        assert!((2_314..=2_314 + 5 * steps).contains(&spare), "bump {bump}: first tip used {first} of {limit}");
+        let prefunded = u64::from(tips::PREFUNDED_TOTAL_UNITS);
+        assert!((prefunded..=prefunded + 5 * steps).contains(&spare), "bump {bump}: first tip used {first} of {limit}");
         let again = send(&mut f.svm, &ixs, &fan, &[&fan]).expect("later tip within its limit");
-        assert_eq!(first - again, 1_295, "bump {bump}: a later tip");
+        assert_eq!(first - again, 1_494, "bump {bump}: a later tip");
     }
     assert!(bumps.len() > 1, "the pairs covered more than one bump: {bumps:?}");
 }
@@ -362,7 +379,7 @@ fn another_pairs_existing_total_is_rejected() {
     tip.recipient = stranger.pubkey();
     tip.recipient_token = create_token_account(&mut f.svm, &f.fan, &f.mint, &stranger.pubkey());
     let mut ix = f.tip_ix(tip, 10);
-    ix.accounts[5].pubkey = other;
+    ix.accounts[TIP_TOTAL_AT].pubkey = other;
     let fan = f.fan.insecure_clone();
     assert_eq!(send(&mut f.svm, &[ix], &fan, &[&fan]), Err(instruction_error(InstructionError::InvalidSeeds)));
     assert_eq!(f.tip_total().unwrap().amount, 5, "the other pair's total is untouched");
@@ -386,6 +403,93 @@ fn a_prefunded_tip_total_still_fits_the_sdk_limit() {
             "bump {bump}: pre-funded first tip used {first} of {limit}"
         );
         let account = f.svm.get_account(&total).unwrap();
-        assert_eq!((account.owner, account.data.len()), (PROGRAM_ID, 8 + 32 * 3 + 8 + 8 + 1));
+        assert_eq!((account.owner, account.data.len()), (PROGRAM_ID, TIP_TOTAL_BYTES));
     }
+}
+
+fn tip_total_at(svm: &LiteSVM, tip: &Tip) -> Option<TipTotal> {
+    let account = svm.get_account(&tips::tip_total_address(&tip.sender, &tip.recipient, &tip.mint))?;
+    (!account.data.is_empty()).then(|| TipTotal::try_deserialize(&mut account.data.as_slice()).unwrap())
+}
+
+/// The review: a tip total's rent (more than a small tip is worth) could never come back, and a fan with no SOL could
+/// not tip at all. An app pays the total's rent on the pair's first tip; the sender alone can close the total, and
+/// its rent goes back to whoever paid it; the next tip opens a new total.
+#[test]
+fn a_tip_total_is_sponsored_and_closed_for_its_rent() {
+    let mut f = setup();
+    let (app, fan) = (Keypair::new(), Keypair::new());
+    f.svm.airdrop(&app.pubkey(), 1_000_000_000).unwrap();
+    let mut tip = f.accounts();
+    let minter = f.fan.insecure_clone();
+    tip.sender = fan.pubkey();
+    tip.payer = app.pubkey();
+    tip.sender_token = create_token_account(&mut f.svm, &minter, &f.mint, &fan.pubkey());
+    let mint_to =
+        spl_token::instruction::mint_to(&spl_token::ID, &f.mint, &tip.sender_token, &minter.pubkey(), &[], 100);
+    send(&mut f.svm, &[mint_to.unwrap()], &minter, &[&minter]).unwrap();
+
+    // The fan holds no SOL: the app pays the fee and the total's rent, the fan signs for its tokens.
+    let first = f.tip_ix(tip, 40);
+    send(&mut f.svm, &[first], &app, &[&app, &fan]).expect("a sponsored tip");
+    let total = tip_total_at(&f.svm, &tip).unwrap();
+    assert_eq!(
+        (total.version, total.amount, total.count, total.rent_payer),
+        (tips::LAYOUT_VERSION, 40, 1, app.pubkey())
+    );
+    assert_eq!(f.svm.get_balance(&fan.pubkey()).unwrap_or(0), 0);
+
+    let address = tips::tip_total_address(&tip.sender, &tip.recipient, &tip.mint);
+    // Nobody but the sender closes it: the recipient names the sender's total, but its seeds are the signer's.
+    let artist = f.artist.insecure_clone();
+    let ix = tips::close_tip_total(&tip.sender, &tip.recipient, &tip.mint, &app.pubkey());
+    let mut forged = ix.clone();
+    forged.accounts[0].pubkey = artist.pubkey();
+    assert_eq!(
+        send(&mut f.svm, &[forged], &artist, &[&artist]),
+        Err(instruction_error(InstructionError::InvalidSeeds))
+    );
+    let mut unsigned = ix.clone();
+    unsigned.accounts[0].is_signer = false;
+    assert_eq!(
+        send(&mut f.svm, &[unsigned], &app, &[&app]),
+        Err(instruction_error(InstructionError::MissingRequiredSignature))
+    );
+    // Nor may the rent go anywhere but to its payer.
+    let thief = tips::close_tip_total(&tip.sender, &tip.recipient, &tip.mint, &fan.pubkey());
+    assert_eq!(send(&mut f.svm, &[thief], &app, &[&app, &fan]), Err(tip_error(AudiusTipsError::WrongRentPayer)));
+    assert!(tip_total_at(&f.svm, &tip).is_some(), "refused closes leave the total");
+
+    let (before, rent) = (f.svm.get_balance(&app.pubkey()).unwrap(), f.svm.get_balance(&address).unwrap());
+    let meta = {
+        let tx =
+            Transaction::new_signed_with_payer(&[ix], Some(&app.pubkey()), &[&app, &fan], f.svm.latest_blockhash());
+        f.svm.send_transaction(tx).expect("the sender closes its total")
+    };
+    f.svm.expire_blockhash();
+    assert!(tip_total_at(&f.svm, &tip).is_none(), "the total is closed");
+    assert_eq!(f.svm.get_balance(&app.pubkey()).unwrap(), before + rent - 2 * 5_000, "its rent is back, less the fee");
+    // The close is logged with what the total held.
+    {
+        use anchor_lang::{AnchorDeserialize, Discriminator};
+        use audius_sdk::solana::audius_tips::events::TipTotalClosed;
+        use base64::Engine;
+        let logged = meta.logs.iter().find_map(|line| line.strip_prefix("Program data: ")).expect("an event");
+        let bytes = base64::engine::general_purpose::STANDARD.decode(logged).unwrap();
+        let event =
+            TipTotalClosed::deserialize(&mut bytes.strip_prefix(TipTotalClosed::DISCRIMINATOR).unwrap()).unwrap();
+        assert_eq!((event.sender, event.amount, event.count), (fan.pubkey(), 40, 1));
+    }
+    // Once: it is gone.
+    let again = tips::close_tip_total(&tip.sender, &tip.recipient, &tip.mint, &app.pubkey());
+    assert_eq!(
+        send(&mut f.svm, &[again], &app, &[&app, &fan]),
+        Err(instruction_error(InstructionError::UninitializedAccount))
+    );
+    // The next tip opens a new total (the app pays its rent again).
+    let next = f.tip_ix(tip, 5);
+    send(&mut f.svm, &[next], &app, &[&app, &fan]).expect("a tip after the close");
+    let total = tip_total_at(&f.svm, &tip).unwrap();
+    assert_eq!((total.amount, total.count), (5, 1));
+    assert_eq!(f.token_balance(&tip.recipient_token), 45, "the tips themselves stand");
 }

@@ -169,10 +169,12 @@ function programErrorOf(error: unknown): { code: number; name: string; msg?: str
 // ---- the walkthrough ----
 
 async function main() {
-  // 1. The configuration: the cluster id every signed message names.
-  const artistAuthority = await funded();
-  const authorityProgram = programAs(artistAuthority);
-  const config = await (authorityProgram.account as any).config.fetch(configAddress);
+  // 1. The configuration: the cluster id every signed message names. The app holds SOL and pays for everything
+  //    below; the artist's Solana key is new and holds none (it only signs what it authorises).
+  const app = await funded();
+  const appProgram = programAs(app);
+  const artistAuthority = Keypair.generate();
+  const config = await (appProgram.account as any).config.fetch(configAddress);
   const cluster: number[] = config.cluster;
   console.log(`content program ${programId.toBase58()}, ${config.attesters.length} attester(s)`);
 
@@ -194,24 +196,31 @@ async function main() {
       deadline,
     },
   );
-  await authorityProgram.methods
+  // The app sponsors the profile: it is the transaction's fee payer and the instruction's `payer` (the rent); the
+  // artist's key signs as the authority the profile is bound to.
+  await appProgram.methods
     .createProfile(Array.from(eth), new Array(36).fill(0), new BN(deadline), Array.from(getBytes(proof)))
-    .accounts({ authority: artistAuthority.publicKey })
+    .accounts({ authority: artistAuthority.publicKey, payer: app.publicKey })
+    .signers([artistAuthority])
     .rpc();
-  let account = await (authorityProgram.account as any).profile.fetch(profile);
+  let account = await (appProgram.account as any).profile.fetch(profile);
   assert.equal(account.authority.toBase58(), artistAuthority.publicKey.toBase58());
-  console.log(`profile ${profile.toBase58()} bound to ${wallet.address}`);
+  assert.equal(await connection.getBalance(artistAuthority.publicKey), 0, "the artist's key spent nothing");
+  console.log(`profile ${profile.toBase58()} bound to ${wallet.address}, its rent paid by the app`);
 
-  // 3. An app key the profile lets write for it: the grant is tied to the authority epoch (the proof nonce).
-  const app = await funded();
+  // 3. The app key the profile lets write for it: the grant is tied to the authority epoch (the proof nonce). The
+  //    app pays its rent too, and has it back when the grant is revoked.
   const epoch = BigInt(account.nonce.toString());
   const appGrant = appGrantAddress(profile, epoch, app.publicKey);
-  await authorityProgram.methods
+  await appProgram.methods
     .grantApp(app.publicKey)
-    .accounts({ authority: artistAuthority.publicKey, profile, appGrant })
+    .accounts({ authority: artistAuthority.publicKey, payer: app.publicKey, profile, appGrant })
+    .signers([artistAuthority])
     .rpc();
+  const grantRecord = await (appProgram.account as any).appGrant.fetch(appGrant);
+  assert.equal(grantRecord.rentPayer.toBase58(), app.publicKey.toBase58());
 
-  account = await (authorityProgram.account as any).profile.fetch(profile); // the grant moved the profile's chain on
+  account = await (appProgram.account as any).profile.fetch(profile); // the grant moved the profile's chain on
 
   // 4. As the app: upload a WAV to a content node under a grant the app key signs.
   const audio = wav();
@@ -265,7 +274,7 @@ async function main() {
   const receiptExpiry = Math.floor(Date.now() / 1000) + (constant("MAX_RECEIPT_SECS") as number) / 2;
   const signatures: number[][] = [];
   for (const spId of stored.replicas) {
-    const node = await (authorityProgram.account as any).contentNode.fetch(nodeAddress(spId));
+    const node = await (appProgram.account as any).contentNode.fetch(nodeAddress(spId));
     const answer = await fetch(`${node.endpoint}/v1/content/${stored.cid}/receipts`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -293,12 +302,12 @@ async function main() {
   // and replica accounts depend on account data, so they are passed; `appGrant` is passed explicitly (an
   // authority's own write passes `null` or the program id, which Anchor sends for a missing optional account: left
   // to the resolver, it would be filled with a PDA that does not exist). The compute limit is the SDK's budget for this write (docs/programs.md).
-  const appProgram = programAs(app);
   const headBefore = Buffer.from(account.ledger.head);
   const signature = await appProgram.methods
     .createTrack(Array.from(cid), new Array(36).fill(0), { expiry: new BN(receiptExpiry), signatures })
     .accountsPartial({
       signer: app.publicKey,
+      payer: app.publicKey,
       profile,
       appGrant,
       track,

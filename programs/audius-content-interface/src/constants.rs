@@ -15,6 +15,11 @@ pub const NODE_SEED: &[u8] = b"node";
 /// `[TRACK_SEED, profile, track_id (u64 LE)]`: a track record.
 pub const TRACK_SEED: &[u8] = b"track";
 
+/// The layout version every account of the content program is written at, its first byte after the discriminator
+/// (`version`). A later layout appends its fields, moves its type's version on and migrates records in place
+/// (a realloc the migrating writer pays for), so readers branch on this byte rather than on an account's size.
+pub const LAYOUT_VERSION: u8 = 1;
+
 /// Length of a binary CIDv1 with a sha2-256 multihash: version, codec, hash code, digest length, 32-byte digest.
 pub const CID_LEN: usize = 36;
 /// Longest content-node endpoint, in bytes.

@@ -24,6 +24,9 @@ pub const NODE_SEED: &[u8] = interface::NODE_SEED;
 /// Seed of a track PDA: `[TRACK_SEED, profile, track_id (u64 LE)]`.
 #[constant]
 pub const TRACK_SEED: &[u8] = interface::TRACK_SEED;
+/// The layout version of every account (its first byte after the discriminator).
+#[constant]
+pub const LAYOUT_VERSION: u8 = interface::LAYOUT_VERSION;
 /// Longest a replica receipt may stay valid, in seconds.
 #[constant]
 pub const MAX_RECEIPT_SECS: i64 = interface::MAX_RECEIPT_SECS;

@@ -14,4 +14,6 @@ pub enum TipError {
     InvalidTokenAccount,
     #[msg("the sender's token account is not the sender's, or the recipient's is not the recipient's")]
     WrongTokenOwner,
+    #[msg("the rent goes back to the account that paid it")]
+    WrongRentPayer,
 }

@@ -1,5 +1,6 @@
 //! Audius tipping program: a fan tips an artist in any SPL token (AUDIO on Solana) and the running total for
-//! each (sender, recipient, mint) is kept in a PDA that apps read to show "top supporters".
+//! each (sender, recipient, mint) is kept in a PDA that apps read to show "top supporters"; the sender may close
+//! it for its rent.
 #![cfg_attr(target_os = "solana", no_std)]
 
 extern crate alloc;
@@ -31,5 +32,10 @@ pub mod audius_tips {
     /// Move `amount` tokens from the sender to the recipient and add it to their tip total.
     pub fn send_tip(ctx: &mut Context<SendTip>, amount: u64) -> Result<()> {
         instructions::send_tip::handler(ctx, amount)
+    }
+
+    /// Close the sender's tip total to a recipient in a mint; its rent goes back to whoever paid it.
+    pub fn close_tip_total(ctx: &mut Context<CloseTipTotal>) -> Result<()> {
+        instructions::close_tip_total::handler(ctx)
     }
 }

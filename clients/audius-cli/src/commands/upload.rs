@@ -269,6 +269,7 @@ pub async fn publish(
         replica_receipts(context, &content::track_address(&profile_address, track_id), &cid, replicas).await?;
     let instruction = content::create_track(
         &authority.pubkey(),
+        &authority.pubkey(),
         &profile_address,
         track_id,
         None,

@@ -200,9 +200,11 @@ pub fn sign_replica_receipts(
 pub const RECEIPT_SECS: i64 = 300;
 
 /// `create_profile` for the Ethereum address of `signature`'s key (a binding proof at nonce 0 valid until
-/// `deadline`); `authority` signs and pays.
+/// `deadline`), bound to `authority`, which signs; `payer` signs and pays the rent (the authority itself, or an app
+/// onboarding a wallet with no SOL).
 pub fn create_profile(
     authority: &Pubkey,
+    payer: &Pubkey,
     eth_address: [u8; 20],
     metadata_cid: [u8; CID_LEN],
     deadline: i64,
@@ -211,6 +213,7 @@ pub fn create_profile(
     ix(
         accounts::CreateProfile {
             authority: *authority,
+            payer: *payer,
             config: config_address(),
             profile: profile_address(&eth_address),
             system_program: anchor_lang::system_program::ID,
@@ -221,12 +224,14 @@ pub fn create_profile(
     )
 }
 
-/// `grant_app`: the profile's `authority` lets `app` write on its behalf (and pays for the grant account);
-/// `epoch` is the profile's current proof nonce.
-pub fn grant_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey) -> Instruction {
+/// `grant_app`: the profile's `authority` lets `app` write on its behalf; `payer` (the authority, or the app)
+/// signs and pays for the grant account, and has the rent back on revocation. `epoch` is the profile's current
+/// proof nonce.
+pub fn grant_app(authority: &Pubkey, payer: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey) -> Instruction {
     ix(
         accounts::GrantApp {
             authority: *authority,
+            payer: *payer,
             config: config_address(),
             profile: *profile,
             app_grant: app_grant_address(profile, epoch, app),
@@ -433,35 +438,35 @@ pub enum NonceSubject {
 // ---- compute budgets ----
 //
 // What each write uses, measured on the program's ELF (`scripts/bench/compute-units.sh`, docs/programs.md) at its
-// largest input: the configuration at its most attesters (16), an app writing (the grant account present) where
+// largest input: the configuration at its most attesters (12), an app writing (the grant account present) where
 // an app may, replica nodes with the longest endpoints, and bump 255 for the PDA a write creates (each lower bump
 // adds `UNITS_PER_BUMP_STEP`, the bump computed off chain). A write that creates an account also gets what the
 // pre-funded path costs: anyone can send lamports to the predictable address first. The program's tests hold the
 // SDK to these: every limit covers the write, none exceeds its use by more than that spread.
 
-/// `initialize` with the most attesters (16).
-pub const INITIALIZE_UNITS: u32 = 14_073;
-/// `set_writes_enabled`, `set_admin`, `set_attesters` (16 attesters, the largest).
-pub const ADMIN_UNITS: u32 = 9_452;
+/// `initialize` with the most attesters (12).
+pub const INITIALIZE_UNITS: u32 = 14_296;
+/// `set_writes_enabled`, `propose_admin`, `accept_admin`, `set_attesters` (12 attesters, the largest).
+pub const ADMIN_UNITS: u32 = 9_552;
 /// `create_profile`, its profile PDA at bump 255.
-pub const CREATE_PROFILE_UNITS: u32 = 37_699;
+pub const CREATE_PROFILE_UNITS: u32 = 37_794;
 /// `update_profile` by an app.
-pub const UPDATE_PROFILE_UNITS: u32 = 10_058;
+pub const UPDATE_PROFILE_UNITS: u32 = 10_385;
 /// `rotate_authority`.
-pub const ROTATE_AUTHORITY_UNITS: u32 = 36_142;
+pub const ROTATE_AUTHORITY_UNITS: u32 = 36_164;
 /// `grant_app`, its grant PDA at bump 255.
-pub const GRANT_APP_UNITS: u32 = 11_329;
+pub const GRANT_APP_UNITS: u32 = 11_895;
 /// `revoke_app`.
-pub const REVOKE_APP_UNITS: u32 = 9_078;
+pub const REVOKE_APP_UNITS: u32 = 9_465;
 /// `create_track` by an app on nodes with 128-byte endpoints, its track PDA at bump 255, with the three replica
 /// receipts.
-pub const CREATE_TRACK_UNITS: u32 = 97_117;
+pub const CREATE_TRACK_UNITS: u32 = 97_689;
 /// `update_track` by an app on nodes with 128-byte endpoints, its replica set unchanged (no receipts).
-pub const UPDATE_TRACK_UNITS: u32 = 17_107;
+pub const UPDATE_TRACK_UNITS: u32 = 17_516;
 /// `update_track` by an app on nodes with 128-byte endpoints, to a new replica set with its three receipts.
-pub const UPDATE_TRACK_RECEIPTS_UNITS: u32 = 96_217;
+pub const UPDATE_TRACK_RECEIPTS_UNITS: u32 = 96_626;
 /// `delete_track` by an app.
-pub const DELETE_TRACK_UNITS: u32 = 10_770;
+pub const DELETE_TRACK_UNITS: u32 = 11_200;
 /// What creating an account costs more when its address already holds lamports: the program then tops it up,
 /// allocates and assigns it, three system calls instead of one (measured 2,323 for profiles, grants and tracks).
 pub const PREFUNDED_ACCOUNT_UNITS: u32 = 2_323;
@@ -569,10 +574,12 @@ pub fn write_instructions(ix: Instruction) -> Vec<Instruction> {
 
 /// `create_track` as track `track_id` (the profile's current track count) on three replica nodes of three
 /// operators, with each node's receipt for [`track_address`]`(profile, track_id)` and `content_cid` in the order of
-/// `replicas`; `signer` is the profile authority or an app with `app_grant`, and pays.
+/// `replicas`; `signer` is the profile authority or an app with `app_grant`; `payer` (often the signer) signs and
+/// pays the rent, and has it back when the track is deleted.
 #[allow(clippy::too_many_arguments)]
 pub fn create_track(
     signer: &Pubkey,
+    payer: &Pubkey,
     profile: &Pubkey,
     track_id: u64,
     app_grant: Option<Pubkey>,
@@ -584,6 +591,7 @@ pub fn create_track(
     ix(
         accounts::CreateTrack {
             signer: *signer,
+            payer: *payer,
             config: config_address(),
             profile: *profile,
             app_grant,
@@ -678,15 +686,16 @@ pub fn rotate_authority(
     )
 }
 
-/// `revoke_app`: the profile's `authority` withdraws an app's grant made under authority epoch `epoch` (the rent
-/// returns to it).
-pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey) -> Instruction {
+/// `revoke_app`: the profile's `authority` withdraws an app's grant made under authority epoch `epoch`; the rent
+/// returns to `rent_payer`, who paid it (`AppGrant::rent_payer`).
+pub fn revoke_app(authority: &Pubkey, profile: &Pubkey, epoch: u64, app: &Pubkey, rent_payer: &Pubkey) -> Instruction {
     ix(
         accounts::RevokeApp {
             authority: *authority,
             config: config_address(),
             profile: *profile,
             app_grant: app_grant_address(profile, epoch, app),
+            rent_payer: *rent_payer,
             event_authority: event_authority(),
             program: PROGRAM_ID,
         },

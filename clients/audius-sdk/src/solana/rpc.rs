@@ -376,14 +376,32 @@ impl ContentClient {
         eth_key: &PrivateKeySigner,
         metadata_cid: [u8; CID_LEN],
     ) -> Result<(Pubkey, Signature), SolanaError> {
+        self.create_sponsored_profile(authority, authority, eth_key, metadata_cid).await
+    }
+
+    /// [`Self::create_profile`] with the fee and the rent paid by `payer` (an app onboarding a wallet that holds no
+    /// SOL); `authority` signs too.
+    pub async fn create_sponsored_profile(
+        &self,
+        payer: &Keypair,
+        authority: &Keypair,
+        eth_key: &PrivateKeySigner,
+        metadata_cid: [u8; CID_LEN],
+    ) -> Result<(Pubkey, Signature), SolanaError> {
         let config = self.config().await?;
         let eth_address = eth_key.address().0 .0;
         let nonce = self.profile(&eth_address).await?.map_or(0, |p| p.nonce);
         let deadline = crate::upload::unix_now() as i64 + content::BINDING_PROOF_SECS;
         let proof = content::sign_profile_binding(eth_key, &config.cluster, &authority.pubkey(), nonce, deadline);
-        let instruction = content::create_profile(&authority.pubkey(), eth_address, metadata_cid, deadline, proof);
+        let instruction =
+            content::create_profile(&authority.pubkey(), &payer.pubkey(), eth_address, metadata_cid, deadline, proof);
         let units = content::create_profile_compute_units(&eth_address);
-        let signature = self.send(&super::with_compute_limit(units, [instruction]), authority, &[]).await?;
+        let instructions = super::with_compute_limit(units, [instruction]);
+        let signature = if payer.pubkey() == authority.pubkey() {
+            self.send(&instructions, payer, &[]).await?
+        } else {
+            self.send(&instructions, payer, &[authority]).await?
+        };
         Ok((content::profile_address(&eth_address), signature))
     }
 }

@@ -137,12 +137,20 @@ impl Harness {
     /// Send `instructions` in one transaction paid and signed by `signer`; on success record the ledger events
     /// and return the compute units the transaction used.
     pub fn send_all(&mut self, instructions: &[Instruction], signer: &Keypair) -> Result<u64, TransactionError> {
-        let tx = Transaction::new_signed_with_payer(
-            instructions,
-            Some(&signer.pubkey()),
-            &[signer],
-            self.svm.latest_blockhash(),
-        );
+        self.send_signed(instructions, signer, &[])
+    }
+
+    /// Send `instructions` in one transaction paid by `payer` and signed by it and `signers`; on success record the
+    /// ledger events and return the compute units the transaction used.
+    pub fn send_signed(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<u64, TransactionError> {
+        let all: Vec<&Keypair> = std::iter::once(payer).chain(signers.iter().copied()).collect();
+        let tx =
+            Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, self.svm.latest_blockhash());
         let result = self.svm.send_transaction(tx);
         self.svm.expire_blockhash();
         let meta = result.map_err(|failed| {
@@ -223,7 +231,7 @@ impl Harness {
 
     /// `create_profile` with a proof that carries [`Harness::deadline`].
     pub fn create_profile_ix(&self, authority: &Pubkey, eth: &[u8; 20], signature: [u8; 65]) -> Instruction {
-        audius_sdk::solana::content::create_profile(authority, *eth, cid(9), self.deadline(), signature)
+        audius_sdk::solana::content::create_profile(authority, authority, *eth, cid(9), self.deadline(), signature)
     }
 
     /// A profile for `eth`, bound to a new funded authority that is returned.
@@ -336,6 +344,7 @@ impl Harness {
     ) -> Instruction {
         let receipts = self.receipts(profile, track_id, &content_cid, replicas);
         audius_sdk::solana::content::create_track(
+            signer,
             signer,
             profile,
             track_id,

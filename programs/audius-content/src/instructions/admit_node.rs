@@ -8,7 +8,7 @@ use crate::instructions::*;
 use audius_content_interface::messages::admit_node_parts;
 
 use crate::{
-    constants::{LEDGER_SEED, MAX_ENDPOINT_LEN, NODE_SEED},
+    constants::{LAYOUT_VERSION, LEDGER_SEED, MAX_ENDPOINT_LEN, NODE_SEED},
     errors::ContentError,
     state::{append, record_hash, ContentNode, EntryKind, Ledger},
     verify::{verify_attestation, AttestationNonce, EthSignature},
@@ -57,6 +57,7 @@ pub fn handler(
 
     let node = &mut ctx.accounts.node;
     **node = ContentNode {
+        version: LAYOUT_VERSION,
         sp_id,
         owner_wallet,
         delegate_wallet,

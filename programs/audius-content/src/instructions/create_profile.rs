@@ -6,7 +6,7 @@ use crate::instructions::*;
 use audius_content_interface::messages::bind_profile_digest;
 
 use crate::{
-    constants::{CID_LEN, PROFILE_SEED},
+    constants::{CID_LEN, LAYOUT_VERSION, PROFILE_SEED},
     errors::ContentError,
     state::{append, profile_record_hash, ChainHead, EntryKind, Profile},
     verify::{recover_eth_address, require_optional_cid, require_proof_deadline, EthSignature},
@@ -16,12 +16,16 @@ use crate::{
 #[derive(Accounts)]
 #[instruction(eth_address: [u8; 20])]
 pub struct CreateProfile {
-    #[account(mut)]
+    /// The Solana key the profile is bound to; it need hold no SOL.
     pub authority: Signer,
+    /// Pays the profile's rent: the authority itself (it may repeat `authority`), or an app onboarding a wallet with
+    /// no SOL.
+    #[account(mut, unsafe(dup))]
+    pub payer: Signer,
     pub content: Nested<ContentWrite>,
     #[account(
         init,
-        payer = authority,
+        payer = payer,
         space = 8 + Profile::INIT_SPACE,
         seeds = [PROFILE_SEED, eth_address.as_ref()],
         bump,
@@ -53,6 +57,7 @@ pub fn handler(
     let now = Clock::get()?.unix_timestamp;
     let profile = &mut ctx.accounts.profile;
     **profile = Profile {
+        version: LAYOUT_VERSION,
         eth_address,
         authority,
         metadata_cid,

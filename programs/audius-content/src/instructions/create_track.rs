@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 use crate::instructions::*;
 
 use crate::{
-    constants::{APP_SEED, CID_LEN, PROFILE_SEED, TRACK_SEED},
+    constants::{APP_SEED, CID_LEN, LAYOUT_VERSION, PROFILE_SEED, TRACK_SEED},
     errors::ContentError,
     instructions::require_writer,
     state::{append, record_hash, AppGrant, EntryKind, Profile, Track},
@@ -16,8 +16,12 @@ use crate::{
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CreateTrack {
-    #[account(mut)]
+    /// The profile's authority or an app it granted.
     pub signer: Signer,
+    /// Pays the track's rent and has it back when the track is deleted: the signer itself (it may repeat `signer`),
+    /// or an app sponsoring the artist.
+    #[account(mut, unsafe(dup))]
+    pub payer: Signer,
     pub content: Nested<ContentWrite>,
     #[account(mut, seeds = [PROFILE_SEED, profile.eth_address.as_ref()], bump = profile.bump)]
     pub profile: BorshAccount<Profile>,
@@ -28,7 +32,7 @@ pub struct CreateTrack {
     pub app_grant: Option<BorshAccount<AppGrant>>,
     #[account(
         init,
-        payer = signer,
+        payer = payer,
         space = 8 + Track::INIT_SPACE,
         seeds = [TRACK_SEED, profile.address().as_ref(), &profile.track_count.to_le_bytes()],
         bump,
@@ -58,6 +62,7 @@ pub fn handler(
     let now = Clock::get()?.unix_timestamp;
     let track = &mut ctx.accounts.track;
     **track = Track {
+        version: LAYOUT_VERSION,
         profile: *profile.address(),
         track_id,
         content_cid,
@@ -65,7 +70,7 @@ pub fn handler(
         replicas,
         created_at: now,
         updated_at: now,
-        rent_payer: signer,
+        rent_payer: *ctx.accounts.payer.address(),
         bump: ctx.bumps.track,
     };
     let (subject, hash) = (*track.address(), record_hash(&**track)?);

@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 use crate::instructions::*;
 
 use crate::{
-    constants::{APP_SEED, PROFILE_SEED},
+    constants::{APP_SEED, LAYOUT_VERSION, PROFILE_SEED},
     errors::ContentError,
     state::{append, record_hash, AppGrant, EntryKind, Profile},
 };
@@ -14,8 +14,11 @@ use crate::{
 #[derive(Accounts)]
 #[instruction(app: Address)]
 pub struct GrantApp {
-    #[account(mut)]
     pub authority: Signer,
+    /// Pays the grant's rent and has it back on revocation: the authority itself (it may repeat `authority`), or
+    /// the app being granted.
+    #[account(mut, unsafe(dup))]
+    pub payer: Signer,
     pub content: Nested<ContentWrite>,
     #[account(
         mut,
@@ -26,7 +29,7 @@ pub struct GrantApp {
     pub profile: BorshAccount<Profile>,
     #[account(
         init,
-        payer = authority,
+        payer = payer,
         space = 8 + AppGrant::INIT_SPACE,
         seeds = [APP_SEED, profile.address().as_ref(), &profile.nonce.to_le_bytes(), app.as_ref()],
         bump,
@@ -38,7 +41,14 @@ pub struct GrantApp {
 pub fn handler(ctx: &mut Context<GrantApp>, app: Address) -> Result<()> {
     let grant = &mut ctx.accounts.app_grant;
     let profile = &ctx.accounts.profile;
-    **grant = AppGrant { profile: *profile.address(), app, epoch: profile.nonce, bump: ctx.bumps.app_grant };
+    **grant = AppGrant {
+        version: LAYOUT_VERSION,
+        profile: *profile.address(),
+        app,
+        epoch: profile.nonce,
+        rent_payer: *ctx.accounts.payer.address(),
+        bump: ctx.bumps.app_grant,
+    };
     let actor = *ctx.accounts.authority.address();
     let (subject, hash) = (*grant.address(), record_hash(&**grant)?);
     let event = append(&mut ctx.accounts.profile, EntryKind::AppGranted, subject, actor, hash)?;

@@ -3,7 +3,7 @@ use alloc::vec::Vec;
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{CONFIG_SEED, LEDGER_SEED},
+    constants::{CONFIG_SEED, LAYOUT_VERSION, LEDGER_SEED},
     errors::ContentError,
     state::{append, record_hash, Config, EntryKind, Ledger},
 };
@@ -42,6 +42,7 @@ pub fn handler(ctx: &mut Context<Initialize>, cluster: [u8; 32], attesters: Vec<
         ContentError::NotUpgradeAuthority
     );
     let config = &mut ctx.accounts.config;
+    config.version = LAYOUT_VERSION;
     config.admin = *ctx.accounts.admin.address();
     config.cluster = cluster;
     config.writes_enabled = true;
@@ -51,6 +52,7 @@ pub fn handler(ctx: &mut Context<Initialize>, cluster: [u8; 32], attesters: Vec<
     config.install_attesters(attesters, quorum)?;
 
     let ledger = &mut ctx.accounts.ledger;
+    ledger.version = LAYOUT_VERSION;
     ledger.bump = ctx.bumps.ledger;
     let event = append(
         ledger,

@@ -10,11 +10,10 @@ use crate::{
 };
 
 /// The profile's authority withdraws an app's right to write, or clears a grant voided by a rotation; the grant
-/// account is closed (rent back to the authority).
+/// account is closed and its rent goes back to whoever paid it (`AppGrant::rent_payer`).
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RevokeApp {
-    #[account(mut)]
     pub authority: Signer,
     pub content: Nested<SafetyWrite>,
     #[account(
@@ -26,11 +25,15 @@ pub struct RevokeApp {
     pub profile: BorshAccount<Profile>,
     #[account(
         mut,
-        close = authority,
+        close = rent_payer,
         seeds = [APP_SEED, profile.address().as_ref(), &app_grant.epoch.to_le_bytes(), app_grant.app.as_ref()],
         bump = app_grant.bump,
     )]
     pub app_grant: BorshAccount<AppGrant>,
+    /// Who paid the grant's rent (recorded in it); often the authority, so it may repeat `authority` (`unsafe(dup)`,
+    /// mutable): it only receives lamports, its data is never read or written.
+    #[account(unsafe(dup), constraint = *rent_payer.address() == app_grant.rent_payer @ ContentError::WrongRentPayer)]
+    pub rent_payer: UncheckedAccount,
 }
 
 pub fn handler(ctx: &mut Context<RevokeApp>) -> Result<()> {

@@ -12,6 +12,8 @@ use crate::{
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct Config {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     pub admin: Address,
     /// The admin proposed by `propose_admin`, until it accepts.
     pub pending_admin: Option<Address>,

@@ -8,6 +8,8 @@ use crate::constants::MAX_ENDPOINT_LEN;
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct ContentNode {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     /// Service-provider id on Ethereum (the ServiceRegistry's service id).
     pub sp_id: u64,
     pub owner_wallet: [u8; 20],

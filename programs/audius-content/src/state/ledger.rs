@@ -21,6 +21,8 @@ pub struct ChainHead {
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct Ledger {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     pub chain: ChainHead,
     pub bump: u8,
 }

@@ -7,6 +7,8 @@ use crate::{constants::CID_LEN, state::ChainHead};
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct Profile {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     pub eth_address: [u8; 20],
     pub authority: Address,
     /// CID of the profile metadata (all zero: none).
@@ -34,9 +36,13 @@ pub struct Profile {
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct AppGrant {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     pub profile: Address,
     pub app: Address,
     /// The profile's authority epoch (proof nonce) when granted; the grant is void once the authority rotates.
     pub epoch: u64,
+    /// Who paid the grant's rent (the authority, or an app sponsoring it): revoking pays it back there.
+    pub rent_payer: Address,
     pub bump: u8,
 }

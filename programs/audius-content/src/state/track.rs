@@ -7,6 +7,8 @@ use crate::constants::{CID_LEN, REPLICATION_FACTOR};
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct Track {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     /// The owner's profile.
     pub profile: Address,
     pub track_id: u64,
@@ -16,8 +18,8 @@ pub struct Track {
     pub replicas: [u64; REPLICATION_FACTOR],
     pub created_at: i64,
     pub updated_at: i64,
-    /// Who paid the record's rent (the signer that created it): deleting the track closes the record and pays the
-    /// rent back there.
+    /// Who paid the record's rent (the writer, or an app sponsoring it): deleting the track closes the record and
+    /// pays the rent back there.
     pub rent_payer: Address,
     pub bump: u8,
 }

@@ -4,12 +4,20 @@ use pinocchio_token::{
     state::{Account as TokenAccount, Mint},
 };
 
-use crate::{constants::TIP_TOTAL_SEED, errors::TipError, events::TipSent, state::TipTotal};
+use crate::{
+    constants::{LAYOUT_VERSION, TIP_TOTAL_SEED},
+    errors::TipError,
+    events::TipSent,
+    state::TipTotal,
+};
 
 #[derive(Accounts)]
 pub struct SendTip {
-    #[account(mut)]
     pub sender: Signer,
+    /// Pays the tip total's rent on the pair's first tip: the sender itself (it may repeat `sender`), or an app
+    /// sponsoring a fan who holds no SOL.
+    #[account(mut, unsafe(dup))]
+    pub payer: Signer,
     /// Any account may receive tips; it is bound by `recipient_token`'s owner and the PDA seeds.
     pub recipient: UncheckedAccount,
     /// Checked in the handler: an initialized mint owned by SPL Token.
@@ -22,7 +30,7 @@ pub struct SendTip {
     pub recipient_token: UncheckedAccount,
     #[account(
         init_if_needed,
-        payer = sender,
+        payer = payer,
         space = 8 + TipTotal::INIT_SPACE,
         seeds = [TIP_TOTAL_SEED, sender.address().as_ref(), recipient.address().as_ref(), mint.address().as_ref()],
         bump,
@@ -58,6 +66,8 @@ pub fn handler(ctx: &mut Context<SendTip>, amount: u64) -> Result<()> {
     let total = tip_total.amount.checked_add(amount).ok_or(TipError::TotalOverflow)?;
     let count = tip_total.count.checked_add(1).ok_or(TipError::TotalOverflow)?;
     if tip_total.count == 0 {
+        tip_total.version = LAYOUT_VERSION;
+        tip_total.rent_payer = *accounts.payer.address();
         tip_total.sender = sender;
         tip_total.recipient = recipient;
         tip_total.mint = mint;

@@ -4,6 +4,8 @@ use anchor_lang::prelude::*;
 #[account(borsh)]
 #[derive(InitSpace)]
 pub struct TipTotal {
+    /// Layout version (`LAYOUT_VERSION`).
+    pub version: u8,
     pub sender: Address,
     pub recipient: Address,
     pub mint: Address,
@@ -11,5 +13,8 @@ pub struct TipTotal {
     pub amount: u64,
     /// Number of tips.
     pub count: u64,
+    /// Who paid the total's rent with the pair's first tip (the sender, or an app sponsoring it): closing the total
+    /// pays it back there.
+    pub rent_payer: Address,
     pub bump: u8,
 }
