@@ -6,5 +6,5 @@ cd "$REPO_ROOT"
 
 "$REPO_ROOT/scripts/setup.sh"
 echo "== building (a cold build took about 7 minutes on 2 cores)"
-cargo build --quiet -p audius-cli
-"$CARGO_TARGET_DIR/debug/audius" localnet demo "$@"
+cargo build --quiet -p audius-localnet --bin audius-localnet
+"$CARGO_TARGET_DIR/debug/audius-localnet" demo "$@"

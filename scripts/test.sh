@@ -51,7 +51,7 @@ cleanup() {
   rm -f "$contracts_log"
   [[ -n "${postgres_started:-}" ]] && "$REPO_ROOT/scripts/postgres.sh" stop
   if [[ -n "${quickstart_net:-}" ]]; then
-    "$CARGO_TARGET_DIR/debug/audius" localnet down --dir "$quickstart_net" >/dev/null 2>&1 || true
+    "$CARGO_TARGET_DIR/debug/audius-localnet" down --dir "$quickstart_net" >/dev/null 2>&1 || true
     rm -rf "$quickstart_net"
   fi
   return 0
@@ -100,12 +100,12 @@ took
 
 phase "typescript quickstart (examples/ts) against the local network"
 # What a dApp developer copies: Anchor's TypeScript client on the committed IDL, so the IDL never drifts from what
-# that client accepts. The network is the CLI's (built above), in a directory of its own.
+# that client accepts. The network is `audius-localnet`'s (built above), in a directory of its own.
 (cd examples/ts && node_modules/.bin/tsc -p .)
 quickstart_net="$(mktemp -d)"
-"$CARGO_TARGET_DIR/debug/audius" localnet up --dir "$quickstart_net" >/dev/null
+"$CARGO_TARGET_DIR/debug/audius-localnet" up --dir "$quickstart_net" >/dev/null
 node examples/ts/dist/quickstart.js "$quickstart_net/localnet.json"
-"$CARGO_TARGET_DIR/debug/audius" localnet down --dir "$quickstart_net" >/dev/null
+"$CARGO_TARGET_DIR/debug/audius-localnet" down --dir "$quickstart_net" >/dev/null
 rm -rf "$quickstart_net"
 quickstart_net=""
 took

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use alloy::primitives::U256;
 use audius_e2e::Artist;
-use audius_localnet::{LocalNetwork, Options};
+use audius_localnet::{command, LocalNetwork, Options};
 use audius_sdk::{cid::ContentId, solana::content::EntryKind};
 use clap::Parser;
 use serde_json::Value;
@@ -39,8 +39,8 @@ async fn serves(endpoint: &str, cid: &ContentId, bytes: &[u8]) -> bool {
 /// The demo, as the README runs it: every step checks itself, and its report holds what each step saw.
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_carries_an_upload_through_every_step() {
-    let cli = audius_cli::Cli::try_parse_from(["audius", "--json", "localnet", "demo", "--seconds", "2"]).unwrap();
-    let report = audius_cli::run(cli).await.expect("the demo runs").json;
+    let cli = command::Cli::try_parse_from(["audius-localnet", "--json", "demo", "--seconds", "2"]).unwrap();
+    let report = command::run(cli.command, cli.json).await.expect("the demo runs").json;
 
     // 1-2: stored on three distinct nodes, recorded as the profile's first track.
     let track = &report["track"];

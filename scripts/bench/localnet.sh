@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# The local network's numbers (docs/architecture.md): time from `audius localnet up` to every service healthy,
+# The local network's numbers (docs/architecture.md): time from `audius-localnet up` to every service healthy,
 # resource use of the whole network at rest, and the demo's time from upload start to "indexed".
 # Usage: scripts/bench/localnet.sh
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 cd "$REPO_ROOT"
-cargo build --quiet -p audius-cli
-audius="$CARGO_TARGET_DIR/debug/audius"
+cargo build --quiet -p audius-localnet --bin audius-localnet
+localnet="$CARGO_TARGET_DIR/debug/audius-localnet"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/audius-localnet.XXXXXX")"
-trap '"$audius" localnet reset --dir "$dir" >/dev/null 2>&1 || true' EXIT
+trap '"$localnet" reset --dir "$dir" >/dev/null 2>&1 || true' EXIT
 
 start=$(date +%s%N)
-"$audius" --json localnet up --dir "$dir" > "$dir/up.json"
+"$localnet" --json up --dir "$dir" > "$dir/up.json"
 up_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 pid=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['manifest']['pid'])" "$dir/up.json")
 
@@ -24,9 +24,9 @@ rss_kb() { local sum=0; for p in $(tree "$pid"); do
 before=$(ticks); sleep 10; after=$(ticks)
 cpu_ticks=$((after - before))
 rss=$(rss_kb)
-"$audius" localnet down --dir "$dir" > /dev/null
+"$localnet" down --dir "$dir" > /dev/null
 
-demo=$("$audius" --json localnet demo --seconds 5)
+demo=$("$localnet" --json demo --seconds 5)
 python3 - "$dir/up.json" "$up_ms" "$cpu_ticks" "$(getconf CLK_TCK)" "$rss" "$demo" <<'PY'
 import json, sys
 up = json.load(open(sys.argv[1]))["manifest"]

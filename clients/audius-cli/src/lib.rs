@@ -56,9 +56,6 @@ pub enum Command {
     Bridge(commands::bridge::BridgeCommand),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
-    /// The whole network on this machine: up, status, down, reset, and the demo flow.
-    #[command(subcommand)]
-    Localnet(commands::localnet::LocalnetCommand),
 }
 
 /// Execute a parsed command line and return what it has to say.
@@ -72,6 +69,5 @@ pub async fn run(cli: Cli) -> Result<Output, anyhow::Error> {
         Command::Artist(command) => commands::artist::run(command, &context).await,
         Command::Bridge(command) => commands::bridge::run(command, &context).await,
         Command::Completions(args) => commands::completions::run(args),
-        Command::Localnet(command) => commands::localnet::run(command, context.settings.json).await,
     }
 }

@@ -39,3 +39,26 @@ pub fn print_error(error: &anyhow::Error, code: ExitCode, json: bool) {
         eprintln!("error: {message}");
     }
 }
+
+/// Log to standard error (standard output is the command's result), filtered by `RUST_LOG`.
+pub fn log_to_stderr() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Print what a command returned, or its failure, and the process's exit code for it.
+pub fn finish(result: anyhow::Result<Output>, json: bool) -> std::process::ExitCode {
+    match result {
+        Ok(output) => {
+            output.print(json);
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let code = crate::error::exit_code(&error);
+            print_error(&error, code, json);
+            std::process::ExitCode::from(code as u8)
+        }
+    }
+}

@@ -1,4 +1,4 @@
-// The content program from TypeScript, end to end against the local network (`audius localnet up`):
+// The content program from TypeScript, end to end against the local network (`audius-localnet up`):
 //
 //   1. read the program's configuration with Anchor's client and the committed IDL;
 //   2. bind a profile to an Ethereum wallet with an EIP-712 proof the wallet shows field by field;
@@ -29,7 +29,7 @@ const { AnchorProvider, BN, Program, Wallet } = anchor;
 
 // ---- the network and the program ----
 
-/** What `audius localnet up` publishes (localnet.json). */
+/** What `audius-localnet up` publishes (localnet.json). */
 interface Manifest {
   eth_rpc: string;
   solana_rpc: string;

@@ -5,7 +5,6 @@ pub mod bridge;
 pub mod completions;
 pub mod delegate;
 pub mod gov;
-pub mod localnet;
 pub mod operator;
 pub mod round;
 pub mod upload;

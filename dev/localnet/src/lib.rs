@@ -3,6 +3,8 @@
 //! content nodes registered on Ethereum and admitted on Solana through the bridge (a quorum of the discovery nodes'
 //! attestations), all running in this process. Tests, benchmarks and the demo start it with one call.
 
+pub mod command;
+
 use std::{path::PathBuf, time::Duration};
 
 use alloy::signers::local::PrivateKeySigner;

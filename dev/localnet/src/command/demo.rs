@@ -1,4 +1,4 @@
-//! `audius localnet demo`: the upload flow and the token economics on a fresh local network, step by step.
+//! `audius-localnet demo`: the upload flow and the token economics on a fresh local network, step by step.
 //!
 //! 1. an artist profile on Solana, bound to the artist's Ethereum key;
 //! 2. a generated sine-tone WAV uploaded: its CID computed here, stored by the best-ranked content node;
@@ -13,7 +13,6 @@
 use std::time::{Duration, Instant};
 
 use alloy::primitives::U256;
-use audius_localnet::{LocalNetwork, Options};
 use audius_sdk::{
     cid::ContentId,
     eth::{format_audio, ActionSpec, Support},
@@ -23,14 +22,16 @@ use reqwest::{header, StatusCode};
 use serde_json::json;
 
 use super::eventually;
-use crate::{commands::upload::publish, context::Context, settings::GlobalArgs, units::parse_audio, Output};
+use audius_cli::{commands::upload::publish, context::Context, settings::GlobalArgs, units::parse_audio, Output};
+
+use crate::{LocalNetwork, Options};
 
 /// The demo's anvil accounts (the network's own: content operators 1..=3, discovery operator 20).
 const ARTIST: usize = 16;
 const FAN: usize = 17;
 const PROPOSER: usize = 20;
 
-/// Arguments of `audius localnet demo`.
+/// Arguments of `audius-localnet demo`.
 #[derive(Args)]
 pub struct DemoArgs {
     /// Seconds of audio to generate and upload.

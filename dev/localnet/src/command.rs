@@ -1,4 +1,4 @@
-//! `audius localnet`: the whole protocol on this machine. `up` starts anvil with the contracts, the local Solana
+//! `audius-localnet`: the whole protocol on this machine. `up` starts anvil with the contracts, the local Solana
 //! node with the programs, discovery nodes registered as attesters and content nodes registered, staked and
 //! admitted through the bridge, in a background process whose state lives in one directory; `status`, `down` and
 //! `reset` manage it. `demo` runs the upload flow and the token economics on a fresh network of its own.
@@ -10,14 +10,31 @@ use std::{
 
 use alloy::providers::Provider;
 use anyhow::{bail, Context as _};
-use audius_localnet::{LocalNetwork, Options};
-use clap::{Args, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{error::CliError, Output};
+use audius_cli::{CliError, Output};
+
+use crate::{LocalNetwork, Options};
 
 mod demo;
+
+/// The `audius-localnet` command line.
+#[derive(Parser)]
+#[command(
+    name = "audius-localnet",
+    version,
+    about = "The whole Audius network on this machine: up, status, down, reset, and the demo flow"
+)]
+pub struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LocalnetCommand,
+}
 
 /// Local network subcommands.
 #[derive(Subcommand)]
@@ -172,7 +189,7 @@ async fn up(args: NetworkArgs) -> anyhow::Result<Output> {
     let started = Instant::now();
     let mut command = std::process::Command::new(std::env::current_exe()?);
     command
-        .args(["localnet", "serve", "--dir"])
+        .args(["serve", "--dir"])
         .arg(&dir)
         .args(["--content-nodes", &args.content_nodes.to_string()])
         .args(["--discovery-nodes", &args.discovery_nodes.to_string()])

@@ -415,22 +415,9 @@ fn content_rows() -> Vec<Row> {
         } else {
             (&app, grant, long_ids, &mut by_bump_app)
         };
-        if track_bump == u8::MAX && signer.pubkey() == app.pubkey() && prefunded_track.is_none() {
+        let prefund = track_bump == u8::MAX && signer.pubkey() == app.pubkey() && prefunded_track.is_none();
+        if prefund {
             world.svm.airdrop(&content::track_address(&profile, track_id), 1_000_000).unwrap();
-            let receipts = world.receipts(&profile, track_id, &cid(3), replicas);
-            let ix = content::create_track(
-                &app.pubkey(),
-                &app.pubkey(),
-                &profile,
-                track_id,
-                grant,
-                cid(3),
-                cid(2),
-                replicas,
-                receipts,
-            );
-            prefunded_track = Some(world.send(&app, ix));
-            continue;
         }
         let receipts = world.receipts(&profile, track_id, &cid(3), replicas);
         let ix = content::create_track(
@@ -445,7 +432,11 @@ fn content_rows() -> Vec<Row> {
             receipts,
         );
         let units = world.send(signer, ix);
-        into.entry(track_bump).or_insert(units);
+        if prefund {
+            prefunded_track = Some(units);
+        } else {
+            into.entry(track_bump).or_insert(units);
+        }
     }
     let ((typical_bump, typical), _) = extremes(&by_bump);
     let ((app_bump, app_typical), (lowest_bump, lowest)) = extremes(&by_bump_app);

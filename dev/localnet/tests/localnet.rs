@@ -1,10 +1,36 @@
-//! `audius localnet` as a user runs it: `up` returns once every service is healthy and leaves the network running
+//! `audius-localnet` as a user runs it: `up` returns once every service is healthy and leaves the network running
 //! in the background; `status` reads each service; `down` stops what `up` started and nothing else; `reset` clears
 //! the state directory.
 
-mod common;
+use std::path::PathBuf;
 
-use common::Audius;
+/// The binary with a home of its own (where the default state directory would be) and nothing else from the
+/// machine's environment.
+struct Localnet {
+    home: PathBuf,
+}
+
+impl Localnet {
+    /// `audius-localnet --json <args>`: its exit code and its JSON output (`null` when it printed none).
+    fn run(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_audius-localnet"))
+            .arg("--json")
+            .args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the audius-localnet binary runs");
+        let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+        (output.status.code().expect("exited"), json)
+    }
+
+    fn ok(&self, args: &[&str]) -> serde_json::Value {
+        let (code, json) = self.run(args);
+        assert_eq!(code, 0, "audius-localnet {args:?}: {json}");
+        json
+    }
+}
 
 fn alive(pid: u64) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
@@ -28,11 +54,11 @@ fn up_status_down_reset() {
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("localnet");
     let dir_arg = dir.to_str().unwrap();
-    let cli = Audius::new(home.path().into());
+    let cli = Localnet { home: home.path().into() };
     // A process of our own that `down` must leave alone.
     let mut bystander = std::process::Command::new("sleep").arg("60").spawn().unwrap();
 
-    let up = cli.ok(&["localnet", "up", "--dir", dir_arg]);
+    let up = cli.ok(&["up", "--dir", dir_arg]);
     let pid = up["manifest"]["pid"].as_u64().unwrap();
     assert!(alive(pid));
     let services = up["services"].as_array().unwrap();
@@ -51,23 +77,23 @@ fn up_status_down_reset() {
     assert!(!anvil.is_empty(), "anvil runs under the network process");
 
     // `up` again finds it running and starts nothing.
-    let again = cli.ok(&["localnet", "up", "--dir", dir_arg]);
+    let again = cli.ok(&["up", "--dir", dir_arg]);
     assert_eq!(again["manifest"]["pid"].as_u64(), Some(pid));
-    let status = cli.ok(&["localnet", "status", "--dir", dir_arg]);
+    let status = cli.ok(&["status", "--dir", dir_arg]);
     assert_eq!(status["manifest"]["eth_rpc"], up["manifest"]["eth_rpc"]);
     assert!(status["block"].as_u64().is_some());
 
-    let down = cli.ok(&["localnet", "down", "--dir", dir_arg]);
+    let down = cli.ok(&["down", "--dir", dir_arg]);
     assert_eq!(down["stopped"], true);
     assert!(!alive(pid), "the network process stopped");
     assert!(anvil.iter().all(|child| !alive(*child)), "so did anvil");
     assert!(bystander.try_wait().unwrap().is_none(), "nothing else was stopped");
     bystander.kill().unwrap();
-    let stopped = cli.run(&["--json", "localnet", "status", "--dir", dir_arg]);
-    assert_eq!(stopped.code, 2, "{stopped:?}");
-    assert_eq!(cli.ok(&["localnet", "down", "--dir", dir_arg])["stopped"], false);
+    let (code, stopped) = cli.run(&["status", "--dir", dir_arg]);
+    assert_eq!(code, 2, "{stopped}");
+    assert_eq!(cli.ok(&["down", "--dir", dir_arg])["stopped"], false);
 
     assert!(dir.exists(), "down keeps the state");
-    cli.ok(&["localnet", "reset", "--dir", dir_arg]);
+    cli.ok(&["reset", "--dir", dir_arg]);
     assert!(!dir.exists(), "reset clears it");
 }
