@@ -30,7 +30,7 @@ impl Artist {
         let dir = tempfile::tempdir()?;
         let keypair_file = dir.path().join("authority.json");
         std::fs::write(&keypair_file, serde_json::to_string(&authority.to_bytes().to_vec())?)?;
-        network.solana.create_profile(&authority, &eth, [0; 36]).await?;
+        network.solana.create_profile(&authority, &eth, [0; audius_sdk::cid::CID_LEN]).await?;
         let context = Context::new(GlobalArgs {
             config: None,
             eth_rpc: Some(network.chain.anvil.endpoint()),

@@ -44,7 +44,7 @@ async fn bridge_carries_registrations_and_tiers() {
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(refused.stderr.contains("has no profile on Solana"), "{refused:?}");
     let artist = chain.signer(17);
-    network.solana.create_profile(&relayer, &artist, [0; 36]).await.unwrap();
+    network.solana.create_profile(&relayer, &artist, [0; audius_sdk::cid::CID_LEN]).await.unwrap();
     let tier = cli.ok(&["bridge", "tier", &stranger]);
     assert_eq!(tier["tier"], 0, "no stake, no tier: {tier}");
     let profile = network.solana.profile(&artist.address().0 .0).await.unwrap().unwrap();

@@ -8,6 +8,7 @@
 //! - [`cid`]: content identifiers, as content nodes compute them and the content program stores them.
 //! - [`rendezvous`]: the stake-weighted ranking that picks which content nodes hold a CID.
 //! - [`upload`]: the signed messages of the upload path (artist → content node, node → node).
+//! - [`service`]: what the daemons built on the SDK share (their shutdown signal).
 //! - [`local`]: where the project's pinned local tools (anvil) live, for local networks and tests.
 
 #![warn(missing_docs)]
@@ -18,5 +19,6 @@ pub mod cid;
 pub mod eth;
 pub mod local;
 pub mod rendezvous;
+pub mod service;
 pub mod solana;
 pub mod upload;

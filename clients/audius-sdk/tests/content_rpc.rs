@@ -42,7 +42,7 @@ async fn builders_round_trip_and_the_ledger_chains() {
     let pause = content::admin_update(&admin.pubkey(), AdminChange::WritesEnabled(false));
     signatures.push(client.send(&[pause], &admin, &[]).await.unwrap());
     let artist = PrivateKeySigner::random();
-    let refused = client.create_profile(&authority, &artist, [0; 36]).await.unwrap_err();
+    let refused = client.create_profile(&authority, &artist, [0; audius_sdk::cid::CID_LEN]).await.unwrap_err();
     assert!(matches!(&refused, SolanaError::Program(e) if e.name == "WritesDisabled"), "{refused}");
     let not_admin = content::admin_update(&authority.pubkey(), AdminChange::WritesEnabled(true));
     let refused = client.send(&[not_admin], &authority, &[]).await.unwrap_err();
@@ -51,7 +51,7 @@ async fn builders_round_trip_and_the_ledger_chains() {
     signatures.push(client.send(&[resume], &admin, &[]).await.unwrap());
 
     // A profile, an app granted and revoked, the authority rotated by the Ethereum key.
-    let (profile, signature) = client.create_profile(&authority, &artist, [0; 36]).await.unwrap();
+    let (profile, signature) = client.create_profile(&authority, &artist, [0; audius_sdk::cid::CID_LEN]).await.unwrap();
     signatures.push(signature);
     let app = Keypair::new();
     let epoch = client.profile(&artist.address().0 .0).await.unwrap().unwrap().nonce;

@@ -14,21 +14,5 @@ async fn main() -> anyhow::Result<()> {
         .trim()
         .parse()
         .context("the delegate-wallet key is not a private key")?;
-    audius_content_node::run(config, key, shutdown_signal()).await
-}
-
-/// Ctrl-C or SIGTERM: stop taking connections and let requests in flight finish.
-async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {},
-        _ = terminate => {},
-    }
+    audius_content_node::run(config, key, audius_sdk::service::shutdown_signal()).await
 }

@@ -273,7 +273,7 @@ impl Cluster {
     async fn record_track(&self, receipt: &UploadReceipt) -> u64 {
         let profile = content::profile_address(&self.artist.address().0 .0);
         let track_id = self.solana.profile(&self.artist.address().0 .0).await.unwrap().unwrap().track_count;
-        let replicas: [u64; 3] = receipt.replicas.clone().try_into().unwrap();
+        let replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR] = receipt.replicas.clone().try_into().unwrap();
         let track = content::track_address(&profile, track_id);
         let nodes: Vec<_> = self.solana.nodes(&replicas).await.unwrap().into_iter().map(Option::unwrap).collect();
         let cluster = self.solana.config().await.unwrap().cluster;

@@ -13,8 +13,5 @@ async fn main() -> anyhow::Result<()> {
         Ok(key) => Some(key.trim().parse().context("the delegate-wallet key is not a private key")?),
         Err(_) => None,
     };
-    audius_discovery_node::run(config, attester, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    audius_discovery_node::run(config, attester, audius_sdk::service::shutdown_signal()).await
 }

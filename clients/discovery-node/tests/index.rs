@@ -52,7 +52,7 @@ async fn publish(network: &LocalNetwork, artist: &Artist, title: &str, seed: u32
     let eth = artist.key.address().0 .0;
     let profile = content::profile_address(&eth);
     let track_id = network.solana.profile(&eth).await.unwrap().unwrap().track_count;
-    let replicas: [u64; 3] = audio.replicas.clone().try_into().unwrap();
+    let replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR] = audio.replicas.clone().try_into().unwrap();
     let nodes: Vec<_> = network.solana.nodes(&replicas).await.unwrap().into_iter().map(Option::unwrap).collect();
     let cluster = network.solana.config().await.unwrap().cluster;
     let track = content::track_address(&profile, track_id);

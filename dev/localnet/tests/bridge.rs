@@ -102,7 +102,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     let artist_eth = chain.protocol(ARTIST).await.unwrap();
     artist_eth.delegate(artist.address(), chain.address(1), thresholds[1]).await.unwrap();
     let authority = network.funded_keypair().await.unwrap();
-    solana.create_profile(&authority, &artist, [0; 36]).await.unwrap();
+    solana.create_profile(&authority, &artist, [0; audius_sdk::cid::CID_LEN]).await.unwrap();
     let (tier, _) = aggregator.submit_tier(eth, solana, payer, artist.address()).await.unwrap();
     assert_eq!(tier, 2);
     let profile = solana.profile(&artist.address().0 .0).await.unwrap().unwrap();
@@ -148,7 +148,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
             seed,
             None,
             cid,
-            [0; 36],
+            [0; audius_sdk::cid::CID_LEN],
             [ids[0], ids[1], ids[2]],
             receipts,
         );

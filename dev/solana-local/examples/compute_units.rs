@@ -235,7 +235,13 @@ impl ContentWorld {
     }
 
     /// The receipts of nodes `replicas` for `content_cid` as replicas of track `track_id` of `profile`.
-    fn receipts(&self, profile: &Pubkey, track_id: u64, content_cid: &[u8; 36], replicas: [u64; 3]) -> ReplicaReceipts {
+    fn receipts(
+        &self,
+        profile: &Pubkey,
+        track_id: u64,
+        content_cid: &[u8; audius_sdk::cid::CID_LEN],
+        replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR],
+    ) -> ReplicaReceipts {
         let keys = replicas.map(node_key);
         let track = content::track_address(profile, track_id);
         let expiry = self.now() + 300;

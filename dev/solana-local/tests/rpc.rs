@@ -24,7 +24,7 @@ use solana_transaction_status_client_types::{
 
 const CLUSTER: [u8; 32] = [42; 32];
 
-fn cid(seed: u8) -> [u8; 36] {
+fn cid(seed: u8) -> [u8; audius_sdk::cid::CID_LEN] {
     let mut cid = [seed; 36];
     cid[..4].copy_from_slice(&[0x01, 0x55, 0x12, 0x20]);
     cid
@@ -124,7 +124,9 @@ fn content_program_round_trips_over_json_rpc() {
     .unwrap();
     let profile = content::profile_address(&eth);
     // The replicas' receipts for a track and its content, signed with the nodes' delegate keys (in replica order).
-    let receipts = |track_id: u64, content_cid: [u8; 36], replicas: [u64; 3]| {
+    let receipts = |track_id: u64,
+                    content_cid: [u8; audius_sdk::cid::CID_LEN],
+                    replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR]| {
         let keys = replicas.map(|sp_id| &node_keys[sp_id as usize - 1]);
         let track = content::track_address(&profile, track_id);
         content::sign_replica_receipts(keys, &CLUSTER, &track, &content_cid, replicas, expiry)

@@ -420,7 +420,7 @@ mod tests {
     #[test]
     fn a_priority_fee_leads_the_instructions_once_and_never_overrides_the_callers() {
         use solana_compute_budget_interface::ComputeBudgetInstruction as Budget;
-        let write = content::update_profile(&Pubkey::new_unique(), &Pubkey::new_unique(), None, [0; 36]);
+        let write = content::update_profile(&Pubkey::new_unique(), &Pubkey::new_unique(), None, [0; CID_LEN]);
         let limited = crate::solana::with_compute_limit(10_000, [write.clone()]);
         assert_eq!(with_priority_fee(&limited, None), limited, "no fee, nothing added");
         let priced = with_priority_fee(&limited, Some(5_000));

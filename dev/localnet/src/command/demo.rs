@@ -85,7 +85,7 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     let authority = network.funded_keypair().await?;
     let keypair_file = work.path().join("artist.json");
     std::fs::write(&keypair_file, serde_json::to_string(&authority.to_bytes().to_vec())?)?;
-    let (profile, _) = solana.create_profile(&authority, &artist, [0; 36]).await?;
+    let (profile, _) = solana.create_profile(&authority, &artist, [0; audius_sdk::cid::CID_LEN]).await?;
     steps.done(format!("profile {profile} for {}", artist.address()));
 
     steps.begin(&format!("uploading {} s of a 440 Hz tone", args.seconds));

@@ -318,7 +318,7 @@ impl Harness {
         profile: &Pubkey,
         track_id: u64,
         content_cid: &[u8; CID_LEN],
-        replicas: [u64; 3],
+        replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR],
     ) -> audius_sdk::solana::content::ReplicaReceipts {
         let keys = replicas.map(node_key);
         let track = audius_sdk::solana::content::track_address(profile, track_id);
@@ -340,7 +340,7 @@ impl Harness {
         track_id: u64,
         app_grant: Option<Pubkey>,
         content_cid: [u8; CID_LEN],
-        replicas: [u64; 3],
+        replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR],
     ) -> Instruction {
         let receipts = self.receipts(profile, track_id, &content_cid, replicas);
         audius_sdk::solana::content::create_track(
@@ -364,7 +364,7 @@ impl Harness {
         profile: &Pubkey,
         track_id: u64,
         metadata: u8,
-        replicas: [u64; 3],
+        replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR],
     ) -> Instruction {
         // The recorded set in any order needs no receipts; another set has its nodes' receipts for the content.
         let recorded = self.track(profile, track_id);
