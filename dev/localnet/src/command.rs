@@ -262,11 +262,7 @@ async fn serve(args: NetworkArgs) -> anyhow::Result<Output> {
     std::fs::rename(&partial, dir.join(MANIFEST))?;
     tracing::info!(ready_ms = manifest.ready_ms, "local network ready");
 
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
-    }
+    audius_sdk::service::shutdown_signal().await;
     let _ = std::fs::remove_file(dir.join(MANIFEST));
     drop(network);
     Ok(Output::new("stopped", json!({ "stopped": true })))

@@ -7,7 +7,7 @@ use std::{io::Read, path::Path, time::Duration};
 
 use audius_sdk::{
     cid::{CidHasher, ContentId, CID_LEN},
-    rendezvous::{self, Candidate},
+    rendezvous::{self, Candidate, REPLICATION_FACTOR},
     solana::{content, with_compute_limit},
     upload::{gather_receipts, unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt},
 };
@@ -171,7 +171,7 @@ async fn replica_receipts(
     context: &Context,
     track: &anchor_lang::prelude::Pubkey,
     cid: &ContentId,
-    replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR],
+    replicas: [u64; REPLICATION_FACTOR],
 ) -> anyhow::Result<content::ReplicaReceipts> {
     let solana = context.solana();
     let records = solana.nodes(&replicas).await?;
@@ -204,7 +204,7 @@ pub struct Published {
     /// The type the node recognized.
     pub content_type: String,
     /// The content nodes holding it.
-    pub replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR],
+    pub replicas: [u64; REPLICATION_FACTOR],
     /// The Solana transaction that recorded it.
     pub transaction: String,
     /// Its ledger entry.
@@ -255,7 +255,7 @@ pub async fn publish(
     };
     let receipt = store(context, &nodes, eth_key, &audio).await?;
     let cid = receipt.cid;
-    let replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR] = receipt
+    let replicas: [u64; REPLICATION_FACTOR] = receipt
         .replicas
         .clone()
         .try_into()
