@@ -5,26 +5,15 @@
 use std::time::Duration;
 
 use alloy::primitives::U256;
+use audius_devkit::eventually;
 use audius_e2e::Artist;
 use audius_localnet::{command, LocalNetwork, Options};
 use audius_sdk::{cid::ContentId, solana::content::EntryKind};
 use clap::Parser;
 use serde_json::Value;
 
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what}: not within 30 s");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+/// How long the network may take to reach what a test waits for.
+const SETTLE: Duration = Duration::from_secs(30);
 
 async fn get_json(url: &str) -> Option<Value> {
     reqwest::get(url).await.ok()?.json().await.ok()
@@ -84,11 +73,12 @@ async fn discovery_node_restarted_mid_indexing_loses_and_duplicates_nothing() {
     let (first, _) = artist.upload(0, 1).await.unwrap();
     let discovery = &network.discovery_nodes[0].endpoint.clone();
     let first_cid = first.cid;
-    eventually("the first upload indexed", move || async move {
+    eventually(SETTLE, "the first upload indexed", move || async move {
         let status = get_json(&format!("{discovery}/v1/uploads/{first_cid}")).await?;
         (status["status"] == "indexed").then_some(())
     })
-    .await;
+    .await
+    .unwrap();
 
     // Stopped wherever it was; tracks keep landing on Solana meanwhile.
     network.stop_discovery_node(0).await.unwrap();
@@ -103,12 +93,13 @@ async fn discovery_node_restarted_mid_indexing_loses_and_duplicates_nothing() {
     let profile = network.solana.profile(&artist.eth.address().0 .0).await.unwrap().unwrap();
     let profile_address = audius_sdk::solana::content::profile_address(&artist.eth.address().0 .0);
     let caught_up = registry.seq + profile.ledger.seq;
-    let entries: Vec<Value> = eventually("the restarted node caught up", move || async move {
+    let entries: Vec<Value> = eventually(SETTLE, "the restarted node caught up", move || async move {
         let health = get_json(&format!("{discovery}/health")).await?;
         (health["indexed"]["position"].as_u64()? >= caught_up).then_some(())?;
         get_json(&format!("{discovery}/v1/ledger?since=0&limit=100")).await?.as_array().cloned()
     })
-    .await;
+    .await
+    .unwrap();
     let positions: Vec<u64> = entries.iter().map(|e| e["position"].as_u64().unwrap()).collect();
     assert_eq!(positions, (1..=caught_up).collect::<Vec<_>>(), "every entry once");
     for (ledger, chain) in
@@ -140,11 +131,12 @@ async fn deregistered_content_node_is_not_chosen_for_new_uploads() {
     // The remaining nodes drop it from their peers at their next registry read.
     for node in &network.content_nodes[..3] {
         let endpoint = &node.endpoint;
-        eventually("the peers forget the deregistered node", move || async move {
+        eventually(SETTLE, "the peers forget the deregistered node", move || async move {
             let health = get_json(&format!("{endpoint}/health")).await?;
             (health["peers"].as_array()?.len() == 3).then_some(())
         })
-        .await;
+        .await
+        .unwrap();
     }
     let artist = Artist::new(&network, 16).await.unwrap();
     for take in 0..4 {

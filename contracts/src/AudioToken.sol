@@ -5,13 +5,14 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IAudioToken} from "./interfaces/IAudioToken.sol";
 
 /// @title AUDIO, the Audius protocol token
 /// @notice ERC-20 with EIP-2612 permit and burning (slashed stake is burned). The whole initial supply is minted at
 /// deployment; afterwards only the minter (the issuance contract) can mint, and only the owner (governance) can
 /// choose the minter.
 /// @dev Deliberately not upgradeable: the token is the one contract whose rules must never change under holders.
-contract AudioToken is ERC20, ERC20Burnable, ERC20Permit, Ownable {
+contract AudioToken is ERC20, ERC20Burnable, ERC20Permit, Ownable, IAudioToken {
     /// @notice Supply minted to the initial holder at deployment: 1,000,000,000 AUDIO.
     uint256 public constant INITIAL_SUPPLY = 1_000_000_000 ether;
 
@@ -41,9 +42,7 @@ contract AudioToken is ERC20, ERC20Burnable, ERC20Permit, Ownable {
         minter = newMinter;
     }
 
-    /// @notice Mint new AUDIO. Minter only.
-    /// @param to Recipient of the new tokens.
-    /// @param amount Amount in wei (18 decimals).
+    /// @inheritdoc IAudioToken
     function mint(address to, uint256 amount) external {
         if (msg.sender != minter) revert NotMinter(msg.sender);
         _mint(to, amount);

@@ -44,7 +44,9 @@ impl Context {
     async fn deployment(&self, provider: &DynProvider) -> anyhow::Result<Deployment> {
         let path = match &self.settings.deployment {
             Some(path) => path.clone(),
-            None => Deployment::default_path(provider.get_chain_id().await.map_err(audius_sdk::eth::EthError::from)?),
+            None => {
+                Settings::default_deployment(provider.get_chain_id().await.map_err(audius_sdk::eth::EthError::from)?)?
+            }
         };
         Ok(Deployment::load(&path)?)
     }

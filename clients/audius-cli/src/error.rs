@@ -4,8 +4,8 @@ use audius_sdk::{
     bridge::BridgeError,
     cid::CidError,
     eth::{ActionError, EthError},
-    local::LocalError,
     solana::rpc::SolanaError,
+    upload::publish::PublishError,
 };
 
 /// What the process exit status says.
@@ -79,10 +79,20 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
                 }
             };
         }
-        if let Some(error) = cause.downcast_ref::<LocalError>() {
+        if let Some(error) = cause.downcast_ref::<PublishError>() {
             return match error {
-                LocalError::Spawn { .. } => ExitCode::Config,
-                _ => ExitCode::Failure,
+                PublishError::Input(_)
+                | PublishError::Refused { .. }
+                | PublishError::NoProfile(_)
+                | PublishError::NotAuthority { .. } => ExitCode::Input,
+                PublishError::NoNodes => ExitCode::Config,
+                PublishError::Unavailable(_) | PublishError::Receipts(_) => ExitCode::Network,
+                PublishError::Eth(error) => eth_code(error),
+                PublishError::Solana(error) => solana_code(error),
+                PublishError::WrongCid { .. }
+                | PublishError::Replicas(_)
+                | PublishError::NotAdmitted(_)
+                | PublishError::Http(_) => ExitCode::Failure,
             };
         }
         if cause.downcast_ref::<ActionError>().is_some() || cause.downcast_ref::<CidError>().is_some() {

@@ -20,7 +20,7 @@ pub struct GlobalArgs {
     /// Solana JSON-RPC URL [default: http://127.0.0.1:8899].
     #[arg(long, global = true, env = "AUDIUS_SOLANA_RPC", value_name = "URL")]
     pub solana_rpc: Option<String>,
-    /// Deployment file with the contract addresses [default: the repository's contracts/deployments/<chain id>.json].
+    /// Deployment file with the contract addresses [default: $XDG_CONFIG_HOME/audius/deployments/<chain id>.json].
     #[arg(long, global = true, env = "AUDIUS_DEPLOYMENT", value_name = "PATH")]
     pub deployment: Option<PathBuf>,
     /// Ethereum keystore (encrypted JSON); its password comes from AUDIUS_ETH_KEYSTORE_PASSWORD or a prompt.
@@ -70,7 +70,7 @@ pub struct Settings {
     pub eth_rpc: String,
     /// Solana JSON-RPC URL.
     pub solana_rpc: String,
-    /// Deployment file, if chosen; otherwise the repository's file for the chain.
+    /// Deployment file, if chosen; otherwise [`Settings::default_deployment`] for the chain.
     pub deployment: Option<PathBuf>,
     /// Ethereum keystore, if chosen.
     pub eth_keystore: Option<PathBuf>,
@@ -93,6 +93,14 @@ fn config_home() -> Option<PathBuf> {
 }
 
 impl Settings {
+    /// Where the deployment of `chain_id` is read from when none is chosen: beside the config file, in
+    /// `$XDG_CONFIG_HOME/audius/deployments/<chain id>.json` (the file the deployment script writes, copied there).
+    pub fn default_deployment(chain_id: u64) -> anyhow::Result<PathBuf> {
+        let home = config_home()
+            .ok_or_else(|| CliError::config("no --deployment given and neither XDG_CONFIG_HOME nor HOME is set"))?;
+        Ok(home.join("audius/deployments").join(format!("{chain_id}.json")))
+    }
+
     /// Merge `args` over the config file (the one named, which must exist, or the default one, if it exists).
     pub fn resolve(args: GlobalArgs) -> anyhow::Result<Self> {
         let file = match &args.config {

@@ -16,9 +16,7 @@ use solana_signer::Signer;
 const CLUSTER: [u8; 32] = [7; 32];
 
 fn keypair_file(dir: &std::path::Path, name: &str, keypair: &Keypair) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap()).unwrap();
-    path.display().to_string()
+    audius_devkit::write_keypair_file(dir, name, keypair).unwrap().display().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]

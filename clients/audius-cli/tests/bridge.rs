@@ -12,8 +12,7 @@ async fn bridge_carries_registrations_and_tiers() {
     let chain = &network.chain;
     let relayer = network.funded_keypair().await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let keypair_file = home.path().join("relayer.json");
-    std::fs::write(&keypair_file, serde_json::to_string(&relayer.to_bytes().to_vec()).unwrap()).unwrap();
+    let keypair_file = audius_devkit::write_keypair_file(home.path(), "relayer.json", &relayer).unwrap();
     let cli = Audius::new(home.path().into())
         .with("AUDIUS_ETH_RPC", chain.anvil.endpoint())
         .with("AUDIUS_DEPLOYMENT", chain.deployment_file.display())

@@ -135,7 +135,7 @@ fn completions_and_help() {
 async fn an_ethereum_keystore_signs_and_a_wrong_password_is_a_config_error() {
     let chain = Chain::start(None).await;
     let home = tempfile::tempdir().unwrap();
-    let cast = audius_sdk::local::repo_root().join("contracts/node_modules/.bin/cast");
+    let cast = audius_devkit::cast_binary();
     let created = std::process::Command::new(cast)
         .args(["wallet", "new"])
         .arg(home.path())

@@ -5,7 +5,7 @@
 mod common;
 
 use alloy::signers::local::PrivateKeySigner;
-use audius_content_node::audio::wav_tone;
+use audius_devkit::{wav_tone, write_keypair_file};
 use audius_localnet::{LocalNetwork, Options};
 use audius_sdk::cid::ContentId;
 use common::Audius;
@@ -18,8 +18,7 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     let home = tempfile::tempdir().unwrap();
 
     let artist_key = PrivateKeySigner::random();
-    let keypair_file = home.path().join("artist.json");
-    std::fs::write(&keypair_file, serde_json::to_string(&authority.to_bytes().to_vec()).unwrap()).unwrap();
+    let keypair_file = write_keypair_file(home.path(), "artist.json", &authority).unwrap();
     let artist = Audius::new(home.path().into())
         .with("AUDIUS_ETH_RPC", chain.anvil.endpoint())
         .with("AUDIUS_DEPLOYMENT", chain.deployment_file.display())

@@ -4,6 +4,8 @@
 //! ```text
 //! cargo run -p audius-sdk --example read_protocol -- http://127.0.0.1:8545 contracts/deployments/31337.json
 //! ```
+//!
+//! The deployment file is the one the deployment script wrote (the local network's is in `audius-localnet status`).
 
 use std::path::PathBuf;
 
@@ -14,7 +16,7 @@ use audius_sdk::eth::{format_audio, Deployment, Protocol};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let rpc = args.next().unwrap_or_else(|| "http://127.0.0.1:8545".into());
-    let deployment = args.next().map(PathBuf::from).unwrap_or_else(|| Deployment::default_path(31337));
+    let deployment = PathBuf::from(args.next().ok_or("usage: read_protocol RPC_URL DEPLOYMENT_FILE")?);
 
     let provider = ProviderBuilder::new().connect_http(rpc.parse()?);
     // `connect` refuses a deployment file made for another chain.

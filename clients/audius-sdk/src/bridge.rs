@@ -27,9 +27,10 @@ use solana_signature::Signature;
 use solana_signer::Signer;
 
 use crate::{
-    eth::{protocol::transact, EthError, Protocol, Service, ServiceType},
+    eth::{protocol::transact, EthError, Protocol, ServiceType},
+    nodes::{self, Registered},
     solana::{
-        content::{self, AttestedFact, NodeRegistration},
+        content::{self, AttestedFact},
         rpc::{ContentClient, SolanaError},
     },
     upload::unix_now,
@@ -124,34 +125,10 @@ pub struct Observer<'a, P> {
     pub solana: &'a ContentClient,
 }
 
-/// A registered service and whether its operator is within its stake bounds.
-struct Registered {
-    service: Service,
-    in_bounds: bool,
-    /// Active stake in its operator's pool.
-    stake: U256,
-}
-
-fn registration(service: &Service) -> NodeRegistration {
-    NodeRegistration {
-        sp_id: service.id,
-        owner_wallet: service.owner.0 .0,
-        delegate_wallet: service.delegate_wallet.0 .0,
-        endpoint: service.endpoint.clone(),
-    }
-}
-
 impl<P: Provider + Clone> Observer<'_, P> {
-    /// Every registered service in id order, with its operator's bounds and stake, read once per operator (a
-    /// service is in bounds exactly when its operator is: `ServiceRegistry.isInBounds`).
+    /// Every registered service in id order, with its operator's bounds and stake.
     async fn registered(&self) -> Result<Vec<Registered>, BridgeError> {
-        let mut registered: Vec<Registered> = Vec::new();
-        for pool in self.eth.pools().await? {
-            let (in_bounds, stake) = (pool.within_bounds, pool.active_stake);
-            registered.extend(pool.services.into_iter().map(|service| Registered { service, in_bounds, stake }));
-        }
-        registered.sort_by_key(|r| r.service.id);
-        Ok(registered)
+        Ok(nodes::registered(self.eth).await?)
     }
 
     /// The attester set Ethereum calls for: one seat per operator with a discovery node within its bounds (the
@@ -194,20 +171,13 @@ impl<P: Provider + Clone> Observer<'_, P> {
         let admitted = self.solana.nodes(&ids).await?;
         let mut facts = Vec::new();
         for (sp_id, node) in ids.iter().zip(admitted) {
-            let wanted = registered
-                .iter()
-                .find(|r| {
-                    r.service.id == *sp_id && r.in_bounds && r.service.service_type == ServiceType::ContentNode.name()
-                })
-                .map(|r| registration(&r.service));
+            // Solana's registry converges on the eligible set (`nodes::eligible`): admit what is admissible and
+            // missing, remove what is not admissible or admitted under another registration.
+            let wanted =
+                registered.iter().find(|r| r.service.id == *sp_id && r.admissible()).map(Registered::registration);
             let current = node.map(|n| {
-                let registration = NodeRegistration {
-                    sp_id: n.sp_id,
-                    owner_wallet: n.owner_wallet,
-                    delegate_wallet: n.delegate_wallet,
-                    endpoint: n.endpoint,
-                };
-                (registration, AttestedFact::RemoveNode { sp_id: n.sp_id, rent_payer: n.rent_payer.to_bytes() })
+                let removal = AttestedFact::RemoveNode { sp_id: n.sp_id, rent_payer: n.rent_payer.to_bytes() };
+                (nodes::admitted_registration(&n), removal)
             });
             match (wanted, current) {
                 (Some(wanted), None) => facts.push(AttestedFact::AdmitNode(wanted)),

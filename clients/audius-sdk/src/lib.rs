@@ -7,9 +7,10 @@
 //!   own Anchor-generated `accounts`/`instruction` types.
 //! - [`cid`]: content identifiers, as content nodes compute them and the content program stores them.
 //! - [`rendezvous`]: the stake-weighted ranking that picks which content nodes hold a CID.
-//! - [`upload`]: the signed messages of the upload path (artist → content node, node → node).
+//! - [`upload`]: the signed messages of the upload path (artist → content node, node → node), and the artist's
+//!   whole upload ([`upload::publish`]).
+//! - [`nodes`]: which content nodes may take an upload (the one eligibility rule).
 //! - [`service`]: what the daemons built on the SDK share (their shutdown signal).
-//! - [`local`]: where the project's pinned local tools (anvil) live, for local networks and tests.
 
 #![warn(missing_docs)]
 
@@ -17,7 +18,8 @@
 pub mod bridge;
 pub mod cid;
 pub mod eth;
-pub mod local;
+#[cfg(feature = "rpc")]
+pub mod nodes;
 pub mod rendezvous;
 pub mod service;
 pub mod solana;

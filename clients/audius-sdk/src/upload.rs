@@ -7,6 +7,8 @@
 //!
 //! Both are EIP-191 `personal_sign` messages over a domain tag and every field, so a signature for one node, chain,
 //! file, size or time cannot be replayed for another.
+//!
+//! [`publish`] is the artist's whole upload built on them.
 
 use alloy::{
     primitives::{eip191_hash_message, keccak256, Address, Signature, B256},
@@ -14,6 +16,9 @@ use alloy::{
 };
 
 use crate::cid::ContentId;
+
+#[cfg(all(feature = "upload-client", feature = "rpc"))]
+pub mod publish;
 
 /// Domain tag of upload grants.
 pub const UPLOAD_TAG: &[u8] = b"audius:upload:v1";

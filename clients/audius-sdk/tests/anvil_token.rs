@@ -15,7 +15,7 @@ fn provider_for(anvil: &AnvilInstance, index: usize) -> impl Provider + Clone {
 
 #[tokio::test]
 async fn deploy_read_back_and_enforce_minter() {
-    let anvil = Anvil::new().path(audius_sdk::local::anvil_binary()).spawn();
+    let anvil = Anvil::new().path(audius_devkit::anvil_binary()).spawn();
     let [treasury, governance, issuance] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
 
     let token = deploy_audio_token(provider_for(&anvil, 0), treasury, governance).await.expect("deploy");

@@ -10,13 +10,11 @@ use alloy::{
     providers::{ext::AnvilApi, Provider},
     rpc::types::TransactionReceipt,
 };
-use audius_sdk::{
-    eth::{
-        governance::{proposer_bound, ProposalState},
-        protocol::transact,
-        ActionSpec, Protocol, ServiceType,
-    },
-    local::LocalChain,
+use audius_devkit::LocalChain;
+use audius_sdk::eth::{
+    governance::{proposer_bound, ProposalState},
+    protocol::transact,
+    ActionSpec, Protocol, ServiceType,
 };
 
 /// Send `call` with exactly the gas the node estimates for it at the latest block; it must be mined and succeed.

@@ -7,10 +7,8 @@ use alloy::{
     providers::{Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
-use audius_sdk::{
-    eth::{Deployment, EthError, Protocol, ServiceType},
-    local::LocalChain,
-};
+use audius_devkit::LocalChain;
+use audius_sdk::eth::{Deployment, EthError, Protocol, ServiceType};
 
 fn provider_for(anvil: &AnvilInstance, index: usize) -> impl Provider + Clone {
     let signer: PrivateKeySigner = anvil.keys()[index].clone().into();
@@ -89,7 +87,7 @@ async fn operator_and_delegator_lifecycle() {
 
 #[tokio::test]
 async fn wrong_chain_and_bad_deployment_file_are_refused() {
-    let anvil = Anvil::new().path(audius_sdk::local::anvil_binary()).spawn();
+    let anvil = Anvil::new().path(audius_devkit::anvil_binary()).spawn();
     let deployment = Deployment {
         chain_id: 1,
         block: 0,

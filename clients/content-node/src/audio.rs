@@ -133,34 +133,10 @@ fn next_packet(
     }
 }
 
-/// A 16-bit PCM WAV file of `frames` frames of a tone (for tests and benchmarks).
-pub fn wav_tone(frames: u32, sample_rate: u32) -> Vec<u8> {
-    let channels = 2u16;
-    let data_len = frames * u32::from(channels) * 2;
-    let mut wav = Vec::with_capacity(44 + data_len as usize);
-    wav.extend_from_slice(b"RIFF");
-    wav.extend_from_slice(&(36 + data_len).to_le_bytes());
-    wav.extend_from_slice(b"WAVEfmt ");
-    wav.extend_from_slice(&16u32.to_le_bytes());
-    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    wav.extend_from_slice(&channels.to_le_bytes());
-    wav.extend_from_slice(&sample_rate.to_le_bytes());
-    wav.extend_from_slice(&(sample_rate * u32::from(channels) * 2).to_le_bytes());
-    wav.extend_from_slice(&(channels * 2).to_le_bytes());
-    wav.extend_from_slice(&16u16.to_le_bytes());
-    wav.extend_from_slice(b"data");
-    wav.extend_from_slice(&data_len.to_le_bytes());
-    for i in 0..frames {
-        let sample = ((f64::from(i) * 440.0 * std::f64::consts::TAU / f64::from(sample_rate)).sin() * 8_000.0) as i16;
-        for _ in 0..channels {
-            wav.extend_from_slice(&sample.to_le_bytes());
-        }
-    }
-    wav
-}
-
 #[cfg(test)]
 mod tests {
+    use audius_devkit::wav_tone;
+
     use super::*;
 
     fn check(bytes: &[u8]) -> Result<AudioInfo, AudioError> {

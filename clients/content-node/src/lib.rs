@@ -87,13 +87,10 @@ impl Node {
 
     /// Read the registry again; log when this node's standing changes.
     pub async fn refresh(&self) {
-        let result = peers::read_directory(&self.protocol, self.key.address(), &self.config.endpoint).await;
+        let result = peers::read_directory(&self.protocol, &self.solana, self.key.address(), &self.config.endpoint)
+            .await
+            .map_err(|error| error.to_string());
         let mut directory = self.directory.write().await;
-        // Track records can only name nodes the content program admitted: peers must be on both chains.
-        let result = match result {
-            Ok(fresh) => self.admitted_on_solana(fresh).await,
-            Err(error) => Err(error.to_string()),
-        };
         match result {
             Ok(fresh) => {
                 if fresh.me != directory.me {
@@ -113,26 +110,6 @@ impl Node {
                 }
             }
         }
-    }
-}
-
-impl Node {
-    async fn admitted_on_solana(&self, mut fresh: Directory) -> Result<Directory, String> {
-        let ids: Vec<u64> = fresh.peers.iter().map(|p| p.sp_id).collect();
-        let nodes =
-            self.solana.nodes(&ids).await.map_err(|error| format!("reading the Solana node registry: {error}"))?;
-        let admitted: std::collections::HashSet<u64> = nodes.into_iter().flatten().map(|n| n.sp_id).collect();
-        fresh.peers.retain(|p| admitted.contains(&p.sp_id));
-        if let peers::Registration::Registered { sp_id } = fresh.me {
-            if !admitted.contains(&sp_id) {
-                fresh.me = peers::Registration::Refused {
-                    sp_id: Some(sp_id),
-                    reason: "registered on Ethereum but not yet admitted on Solana (track records could not name it)"
-                        .into(),
-                };
-            }
-        }
-        Ok(fresh)
     }
 }
 

@@ -1,27 +1,16 @@
 //! Who this node is and who its peers are, read from the Ethereum registry: the node's own registration
 //! (service id, type, bounds, version) and every registered content node with the stake behind it.
 
-use alloy::{
-    primitives::{Address, U256},
-    providers::DynProvider,
+use alloy::{primitives::Address, providers::DynProvider};
+use audius_sdk::{
+    eth::{Protocol, ServiceType},
+    nodes::{self, ContentNodes, NodesError},
+    solana::rpc::ContentClient,
 };
-use audius_sdk::eth::{Protocol, ServiceType};
 use serde::Serialize;
 
-/// A registered content node.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Peer {
-    /// Service id.
-    pub sp_id: u64,
-    /// Where it answers.
-    pub endpoint: String,
-    /// The key it signs with.
-    pub delegate_wallet: Address,
-    /// Its operator (the service's owner): a track's replicas are three operators' nodes.
-    pub owner: Address,
-    /// Active stake of its operator's pool (wei).
-    pub stake: U256,
-}
+/// An eligible content node (`audius_sdk::nodes`: registered, in bounds, admitted on Solana as registered).
+pub use audius_sdk::nodes::EligibleNode as Peer;
 
 /// This node's standing in the registry.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -84,44 +73,46 @@ impl Directory {
     }
 }
 
-/// Read the registry: every content node and this node's standing (`wallet` + `endpoint` identify it).
+/// Read the registry on both chains: the eligible content nodes (this one among them when it is) and this node's
+/// standing (`wallet` + `endpoint` identify it). Track records can only name admitted nodes, so a node registered
+/// on Ethereum but not admitted on Solana takes no writes and is nobody's peer.
 pub async fn read_directory(
     protocol: &Protocol<DynProvider>,
+    solana: &ContentClient,
     wallet: Address,
     endpoint: &str,
-) -> Result<Directory, audius_sdk::eth::EthError> {
-    let mut peers = Vec::new();
-    let mut me = None;
-    for pool in protocol.pools().await? {
-        for service in pool.services.iter().filter(|s| s.service_type == ServiceType::ContentNode.name()) {
-            if service.delegate_wallet == wallet && service.endpoint == endpoint {
-                me = Some((service.id, pool.within_bounds));
-            }
-            peers.push(Peer {
-                sp_id: service.id,
-                endpoint: service.endpoint.clone(),
-                delegate_wallet: service.delegate_wallet,
-                owner: service.owner,
-                stake: pool.active_stake,
-            });
-        }
-    }
-    peers.sort_by_key(|p| p.sp_id);
-    let required = protocol.registry.serviceVersion(ServiceType::ContentNode.id()).call().await?;
-    let me = match me {
+) -> Result<Directory, NodesError> {
+    let (registered, admitted) = nodes::read(protocol, solana).await?;
+    let peers = ContentNodes::select(protocol.deployment.chain_id, &registered, &admitted).nodes;
+    let mine = registered
+        .iter()
+        .zip(&admitted)
+        .find(|(r, _)| r.service.delegate_wallet == wallet && r.service.endpoint == endpoint);
+    let required = protocol
+        .registry
+        .serviceVersion(ServiceType::ContentNode.id())
+        .call()
+        .await
+        .map_err(|error| NodesError::Eth(error.into()))?;
+    let me = match mine {
         None => Registration::Refused {
             sp_id: None,
             reason: format!("no content node is registered with endpoint {endpoint} and delegate wallet {wallet}"),
         },
-        Some((sp_id, false)) => Registration::Refused {
-            sp_id: Some(sp_id),
+        Some((r, _)) if !r.in_bounds => Registration::Refused {
+            sp_id: Some(r.service.id),
             reason: "the operator's stake is outside its services' bounds".into(),
         },
-        Some((sp_id, true)) if !version_satisfies(env!("CARGO_PKG_VERSION"), &required) => Registration::Refused {
-            sp_id: Some(sp_id),
+        Some((r, _)) if !version_satisfies(env!("CARGO_PKG_VERSION"), &required) => Registration::Refused {
+            sp_id: Some(r.service.id),
             reason: format!("the registry requires version {required}; this is {}", env!("CARGO_PKG_VERSION")),
         },
-        Some((sp_id, true)) => Registration::Registered { sp_id },
+        Some((r, admitted)) if !nodes::eligible(r, admitted.as_ref()) => Registration::Refused {
+            sp_id: Some(r.service.id),
+            reason: "registered on Ethereum but not admitted on Solana as registered (track records could not name it)"
+                .into(),
+        },
+        Some((r, _)) => Registration::Registered { sp_id: r.service.id },
     };
     Ok(Directory { me, peers })
 }

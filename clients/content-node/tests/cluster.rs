@@ -10,10 +10,9 @@ use std::{
 };
 
 use alloy::signers::local::PrivateKeySigner;
-use audius_content_node::audio::wav_tone;
+use audius_devkit::{wav_tone, LocalChain};
 use audius_sdk::{
     cid::ContentId,
-    local::LocalChain,
     solana::{content, rpc::ContentClient},
     upload::{
         gather_receipts, headers as h, request_receipt, upload_file, UploadAuth, UploadError, UploadGrant,

@@ -175,13 +175,15 @@ async fn ledger(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Re
 
 async fn content_nodes(State(d): State<Arc<Discovery>>) -> Result<Json<Vec<serde_json::Value>>> {
     let nodes = db::nodes(&d.pool).await?;
-    let stakes = d.stakes().await;
+    let eligible = d.eligible_nodes().await;
     let mut out = Vec::new();
     for node in nodes {
         let healthy = d.node_healthy(&node.endpoint).await;
-        let stake = stakes.get(&(node.sp_id as u64)).map(ToString::to_string);
+        let standing = eligible.as_ref().map(|e| e.get(node.sp_id as u64));
+        let stake = standing.flatten().map(|n| n.stake.to_string());
         out.push(json!({ "sp_id": node.sp_id, "endpoint": node.endpoint, "owner_wallet": node.owner_wallet,
-                         "delegate_wallet": node.delegate_wallet, "stake": stake, "healthy": healthy }));
+                         "delegate_wallet": node.delegate_wallet, "stake": stake, "healthy": healthy,
+                         "eligible": standing.map(|n| n.is_some()) }));
     }
     Ok(Json(out))
 }
@@ -194,11 +196,19 @@ async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) ->
         return Err(not_found(format!("no live track has content {cid}")));
     }
     let nodes = db::nodes(&d.pool).await?;
-    let stakes = d.stakes().await;
+    // With Ethereum, the one rule (`audius_sdk::nodes::eligible`) and its stake weights; without, every admitted
+    // node at weight 1.
+    let eligible = d.eligible_nodes().await;
     let mut candidates = Vec::new();
     for node in nodes.iter().filter(|n| holders.contains(&n.sp_id)) {
+        let stake = match &eligible {
+            Some(eligible) => match eligible.get(node.sp_id as u64) {
+                Some(eligible) => eligible.stake.saturating_to::<u128>().max(1),
+                None => continue,
+            },
+            None => 1,
+        };
         if d.node_healthy(&node.endpoint).await {
-            let stake = stakes.get(&(node.sp_id as u64)).map_or(1, |s| s.saturating_to::<u128>().max(1));
             candidates.push(Candidate { sp_id: node.sp_id as u64, stake });
         }
     }

@@ -13,13 +13,13 @@ pub mod metadata;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use alloy::{
-    primitives::U256,
     providers::{DynProvider, Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
 use anyhow::Context;
 use audius_sdk::{
     eth::{Deployment, Protocol, ServiceType},
+    nodes::{self, ContentNodes},
     solana::rpc::ContentClient,
 };
 use serde::Serialize;
@@ -54,7 +54,7 @@ pub struct Discovery {
     eth: Option<Protocol<DynProvider>>,
     /// The delegate-wallet key this node attests with, if it attests.
     attester: Option<PrivateKeySigner>,
-    stakes: RwLock<HashMap<u64, U256>>,
+    eligible: RwLock<Option<ContentNodes>>,
     health_cache: RwLock<HashMap<String, (tokio::time::Instant, bool)>>,
 }
 
@@ -76,7 +76,7 @@ impl Discovery {
             status: RwLock::new(Status::default()),
             indexed: watch::channel(cursor.position).0,
             http: reqwest::Client::builder().connect_timeout(Duration::from_secs(2)).build()?,
-            stakes: RwLock::new(HashMap::new()),
+            eligible: RwLock::new(None),
             health_cache: RwLock::new(HashMap::new()),
             pool,
             eth,
@@ -84,9 +84,10 @@ impl Discovery {
         }))
     }
 
-    /// Active stake behind each content node (by service id), as last read from Ethereum.
-    pub async fn stakes(&self) -> HashMap<u64, U256> {
-        self.stakes.read().await.clone()
+    /// The content nodes eligible for uploads and reads (`audius_sdk::nodes`), as last read from both chains;
+    /// `None` without an Ethereum connection or before the first read.
+    pub async fn eligible_nodes(&self) -> Option<ContentNodes> {
+        self.eligible.read().await.clone()
     }
 
     /// Whether a content node answers its health endpoint (cached for ten seconds).
@@ -132,26 +133,18 @@ impl Discovery {
             self.status.write().await.chain_slot = slot;
         }
         let Some(eth) = &self.eth else { return };
-        if let Ok(pools) = eth.pools().await {
-            let mut stakes = HashMap::new();
-            let mut registration = None;
-            for pool in &pools {
-                for service in &pool.services {
-                    if service.service_type == ServiceType::ContentNode.name() {
-                        stakes.insert(service.id, pool.active_stake);
-                    }
-                    if Some(service.endpoint.as_str()) == endpoint
-                        && service.service_type == ServiceType::DiscoveryNode.name()
-                    {
-                        registration = Some(format!("discovery node {} of operator {}", service.id, service.owner));
-                    }
-                }
-            }
-            *self.stakes.write().await = stakes;
-            if let Some(endpoint) = endpoint {
-                self.status.write().await.registration =
-                    Some(registration.unwrap_or_else(|| format!("no discovery node is registered at {endpoint}")));
-            }
+        let Ok(registered) = nodes::registered(eth).await else { return };
+        if let Some(endpoint) = endpoint {
+            let mine = registered.iter().find(|r| {
+                r.service.endpoint == endpoint && r.service.service_type == ServiceType::DiscoveryNode.name()
+            });
+            self.status.write().await.registration = Some(mine.map_or_else(
+                || format!("no discovery node is registered at {endpoint}"),
+                |r| format!("discovery node {} of operator {}", r.service.id, r.service.owner),
+            ));
+        }
+        if let Ok((content, admitted)) = nodes::admitted(&self.solana, &registered).await {
+            *self.eligible.write().await = Some(ContentNodes::select(eth.deployment.chain_id, &content, &admitted));
         }
     }
 }

@@ -2,10 +2,10 @@
 //! become queryable, a crash in the middle of a batch loses and duplicates nothing, and entries that do not follow
 //! the hash chain halt indexing.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use alloy::{hex::encode as hex, signers::local::PrivateKeySigner};
-use audius_content_node::audio::wav_tone;
+use audius_devkit::wav_tone;
 use audius_discovery_node::{config::DiscoveryConfig, db, indexer::Indexer, Discovery};
 use audius_localnet::{LocalNetwork, Options};
 use audius_sdk::{
@@ -14,7 +14,10 @@ use audius_sdk::{
         content::{self, ChainHead},
         rpc::ContentClient,
     },
-    upload::{upload_file, UploadAuth, UploadGrant, UploadReceipt},
+    upload::{
+        publish::{Blob, Publisher, Silent},
+        UploadReceipt,
+    },
 };
 use serde_json::Value;
 use solana_keypair::Keypair;
@@ -25,67 +28,25 @@ struct Artist {
     authority: Keypair,
 }
 
-async fn store(network: &LocalNetwork, artist: &Artist, bytes: &[u8], content_type: &str, nonce: u64) -> UploadReceipt {
+/// Store `bytes` on the network as the artist's upload does (ranked nodes, a grant, replication).
+async fn store(network: &LocalNetwork, artist: &Artist, bytes: &[u8], content_type: &str) -> UploadReceipt {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), bytes).unwrap();
-    let node = &network.content_nodes[0];
-    let grant = UploadGrant {
-        chain_id: network.chain.deployment.chain_id,
-        node: node.sp_id,
-        artist: artist.key.address(),
-        cid: ContentId::of(bytes),
-        size: bytes.len() as u64,
-        nonce,
-        expires_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600,
-    };
-    let auth = UploadAuth::Artist(grant.sign(&artist.key));
-    upload_file(&reqwest::Client::new(), &node.endpoint, &grant, &auth, file.path(), content_type, |_| {})
-        .await
-        .unwrap()
+    let blob = Blob::read(file.path(), content_type.into(), Arc::new(Silent)).await.unwrap();
+    let nodes = audius_sdk::nodes::content_nodes(&network.chain.admin, &network.solana).await.unwrap();
+    Publisher::new(&network.chain.admin, &network.solana).unwrap().store(&nodes, &artist.key, &blob).await.unwrap()
 }
 
-/// Upload a track with its metadata and record it, as `audius artist upload` does.
+/// Upload a track with its metadata and record it: `audius artist upload`'s path.
 async fn publish(network: &LocalNetwork, artist: &Artist, title: &str, seed: u32) -> ContentId {
-    let metadata = serde_json::to_vec(&serde_json::json!({ "title": title, "genre": "test" })).unwrap();
-    let metadata = store(network, artist, &metadata, "application/json", u64::from(seed) * 2).await;
-    let audio = store(network, artist, &wav_tone(44_100 + seed, 44_100), "audio/wav", u64::from(seed) * 2 + 1).await;
-    let eth = artist.key.address().0 .0;
-    let profile = content::profile_address(&eth);
-    let track_id = network.solana.profile(&eth).await.unwrap().unwrap().track_count;
-    let replicas: [u64; audius_sdk::rendezvous::REPLICATION_FACTOR] = audio.replicas.clone().try_into().unwrap();
-    let nodes: Vec<_> = network.solana.nodes(&replicas).await.unwrap().into_iter().map(Option::unwrap).collect();
-    let cluster = network.solana.config().await.unwrap().cluster;
-    let track = content::track_address(&profile, track_id);
-    let expires_at = audius_sdk::upload::unix_now() as i64 + content::RECEIPT_SECS;
-    let http = reqwest::Client::new();
-    let receipts = audius_sdk::upload::gather_receipts(
-        &http,
-        &cluster,
-        &track,
-        &audio.cid,
-        &nodes.try_into().unwrap(),
-        expires_at,
-    )
-    .await
-    .unwrap();
-    let instruction = content::create_track(
-        &artist.authority.pubkey(),
-        &artist.authority.pubkey(),
-        &profile,
-        track_id,
-        None,
-        audio.cid.to_bytes(),
-        metadata.cid.to_bytes(),
-        replicas,
-        receipts,
-    );
-    let units = content::create_track_compute_units(&profile, track_id);
-    network
-        .solana
-        .send(&audius_sdk::solana::with_compute_limit(units, [instruction]), &artist.authority, &[])
-        .await
+    let dir = tempfile::tempdir().unwrap();
+    let (audio, metadata) = (dir.path().join("song.wav"), dir.path().join("song.json"));
+    std::fs::write(&audio, wav_tone(44_100 + seed, 44_100)).unwrap();
+    std::fs::write(&metadata, serde_json::to_vec(&serde_json::json!({ "title": title, "genre": "test" })).unwrap())
         .unwrap();
-    audio.cid
+    let publisher = Publisher::new(&network.chain.admin, &network.solana).unwrap();
+    let prepared = publisher.prepare(&audio, Some(&metadata), None).await.unwrap();
+    publisher.publish(&prepared, &artist.key, &artist.authority).await.unwrap().cid
 }
 
 async fn new_artist(network: &LocalNetwork, name: &str, handle: &str) -> Artist {
@@ -94,7 +55,7 @@ async fn new_artist(network: &LocalNetwork, name: &str, handle: &str) -> Artist 
     let bare = network.solana.create_profile(&artist.authority, &artist.key, [0; audius_sdk::cid::CID_LEN]).await;
     bare.unwrap();
     let metadata = serde_json::to_vec(&serde_json::json!({ "name": name, "handle": handle })).unwrap();
-    let stored = store(network, &artist, &metadata, "application/json", 1_000_000).await;
+    let stored = store(network, &artist, &metadata, "application/json").await;
     let profile = content::profile_address(&artist.key.address().0 .0);
     let update = content::update_profile(&artist.authority.pubkey(), &profile, None, stored.cid.to_bytes());
     network.solana.send(&[update], &artist.authority, &[]).await.unwrap();
@@ -153,15 +114,15 @@ async fn get(url: &str) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// The first 200 answer of `url` that passes `check`, within 30 s (else the test fails with the last answer).
 async fn eventually(url: &str, what: &str, check: impl Fn(&Value) -> bool) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
+    let answer = audius_devkit::eventually(Duration::from_secs(30), what, || async {
         let (status, body) = get(url).await;
-        if status == 200 && check(&body) {
-            return body;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what}: last answer {status} {body}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        (status == 200 && check(&body)).then_some(body)
+    });
+    match answer.await {
+        Ok(body) => body,
+        Err(timeout) => panic!("{timeout}: last answer {:?}", get(url).await),
     }
 }
 

@@ -6,8 +6,8 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
-import {AudioToken} from "../AudioToken.sol";
-import {ServiceRegistry} from "../staking/ServiceRegistry.sol";
+import {IAudioToken} from "../interfaces/IAudioToken.sol";
+import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {ProtocolDefaults} from "../ProtocolDefaults.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -73,9 +73,9 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
 
     /// @custom:storage-location erc7201:audius.storage.Issuance
     struct IssuanceStorage {
-        AudioToken token;
+        IAudioToken token;
         IStaking staking;
-        ServiceRegistry registry;
+        IServiceRegistry registry;
         uint8 segmentCount;
         uint40 attestationWindow;
         uint16 attestationQuorumBps;
@@ -136,9 +136,9 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
     /// starts now.
     function initialize(
         address governance_,
-        AudioToken token_,
+        IAudioToken token_,
         IStaking staking_,
-        ServiceRegistry registry_,
+        IServiceRegistry registry_,
         uint40 roundDuration_,
         uint16 inflationBps_,
         uint40 attestationWindow_,
@@ -209,7 +209,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         IssuanceStorage storage $ = _i();
         $.feesDeposited = true;
         emit FeesDeposited(msg.sender, amount);
-        IERC20(address($.token)).safeTransferFrom(msg.sender, address(this), amount);
+        IERC20($.token).safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @notice Take the current round's stake snapshot if nobody has yet. Anyone may call it (a keeper, at the
@@ -474,7 +474,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         }
         if (next.flags & HAS_FEES != 0) {
             uint256 fees = Math.mulDiv($.feePot[round], stake * score, weightTotal);
-            if (fees != 0) IERC20(address($.token)).safeTransfer(address($.staking), fees);
+            if (fees != 0) IERC20($.token).safeTransfer(address($.staking), fees);
             amount += fees;
         }
         if (amount != 0) {
@@ -516,7 +516,7 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
         record.previousReward = SafeCast.toUint96(reward);
         record.flags |= attested ? FINALIZED | ATTESTED : FINALIZED;
         // A forfeited round pays no one: the fees held wait for the next round.
-        uint256 fees = $.feesDeposited && !forfeited ? IERC20(address($.token)).balanceOf(address(this)) : 0;
+        uint256 fees = $.feesDeposited && !forfeited ? IERC20($.token).balanceOf(address(this)) : 0;
         if (fees != 0) {
             $.feePot[round] = fees;
             record.flags |= HAS_FEES;
@@ -597,10 +597,10 @@ contract Issuance is GovernedUUPS, EIP712Upgradeable, IRewardSettlement {
     }
 
     function _attesterOwnerOrZero(IssuanceStorage storage $, address signer) private view returns (address) {
-        ServiceRegistry registry = $.registry;
+        IServiceRegistry registry = $.registry;
         uint256 serviceId = registry.serviceIdByWallet(signer);
         if (serviceId == 0) return address(0);
-        ServiceRegistry.Service memory service = registry.getService(serviceId);
+        IServiceRegistry.Service memory service = registry.getService(serviceId);
         if (service.serviceType != ProtocolDefaults.DISCOVERY_NODE || !registry.isInBounds(serviceId)) {
             return address(0);
         }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {GovernedUUPS} from "../utils/GovernedUUPS.sol";
 import {IStaking} from "../interfaces/IStaking.sol";
+import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 
 /// @title ServiceRegistry: the node services of the network and the types they are registered under
 /// @notice Governance defines service types (content-node, discovery-node, ...) with stake bounds and a required
@@ -11,23 +12,13 @@ import {IStaking} from "../interfaces/IStaking.sol";
 /// services' minimums and its pool (own + delegated) must stay within the sum of their maximums.
 /// @dev A service keeps the bounds of its type as they were when it registered; `refreshBounds` applies the
 /// type's current bounds to one service (anyone may call it), so a bounds change never loops over services.
-contract ServiceRegistry is GovernedUUPS {
+contract ServiceRegistry is GovernedUUPS, IServiceRegistry {
     /// @notice A service type. `index` is its compact id, assigned when the name is first added and kept for good.
     struct ServiceType {
         uint96 minStake;
         uint96 maxStake;
         bool active;
         uint8 index;
-    }
-
-    /// @notice A registered service as the views return it. `owner == address(0)`: no such service.
-    struct Service {
-        address owner;
-        uint96 minStake;
-        address delegateWallet;
-        uint96 maxStake;
-        bytes32 serviceType;
-        string endpoint;
     }
 
     /// @dev A service as stored: two slots plus the endpoint (bounds as of registration, type by compact id).
@@ -250,7 +241,7 @@ contract ServiceRegistry is GovernedUUPS {
         return _r().serviceCount;
     }
 
-    /// @notice A service by id (`owner == address(0)`: none).
+    /// @inheritdoc IServiceRegistry
     function getService(uint256 serviceId) external view returns (Service memory) {
         RegistryStorage storage $ = _r();
         StoredService storage stored = $.services[serviceId];
@@ -270,13 +261,12 @@ contract ServiceRegistry is GovernedUUPS {
         return _r().serviceIdByEndpoint[keccak256(bytes(endpoint))];
     }
 
-    /// @notice The service whose delegate wallet this is (0: none).
+    /// @inheritdoc IServiceRegistry
     function serviceIdByWallet(address delegateWallet) external view returns (uint256) {
         return _r().serviceIdByWallet[delegateWallet];
     }
 
-    /// @notice Whether a service's operator is within its bounds: own stake covers the minimums of all its
-    /// services and its pool stays within their maximums.
+    /// @inheritdoc IServiceRegistry
     function isInBounds(uint256 serviceId) external view returns (bool) {
         RegistryStorage storage $ = _r();
         address owner = $.services[serviceId].owner;

@@ -7,7 +7,7 @@
 //!
 //! `cargo run --release -p audius-localnet --example content_bench -- FILE [RUNS]`
 
-use std::{io::Read, path::Path, time::Instant};
+use std::{io::Read, path::Path, sync::Arc, time::Instant};
 
 use audius_content_node::{
     audio,
@@ -16,7 +16,7 @@ use audius_content_node::{
 use audius_localnet::{LocalNetwork, Options};
 use audius_sdk::{
     cid::{CidHasher, ContentId},
-    upload::{upload_file, UploadAuth, UploadGrant},
+    upload::publish::{Blob, Publisher, Silent},
 };
 
 fn mb_per_s(bytes: u64, seconds: f64) -> f64 {
@@ -88,22 +88,13 @@ async fn main() {
     let authority = network.funded_keypair().await.unwrap();
     let artist = alloy::signers::local::PrivateKeySigner::random();
     network.solana.create_profile(&authority, &artist, [0; audius_sdk::cid::CID_LEN]).await.unwrap();
-    let cid = ContentId::of(&std::fs::read(&file).unwrap());
-    let http = reqwest::Client::new();
-    // One upload: a second one would find the blob already on the peers and measure less than replication.
-    let node = &network.content_nodes[0];
-    let grant = UploadGrant {
-        chain_id: network.chain.deployment.chain_id,
-        node: node.sp_id,
-        artist: artist.address(),
-        cid,
-        size,
-        nonce: 1,
-        expires_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600,
-    };
-    let signature = UploadAuth::Artist(grant.sign(&artist));
+    // The artist's store step (rank, grant, upload, replicate), timed alone. One upload: a second one would find
+    // the blob already on the peers and measure less than replication.
+    let blob = Blob::read(&file, "audio/wav".into(), Arc::new(Silent)).await.unwrap();
+    let nodes = audius_sdk::nodes::content_nodes(&network.chain.admin, &network.solana).await.unwrap();
+    let publisher = Publisher::new(&network.chain.admin, &network.solana).unwrap();
     let start = Instant::now();
-    upload_file(&http, &node.endpoint, &grant, &signature, &file, "audio/wav", |_| {}).await.unwrap();
+    publisher.store(&nodes, &artist, &blob).await.unwrap();
     let upload_s = start.elapsed().as_secs_f64();
     println!("local_copy_mb_s {:.1}", mb_per_s(size, copy_s));
     println!("upload_replicated_mb_s {:.1}", mb_per_s(size, upload_s));

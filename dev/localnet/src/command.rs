@@ -347,21 +347,3 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
     lines.push(format!("  admin key       {} (anvil account 0)", manifest.eth_admin_key));
     Ok(Output::new(lines.join("\n"), json!({ "manifest": manifest, "services": services, "block": block })))
 }
-
-/// Wait for `check` to return `Some`, polling every 100 ms for up to `limit`.
-async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> anyhow::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(value) = check().await {
-            return Ok(value);
-        }
-        if Instant::now() > deadline {
-            bail!("{what}: not within {limit:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}

@@ -10,11 +10,11 @@ use std::{path::PathBuf, time::Duration};
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context};
 use audius_content_node::config::NodeConfig;
+use audius_devkit::{LocalChain, LocalError};
 use audius_discovery_node::config::DiscoveryConfig;
 use audius_sdk::{
     bridge::{Aggregator, Observer},
     eth::ServiceType,
-    local::LocalChain,
     solana::{content, rpc::ContentClient},
 };
 use audius_solana_local::LocalNode;
@@ -138,7 +138,14 @@ impl LocalNetwork {
             }
         };
         std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
-        let chain = LocalChain::start(None).await.context("starting anvil and deploying the contracts")?;
+        let chain = LocalChain::start(None)
+            .await
+            .map_err(|error| match error {
+                // A tool that is not installed is the configuration's fault (the `audius` exit code 5).
+                LocalError::Spawn { .. } => audius_cli::error::CliError::config(error.to_string()),
+                other => anyhow::Error::from(other),
+            })
+            .context("starting anvil and deploying the contracts")?;
         let solana_admin = Keypair::new();
         let solana_node = LocalNode::start(audius_solana_local::NodeConfig {
             fund: vec![solana_admin.pubkey()],

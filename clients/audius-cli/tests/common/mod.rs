@@ -4,7 +4,7 @@
 
 use std::{path::PathBuf, process::Command};
 
-use audius_sdk::local::LocalChain;
+use audius_devkit::LocalChain;
 
 /// What one run of the binary did.
 #[derive(Debug)]

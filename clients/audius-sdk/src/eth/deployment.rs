@@ -1,6 +1,6 @@
 //! The deployment file `contracts/script/Deploy.s.sol` writes: where each contract lives on one chain.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use alloy::primitives::Address;
 use serde::{Deserialize, Serialize};
@@ -56,10 +56,5 @@ impl Deployment {
             "FeatureAccess" => self.feature_access,
             _ => return None,
         })
-    }
-
-    /// Where the deployment script writes the deployment of `chain_id` in this repository.
-    pub fn default_path(chain_id: u64) -> PathBuf {
-        crate::local::repo_root().join("contracts/deployments").join(format!("{chain_id}.json"))
     }
 }

@@ -16,13 +16,13 @@ use alloy::primitives::U256;
 use audius_sdk::{
     cid::ContentId,
     eth::{format_audio, ActionSpec, Support},
+    upload::publish::Publisher,
 };
 use clap::Args;
 use reqwest::{header, StatusCode};
 use serde_json::json;
 
-use super::eventually;
-use audius_cli::{commands::upload::publish, context::Context, settings::GlobalArgs, units::parse_audio, Output};
+use audius_cli::{units::parse_audio, Output};
 
 use crate::{LocalNetwork, Options};
 
@@ -83,31 +83,19 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     steps.begin("creating the artist's profile on Solana");
     let artist = chain.signer(ARTIST);
     let authority = network.funded_keypair().await?;
-    let keypair_file = work.path().join("artist.json");
-    std::fs::write(&keypair_file, serde_json::to_string(&authority.to_bytes().to_vec())?)?;
     let (profile, _) = solana.create_profile(&authority, &artist, [0; audius_sdk::cid::CID_LEN]).await?;
     steps.done(format!("profile {profile} for {}", artist.address()));
 
     steps.begin(&format!("uploading {} s of a 440 Hz tone", args.seconds));
     let song = work.path().join("tone.wav");
-    let bytes = audius_content_node::audio::wav_tone(44_100 * args.seconds, 44_100);
+    let bytes = audius_devkit::wav_tone(44_100 * args.seconds, 44_100);
     std::fs::write(&song, &bytes)?;
     let metadata = work.path().join("tone.json");
     std::fs::write(&metadata, r#"{"title": "A440", "genre": "Test tone"}"#)?;
-    let context = Context::new(GlobalArgs {
-        config: None,
-        eth_rpc: Some(chain.anvil.endpoint()),
-        solana_rpc: Some(network.solana_node.rpc_url.clone()),
-        deployment: Some(chain.deployment_file.clone()),
-        eth_keystore: None,
-        eth_private_key_env: String::new(),
-        solana_keypair: Some(keypair_file),
-        priority_fee: None,
-        json: true, // no progress bars inside the steps
-        yes: true,
-    })?;
     let upload_started = Instant::now();
-    let track = publish(&context, &artist, &authority, &song, Some(&metadata), None).await?;
+    // The artist's upload as every client does it; no progress bars inside the steps.
+    let publisher = Publisher::new(&chain.admin, solana)?;
+    let track = publisher.publish(&publisher.prepare(&song, Some(&metadata), None).await?, &artist, &authority).await?;
     let cid = track.cid;
     if cid != ContentId::of(&bytes) {
         anyhow::bail!("the network stored {cid}, not the file's CID");
@@ -146,11 +134,15 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     steps.begin("waiting for the discovery node to index it");
     let discovery = &network.discovery_nodes[0].endpoint;
     let client = &http;
-    let indexed = eventually(Duration::from_secs(30), "the discovery node indexing the upload", move || async move {
-        let status: serde_json::Value =
-            client.get(format!("{discovery}/v1/uploads/{cid}")).send().await.ok()?.json().await.ok()?;
-        (status["status"] == "indexed").then_some(status)
-    })
+    let indexed = audius_devkit::eventually(
+        Duration::from_secs(30),
+        "the discovery node indexing the upload",
+        move || async move {
+            let status: serde_json::Value =
+                client.get(format!("{discovery}/v1/uploads/{cid}")).send().await.ok()?.json().await.ok()?;
+            (status["status"] == "indexed").then_some(status)
+        },
+    )
     .await?;
     let upload_to_indexed = upload_started.elapsed();
     // The discovery node checked the hash chain while indexing: its entry carries the same head.
@@ -199,10 +191,11 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     let current = eth.issuance.currentRound().call().await?;
     chain.advance(current.end.to::<u64>().saturating_sub(eth.chain_now().await?) + 1).await?;
     let aggregator = &network.aggregator();
-    let (report, signers) = eventually(Duration::from_secs(30), "attesting the round's activity", move || async move {
-        aggregator.submit_activity(eth).await.ok()
-    })
-    .await?;
+    let (report, signers) =
+        audius_devkit::eventually(Duration::from_secs(30), "attesting the round's activity", move || async move {
+            aggregator.submit_activity(eth).await.ok()
+        })
+        .await?;
     let reward = eth.claim_rewards(operator).await?;
     let score = eth.issuance.scoreOf(U256::from(report.round), operator).call().await?;
     let full = eth.issuance.FULL_SCORE().call().await?;

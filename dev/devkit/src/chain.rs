@@ -1,11 +1,7 @@
-//! The project's pinned local tools and what they do for local networks and tests: where anvil and forge are
-//! (installed by `scripts/setup.sh` from npm into `contracts/node_modules/.bin`; an environment variable overrides
-//! each one) and deploying the protocol with the project's deployment script.
+//! A throw-away Ethereum chain: the project's anvil with the whole protocol deployed by the project's deployment
+//! script (`contracts/script/Deploy.s.sol`, the routine the contract tests use).
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-};
+use std::{path::PathBuf, process::Command};
 
 use alloy::{
     node_bindings::{Anvil, AnvilInstance},
@@ -13,38 +9,9 @@ use alloy::{
     providers::{ext::AnvilApi, DynProvider, Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
+use audius_sdk::eth::{protocol::transact, Deployment, EthError, Protocol, ServiceType};
 
-use crate::eth::{protocol::transact, Deployment, EthError, Protocol};
-
-/// The repository root, as compiled into this crate.
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-}
-
-/// The anvil binary: `$ANVIL`, else the project's npm-installed anvil, else `anvil` on `PATH`.
-pub fn anvil_binary() -> PathBuf {
-    tool_binary("ANVIL", "anvil")
-}
-
-fn tool_binary(env_var: &str, name: &str) -> PathBuf {
-    if let Some(path) = std::env::var_os(env_var) {
-        return PathBuf::from(path);
-    }
-    let pinned = repo_root().join("contracts/node_modules/.bin").join(name);
-    if pinned.exists() {
-        pinned
-    } else {
-        PathBuf::from(name)
-    }
-}
-
-/// The forge binary: `$FORGE`, else the project's npm-installed forge, else `forge` on `PATH`.
-pub fn forge_binary() -> PathBuf {
-    tool_binary("FORGE", "forge")
-}
+use crate::tools::{anvil_binary, forge_binary, repo_root};
 
 /// Settings of a protocol deployment by the project's deployment script.
 #[derive(Debug, Clone, Default)]
@@ -73,7 +40,7 @@ pub enum LocalError {
     Deploy(String),
     /// The deployment it wrote could not be read.
     #[error(transparent)]
-    Deployment(#[from] crate::eth::EthError),
+    Deployment(#[from] EthError),
 }
 
 /// Deploy and wire the whole protocol on `rpc_url` with `contracts/script/Deploy.s.sol` (the same routine the
@@ -198,7 +165,7 @@ impl LocalChain {
     /// treasury), staking `stake` whole AUDIO, signing with account `wallet`; returns its service id.
     pub async fn register_node(
         &self,
-        service_type: crate::eth::ServiceType,
+        service_type: ServiceType,
         operator: usize,
         wallet: usize,
         endpoint: &str,
@@ -222,7 +189,7 @@ impl LocalChain {
         endpoint: &str,
         stake: &str,
     ) -> Result<u64, EthError> {
-        self.register_node(crate::eth::ServiceType::ContentNode, operator, wallet, endpoint, stake).await
+        self.register_node(ServiceType::ContentNode, operator, wallet, endpoint, stake).await
     }
 
     /// Transactions account `index` has sent.

@@ -1,0 +1,416 @@
+//! The artist's whole upload, as every client does it: the file's CID is computed locally; the content nodes are
+//! ranked for it by stake-weighted rendezvous over the registry; the best one that answers receives the file under
+//! a grant signed by the artist's Ethereum key and places it on two more nodes; then the track is recorded on
+//! Solana with the profile's authority, naming the three replicas and carrying their receipts.
+//!
+//! In two steps, so a client can show what it is about to do before anything is sent: [`Publisher::prepare`]
+//! reads and hashes the files and the registry; [`Publisher::publish`] stores and records them.
+
+use std::{
+    io::Read,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+use alloy::{providers::Provider, signers::local::PrivateKeySigner};
+use serde::Serialize;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use super::{gather_receipts, unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt};
+use crate::{
+    cid::{CidHasher, ContentId, CID_LEN},
+    eth::{EthError, Protocol},
+    nodes::{self, ContentNodes, NodesError},
+    rendezvous::{self, REPLICATION_FACTOR},
+    solana::{
+        content,
+        rpc::{ContentClient, SolanaError},
+        with_compute_limit,
+    },
+};
+
+/// How long an upload grant stays valid.
+pub const GRANT_SECONDS: u64 = 600;
+
+/// How long a client waits to connect to a content node before trying the next.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The audio MIME type of a file name's extension, as the content nodes recognize them.
+pub fn audio_type_of(path: &Path) -> Option<&'static str> {
+    Some(match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
+        "ogg" | "oga" => "audio/ogg",
+        "m4a" | "mp4" | "aac" => "audio/mp4",
+        _ => return None,
+    })
+}
+
+/// A stage of an upload that moves bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Computing a file's CID.
+    Hashing,
+    /// Sending a file to a content node.
+    Uploading,
+}
+
+/// Where an upload reports its progress (a progress bar, a log, nothing).
+pub trait Progress: Send + Sync {
+    /// A stage of `total` bytes begins.
+    fn begin(&self, stage: Stage, total: u64);
+    /// `done` bytes of the current stage are through.
+    fn advance(&self, done: u64);
+    /// The current stage is over.
+    fn end(&self);
+}
+
+/// Progress nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn begin(&self, _: Stage, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn end(&self) {}
+}
+
+/// Why an upload did not go through. Until [`PublishError::Unrecorded`] nothing has been written on chain.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The input is unusable (an unreadable or empty file, no audio type, metadata that is not a JSON object).
+    #[error("{0}")]
+    Input(String),
+    /// No content node is eligible on this deployment.
+    #[error("no content node is registered on this deployment")]
+    NoNodes,
+    /// A content node judged the file or the grant; another node would too.
+    #[error("content node {endpoint} refused {file} ({status}): {message}")]
+    Refused {
+        /// The node's endpoint.
+        endpoint: String,
+        /// The file.
+        file: PathBuf,
+        /// HTTP status.
+        status: u16,
+        /// The node's explanation.
+        message: String,
+    },
+    /// Every ranked node failed or could not be reached.
+    #[error("no content node took the upload: {}", .0.join("; "))]
+    Unavailable(Vec<String>),
+    /// A node stored something else than the file.
+    #[error("the content node stored {stored} but the file's CID is {expected}")]
+    WrongCid {
+        /// What it stored.
+        stored: ContentId,
+        /// The file's CID.
+        expected: ContentId,
+    },
+    /// A node answered another replica set than the replication factor.
+    #[error("the content node answered {0} replicas, not {REPLICATION_FACTOR}")]
+    Replicas(usize),
+    /// A replica is not admitted on Solana, so the content program would refuse the track.
+    #[error("replica node {0} is not admitted on Solana")]
+    NotAdmitted(u64),
+    /// The replicas' receipts could not be gathered (a replica refused, was unreachable or signed wrongly).
+    #[error("gathering the replicas' receipts: {0}")]
+    Receipts(UploadError),
+    /// The artist has no profile on Solana.
+    #[error("{0} has no profile")]
+    NoProfile(alloy::primitives::Address),
+    /// The Solana key is not the profile's authority.
+    #[error("the Solana keypair {signer} is not this profile's authority ({authority})")]
+    NotAuthority {
+        /// The key that would sign.
+        signer: anchor_lang::prelude::Pubkey,
+        /// The profile's authority.
+        authority: anchor_lang::prelude::Pubkey,
+    },
+    /// Reading the registry on Ethereum failed.
+    #[error(transparent)]
+    Eth(#[from] EthError),
+    /// Reading or writing on Solana failed.
+    #[error(transparent)]
+    Solana(#[from] SolanaError),
+    /// The HTTP client could not be built.
+    #[error("building the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+impl From<NodesError> for PublishError {
+    fn from(error: NodesError) -> Self {
+        match error {
+            NodesError::Eth(error) => Self::Eth(error),
+            NodesError::Solana(error) => Self::Solana(error),
+        }
+    }
+}
+
+/// A file to store: its path, size, type and CID (computed as the node will, in one pass).
+#[derive(Debug, Clone)]
+pub struct Blob {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Bytes.
+    pub size: u64,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its CID.
+    pub cid: ContentId,
+}
+
+impl Blob {
+    /// Read and hash `path`, reporting the hashing to `progress`.
+    pub async fn read(path: &Path, content_type: String, progress: Arc<dyn Progress>) -> Result<Self, PublishError> {
+        let unreadable = |error: std::io::Error| PublishError::Input(format!("{}: {error}", path.display()));
+        let size = std::fs::metadata(path).map_err(unreadable)?.len();
+        if size == 0 {
+            return Err(PublishError::Input(format!("{} is empty", path.display())));
+        }
+        progress.begin(Stage::Hashing, size);
+        let hashed = tokio::task::spawn_blocking({
+            let (path, progress) = (path.to_owned(), progress.clone());
+            move || -> std::io::Result<ContentId> {
+                let mut reader = std::fs::File::open(path)?;
+                let mut hasher = CidHasher::new();
+                let mut buffer = vec![0u8; 1 << 20];
+                let mut done = 0;
+                loop {
+                    let read = reader.read(&mut buffer)?;
+                    if read == 0 {
+                        return Ok(hasher.finish());
+                    }
+                    hasher.update(&buffer[..read]);
+                    done += read as u64;
+                    progress.advance(done);
+                }
+            }
+        })
+        .await
+        .map_err(|error| PublishError::Input(format!("hashing {}: {error}", path.display())))?;
+        progress.end();
+        Ok(Self { path: path.to_owned(), size, content_type, cid: hashed.map_err(unreadable)? })
+    }
+}
+
+/// What an upload is about to send: its files, hashed, and the nodes that may take them.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The audio.
+    pub audio: Blob,
+    /// Its metadata document, if any.
+    pub metadata: Option<Blob>,
+    /// The eligible content nodes.
+    pub nodes: ContentNodes,
+}
+
+/// A track stored on three content nodes and recorded on Solana.
+#[derive(Debug, Clone, Serialize)]
+pub struct Published {
+    /// Its id within the profile.
+    pub track_id: u64,
+    /// The audio's CID.
+    pub cid: ContentId,
+    /// The metadata's CID, if any.
+    pub metadata_cid: Option<ContentId>,
+    /// Bytes.
+    pub size: u64,
+    /// The type the node recognized.
+    pub content_type: String,
+    /// The content nodes holding it.
+    pub replicas: [u64; REPLICATION_FACTOR],
+    /// The Solana transaction that recorded it.
+    pub transaction: String,
+    /// Its ledger entry.
+    pub ledger_seq: Option<u64>,
+}
+
+/// The artist's upload against one protocol deployment (Ethereum for the registry, Solana for the record).
+pub struct Publisher<'a, P> {
+    eth: &'a Protocol<P>,
+    solana: &'a ContentClient,
+    http: reqwest::Client,
+    progress: Arc<dyn Progress>,
+}
+
+impl<'a, P: Provider + Clone> Publisher<'a, P> {
+    /// A publisher reading the registry from `eth` and recording on `solana`, reporting no progress.
+    pub fn new(eth: &'a Protocol<P>, solana: &'a ContentClient) -> Result<Self, PublishError> {
+        let http = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT).build()?;
+        Ok(Self { eth, solana, http, progress: Arc::new(Silent) })
+    }
+
+    /// Report hashing and sending to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Check the inputs, hash `file` (and `metadata`) and read the eligible content nodes; nothing is sent.
+    /// `content_type` must be an `audio/*` type; without one, the file name's extension tells it.
+    pub async fn prepare(
+        &self,
+        file: &Path,
+        metadata: Option<&Path>,
+        content_type: Option<String>,
+    ) -> Result<Prepared, PublishError> {
+        let content_type = match content_type {
+            Some(given) if given.starts_with("audio/") => given,
+            Some(given) => return Err(PublishError::Input(format!("--content-type {given:?} is not an audio/* type"))),
+            None => audio_type_of(file)
+                .ok_or_else(|| {
+                    PublishError::Input(format!(
+                        "cannot tell the audio type of {}: pass --content-type",
+                        file.display()
+                    ))
+                })?
+                .to_owned(),
+        };
+        if let Some(metadata) = metadata {
+            let text = std::fs::read(metadata)
+                .map_err(|error| PublishError::Input(format!("metadata {}: {error}", metadata.display())))?;
+            if !matches!(serde_json::from_slice(&text), Ok(serde_json::Value::Object(_))) {
+                return Err(PublishError::Input(format!("metadata {} is not a JSON object", metadata.display())));
+            }
+        }
+        let audio = Blob::read(file, content_type, self.progress.clone()).await?;
+        let metadata = match metadata {
+            Some(path) => Some(Blob::read(path, "application/json".into(), self.progress.clone()).await?),
+            None => None,
+        };
+        let nodes = nodes::content_nodes(self.eth, self.solana).await?;
+        if nodes.is_empty() {
+            return Err(PublishError::NoNodes);
+        }
+        Ok(Prepared { audio, metadata, nodes })
+    }
+
+    /// Store the prepared files and record the track, signed by the artist's Ethereum key (the upload grants) and
+    /// its profile's Solana `authority` (the record, whose fee and rent it also pays).
+    pub async fn publish(
+        &self,
+        prepared: &Prepared,
+        eth_key: &PrivateKeySigner,
+        authority: &Keypair,
+    ) -> Result<Published, PublishError> {
+        let artist = eth_key.address();
+        let profile = self.solana.profile(&artist.0 .0).await?.ok_or(PublishError::NoProfile(artist))?;
+        if profile.authority != authority.pubkey() {
+            return Err(PublishError::NotAuthority { signer: authority.pubkey(), authority: profile.authority });
+        }
+        let metadata_cid = match &prepared.metadata {
+            Some(metadata) => Some(self.store(&prepared.nodes, eth_key, metadata).await?.cid),
+            None => None,
+        };
+        let receipt = self.store(&prepared.nodes, eth_key, &prepared.audio).await?;
+        let cid = receipt.cid;
+        let replicas: [u64; REPLICATION_FACTOR] =
+            receipt.replicas.clone().try_into().map_err(|_| PublishError::Replicas(receipt.replicas.len()))?;
+
+        let profile_address = content::profile_address(&artist.0 .0);
+        // The profile as it is now: another upload of this artist may have landed meanwhile.
+        let track_id = self.solana.profile(&artist.0 .0).await?.map_or(profile.track_count, |p| p.track_count);
+        let receipts =
+            self.replica_receipts(&content::track_address(&profile_address, track_id), &cid, replicas).await?;
+        let instruction = content::create_track(
+            &authority.pubkey(),
+            &authority.pubkey(),
+            &profile_address,
+            track_id,
+            None,
+            cid.to_bytes(),
+            metadata_cid.map_or([0; CID_LEN], ContentId::to_bytes),
+            replicas,
+            receipts,
+        );
+        let units = content::create_track_compute_units(&profile_address, track_id);
+        let signature = self.solana.send(&with_compute_limit(units, [instruction]), authority, &[]).await?;
+        let ledger_seq = self.solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
+        Ok(Published {
+            track_id,
+            cid,
+            metadata_cid,
+            size: prepared.audio.size,
+            content_type: receipt.content_type,
+            replicas,
+            transaction: signature.to_string(),
+            ledger_seq,
+        })
+    }
+
+    /// Store `blob` on the network: the nodes ranked for its CID by stake-weighted rendezvous, the first that
+    /// answers receiving it under a grant the artist signs; a node that fails is skipped, one that refuses ends it.
+    pub async fn store(
+        &self,
+        nodes: &ContentNodes,
+        eth_key: &PrivateKeySigner,
+        blob: &Blob,
+    ) -> Result<UploadReceipt, PublishError> {
+        let mut failures = Vec::new();
+        for candidate in rendezvous::rank(&blob.cid, &nodes.candidates()) {
+            let node = nodes.get(candidate.sp_id).expect("ranked from the nodes");
+            let grant = UploadGrant {
+                chain_id: nodes.chain_id,
+                node: node.sp_id,
+                artist: eth_key.address(),
+                cid: blob.cid,
+                size: blob.size,
+                nonce: fresh_nonce(),
+                expires_at: unix_now() + GRANT_SECONDS,
+            };
+            let auth = UploadAuth::Artist(grant.sign(eth_key));
+            self.progress.begin(Stage::Uploading, blob.size);
+            let progress = self.progress.clone();
+            let result = upload_file(&self.http, &node.endpoint, &grant, &auth, &blob.path, &blob.content_type, {
+                move |sent| progress.advance(sent)
+            })
+            .await;
+            self.progress.end();
+            match result {
+                Ok(receipt) if receipt.cid == blob.cid => return Ok(receipt),
+                Ok(receipt) => return Err(PublishError::WrongCid { stored: receipt.cid, expected: blob.cid }),
+                Err(UploadError::Refused { status, message }) => {
+                    return Err(PublishError::Refused {
+                        endpoint: node.endpoint.clone(),
+                        file: blob.path.clone(),
+                        status,
+                        message,
+                    })
+                }
+                Err(error) => {
+                    tracing::warn!(node = node.sp_id, %error, "upload failed; trying the next node");
+                    failures.push(format!("{}: {error}", node.endpoint));
+                }
+            }
+        }
+        Err(PublishError::Unavailable(failures))
+    }
+
+    /// The replica nodes' receipts for `cid` as replicas of the track at `track`, each checked before use.
+    async fn replica_receipts(
+        &self,
+        track: &anchor_lang::prelude::Pubkey,
+        cid: &ContentId,
+        replicas: [u64; REPLICATION_FACTOR],
+    ) -> Result<content::ReplicaReceipts, PublishError> {
+        let records = self.solana.nodes(&replicas).await?;
+        let nodes: Vec<content::ContentNode> = replicas
+            .iter()
+            .zip(records)
+            .map(|(sp_id, node)| node.ok_or(PublishError::NotAdmitted(*sp_id)))
+            .collect::<Result<_, _>>()?;
+        let nodes: [content::ContentNode; REPLICATION_FACTOR] = nodes.try_into().expect("one record per replica");
+        let cluster = self.solana.config().await?.cluster;
+        let expires_at = unix_now() as i64 + content::RECEIPT_SECS;
+        gather_receipts(&self.http, &cluster, track, cid, &nodes, expires_at).await.map_err(PublishError::Receipts)
+    }
+}
+
+/// A nonce nobody else picks: the clock's nanoseconds mixed with the process id (the node refuses a repeat).
+fn fresh_nonce() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ (u64::from(std::process::id()) << 48)
+}
