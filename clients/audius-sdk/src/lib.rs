@@ -10,10 +10,13 @@
 //! - [`upload`]: the signed messages of the upload path (artist → content node, node → node), and the artist's
 //!   whole upload ([`upload::publish`]).
 //! - [`nodes`]: which content nodes may take an upload (the one eligibility rule).
+//! - [`api`]: the nodes' HTTP documents (health, upload status, listings, errors), typed once for servers and
+//!   clients.
 //! - [`service`]: what the daemons built on the SDK share (their shutdown signal).
 
 #![warn(missing_docs)]
 
+pub mod api;
 #[cfg(feature = "bridge")]
 pub mod bridge;
 pub mod cid;

@@ -8,7 +8,7 @@ use alloy::{
     primitives::{Address, U256},
     providers::Provider,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     eth::{EthError, Protocol, Service, ServiceType},
@@ -75,7 +75,7 @@ pub async fn registered<P: Provider + Clone>(eth: &Protocol<P>) -> Result<Vec<Re
 }
 
 /// An eligible content node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EligibleNode {
     /// The registry's service id.
     pub sp_id: u64,

@@ -47,6 +47,70 @@ pub mod headers {
     pub const APP_KEY: &str = "x-audius-app-key";
 }
 
+/// Why a request's signed headers could not be read: what is missing is unsigned (a node answers 401), what does
+/// not parse is malformed (400).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    /// A signed field or the signature is absent.
+    #[error("missing header {0}: uploads must be signed")]
+    Missing(&'static str),
+    /// A field does not parse as its type.
+    #[error("header {0} is malformed")]
+    Malformed(&'static str),
+    /// The signature is not hex.
+    #[error("the signature is not hex")]
+    SignatureNotHex,
+    /// The app key is not a Solana address.
+    #[error("header {} is not a Solana address", headers::APP_KEY)]
+    AppKey,
+}
+
+impl HeaderError {
+    /// Whether the request is unsigned (as opposed to malformed).
+    pub fn is_unsigned(&self) -> bool {
+        matches!(self, HeaderError::Missing(_) | HeaderError::SignatureNotHex)
+    }
+}
+
+fn header_text<'a>(map: &'a http::HeaderMap, name: &'static str) -> Result<&'a str, HeaderError> {
+    map.get(name).and_then(|value| value.to_str().ok()).ok_or(HeaderError::Missing(name))
+}
+
+fn header_parsed<T: std::str::FromStr>(map: &http::HeaderMap, name: &'static str) -> Result<T, HeaderError> {
+    header_text(map, name)?.parse().map_err(|_| HeaderError::Malformed(name))
+}
+
+fn header_signature(map: &http::HeaderMap) -> Result<Vec<u8>, HeaderError> {
+    alloy::hex::decode(header_text(map, headers::SIGNATURE)?).map_err(|_| HeaderError::SignatureNotHex)
+}
+
+fn put(map: &mut http::HeaderMap, name: &'static str, value: impl std::fmt::Display) {
+    let value = http::HeaderValue::try_from(value.to_string()).expect("numbers, hex and base58 are valid headers");
+    map.insert(name, value);
+}
+
+/// An upload grant as a request carries it, its signature not yet checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedGrant {
+    /// The signed fields.
+    pub grant: UploadGrant,
+    /// The app key that claims to have signed, or `None` for the artist's Ethereum key.
+    pub app: Option<anchor_lang::prelude::Pubkey>,
+    /// The signature's bytes.
+    pub signature: Vec<u8>,
+}
+
+impl SignedGrant {
+    /// Check the signature: by the artist's Ethereum key, or by the app key named.
+    #[cfg(feature = "rpc")]
+    pub fn verify(&self) -> Result<(), SignatureError> {
+        match &self.app {
+            None => self.grant.verify(&self.signature),
+            Some(app) => self.grant.verify_app(app, &self.signature),
+        }
+    }
+}
+
 /// Why a signed message was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
@@ -132,6 +196,46 @@ pub struct UploadGrant {
 }
 
 impl UploadGrant {
+    /// The headers that carry this grant and `auth`'s signature (the body is the file; its Content-Length is the
+    /// size).
+    pub fn to_headers(&self, auth: &UploadAuth) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        match auth {
+            UploadAuth::Artist(signature) => {
+                put(&mut map, headers::SIGNATURE, alloy::hex::encode(signature.as_bytes()))
+            }
+            UploadAuth::App { key, signature } => {
+                put(&mut map, headers::APP_KEY, key);
+                put(&mut map, headers::SIGNATURE, alloy::hex::encode(signature));
+            }
+        }
+        put(&mut map, headers::SIGNER, self.artist);
+        put(&mut map, headers::CID, self.cid);
+        put(&mut map, headers::NONCE, self.nonce);
+        put(&mut map, headers::EXPIRES, self.expires_at);
+        put(&mut map, headers::NODE, self.node);
+        map
+    }
+
+    /// The grant a request's headers carry: `chain_id` is the receiving node's and `size` the request's
+    /// Content-Length (both are signed over; neither travels apart).
+    pub fn from_headers(map: &http::HeaderMap, chain_id: u64, size: u64) -> Result<SignedGrant, HeaderError> {
+        let grant = UploadGrant {
+            chain_id,
+            node: header_parsed(map, headers::NODE)?,
+            artist: header_parsed(map, headers::SIGNER)?,
+            cid: header_parsed(map, headers::CID)?,
+            size,
+            nonce: header_parsed(map, headers::NONCE)?,
+            expires_at: header_parsed(map, headers::EXPIRES)?,
+        };
+        let app = match map.get(headers::APP_KEY) {
+            None => None,
+            Some(value) => Some(value.to_str().ok().and_then(|text| text.parse().ok()).ok_or(HeaderError::AppKey)?),
+        };
+        Ok(SignedGrant { grant, app, signature: header_signature(map)? })
+    }
+
     /// The 32 bytes the artist signs (before the EIP-191 prefix).
     pub fn digest(&self) -> B256 {
         keccak256(
@@ -212,6 +316,35 @@ pub struct ReplicaTransfer {
 }
 
 impl ReplicaTransfer {
+    /// The headers that carry this transfer and its signature (the body is the blob).
+    pub fn to_headers(&self, signature: &Signature) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        put(&mut map, headers::FROM_NODE, self.from);
+        put(&mut map, headers::NODE, self.to);
+        put(&mut map, headers::EXPIRES, self.expires_at);
+        put(&mut map, headers::SIGNATURE, alloy::hex::encode(signature.as_bytes()));
+        map
+    }
+
+    /// The transfer a request's headers carry, with its signature's bytes (not yet checked): `chain_id` is the
+    /// receiving node's, `cid` the request's path and `size` its Content-Length.
+    pub fn from_headers(
+        map: &http::HeaderMap,
+        chain_id: u64,
+        cid: ContentId,
+        size: u64,
+    ) -> Result<(Self, Vec<u8>), HeaderError> {
+        let transfer = ReplicaTransfer {
+            chain_id,
+            from: header_parsed(map, headers::FROM_NODE)?,
+            to: header_parsed(map, headers::NODE)?,
+            cid,
+            size,
+            expires_at: header_parsed(map, headers::EXPIRES)?,
+        };
+        Ok((transfer, header_signature(map)?))
+    }
+
     /// The 32 bytes the sender's delegate key signs (before the EIP-191 prefix).
     pub fn digest(&self) -> B256 {
         keccak256(
@@ -248,6 +381,8 @@ pub struct UploadReceipt {
     pub size: u64,
     /// MIME type it will be served with.
     pub content_type: String,
+    /// The codec the node found in it (`mp3`, `flac`, `pcm_s16le`, …), or `metadata` for a metadata document.
+    pub codec: String,
     /// Service ids of the nodes holding it: the receiving node first.
     pub replicas: Vec<u64>,
 }
@@ -329,19 +464,9 @@ pub async fn upload_file(
         }
         piece
     });
-    let mut request = http.post(format!("{}/v1/uploads", endpoint.trim_end_matches('/')));
-    request = match auth {
-        UploadAuth::Artist(signature) => request.header(headers::SIGNATURE, alloy::hex::encode(signature.as_bytes())),
-        UploadAuth::App { key, signature } => {
-            request.header(headers::APP_KEY, key.to_string()).header(headers::SIGNATURE, alloy::hex::encode(signature))
-        }
-    };
-    let response = request
-        .header(headers::SIGNER, grant.artist.to_string())
-        .header(headers::CID, grant.cid.to_string())
-        .header(headers::NONCE, grant.nonce)
-        .header(headers::EXPIRES, grant.expires_at)
-        .header(headers::NODE, grant.node)
+    let response = http
+        .post(format!("{}/v1/uploads", endpoint.trim_end_matches('/')))
+        .headers(grant.to_headers(auth))
         .header(reqwest::header::CONTENT_TYPE, content_type)
         .header(reqwest::header::CONTENT_LENGTH, grant.size)
         .body(reqwest::Body::wrap_stream(body))
@@ -414,10 +539,7 @@ async fn answer<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> 
         return serde_json::from_str(&text)
             .map_err(|error| UploadError::Unavailable(format!("unreadable answer {text:?}: {error}")));
     }
-    let message = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["error"].as_str().map(str::to_owned))
-        .unwrap_or(text);
+    let message = serde_json::from_str::<crate::api::ErrorBody>(&text).map(|body| body.error).unwrap_or(text);
     if status.is_client_error() {
         Err(UploadError::Refused { status: status.as_u16(), message })
     } else {
@@ -478,6 +600,42 @@ mod tests {
         assert_eq!(transfer.verify(&signature, key.address()), Ok(()));
         assert_ne!(transfer.digest(), grant(key.address()).digest());
         assert!(transfer.verify(&signature, Address::ZERO).is_err());
+    }
+
+    #[test]
+    #[cfg(feature = "rpc")]
+    fn grants_and_transfers_cross_headers_intact() {
+        let key = PrivateKeySigner::random();
+        let grant = grant(key.address());
+        let signature = grant.sign(&key);
+        let read = UploadGrant::from_headers(&grant.to_headers(&UploadAuth::Artist(signature)), 31337, 4).unwrap();
+        assert_eq!(read, SignedGrant { grant: grant.clone(), app: None, signature: signature.as_bytes().to_vec() });
+        assert_eq!(read.verify(), Ok(()));
+        let app = solana_keypair::Keypair::new();
+        let auth = UploadAuth::App { key: solana_signer::Signer::pubkey(&app), signature: grant.sign_as_app(&app) };
+        let read = UploadGrant::from_headers(&grant.to_headers(&auth), 31337, 4).unwrap();
+        assert_eq!(read.app, Some(solana_signer::Signer::pubkey(&app)));
+        assert_eq!(read.verify(), Ok(()));
+        // The size and chain are the receiver's: a body of another length is another grant.
+        assert!(UploadGrant::from_headers(&grant.to_headers(&auth), 31337, 5).unwrap().verify().is_err());
+
+        let mut unsigned = grant.to_headers(&UploadAuth::Artist(signature));
+        unsigned.remove(headers::SIGNATURE);
+        assert_eq!(UploadGrant::from_headers(&unsigned, 31337, 4), Err(HeaderError::Missing(headers::SIGNATURE)));
+        let mut malformed = grant.to_headers(&UploadAuth::Artist(signature));
+        malformed.insert(headers::NONCE, http::HeaderValue::from_static("seven"));
+        assert_eq!(UploadGrant::from_headers(&malformed, 31337, 4), Err(HeaderError::Malformed(headers::NONCE)));
+        malformed.insert(headers::NONCE, http::HeaderValue::from_static("7"));
+        malformed.insert(headers::APP_KEY, http::HeaderValue::from_static("not-base58!"));
+        assert_eq!(UploadGrant::from_headers(&malformed, 31337, 4), Err(HeaderError::AppKey));
+
+        let transfer =
+            ReplicaTransfer { chain_id: 31337, from: 1, to: 2, cid: ContentId::of(b"song"), size: 4, expires_at: 9 };
+        let signature = transfer.sign(&key);
+        let (read, bytes) =
+            ReplicaTransfer::from_headers(&transfer.to_headers(&signature), 31337, transfer.cid, 4).unwrap();
+        assert_eq!(read, transfer);
+        assert_eq!(read.verify(&bytes, key.address()), Ok(()));
     }
 
     #[test]

@@ -12,38 +12,8 @@ use serde::Serialize;
 /// An eligible content node (`audius_sdk::nodes`: registered, in bounds, admitted on Solana as registered).
 pub use audius_sdk::nodes::EligibleNode as Peer;
 
-/// This node's standing in the registry.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Registration {
-    /// Not read yet, or the registry could not be read.
-    Unknown {
-        /// Why.
-        reason: String,
-    },
-    /// Registered and allowed to take writes.
-    Registered {
-        /// Its service id.
-        sp_id: u64,
-    },
-    /// Not allowed to take writes.
-    Refused {
-        /// Its service id, when registered at all.
-        sp_id: Option<u64>,
-        /// Why.
-        reason: String,
-    },
-}
-
-impl Registration {
-    /// The service id, when writes are allowed.
-    pub fn writable(&self) -> Option<u64> {
-        match self {
-            Registration::Registered { sp_id } => Some(*sp_id),
-            _ => None,
-        }
-    }
-}
+/// This node's standing in the registry (the `registration` of its health document).
+pub use audius_sdk::api::content::Registration;
 
 /// The registry as this node last read it.
 #[derive(Debug, Clone, Serialize)]

@@ -6,16 +6,16 @@ use std::{sync::Arc, time::Duration};
 use audius_sdk::{
     cid::ContentId,
     rendezvous::{self, Candidate},
-    upload::{headers as h, unix_now, ReplicaTransfer},
+    upload::{unix_now, ReplicaTransfer},
 };
 use axum::http::StatusCode;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
 use crate::{
-    server::ApiError,
+    error::ApiError,
+    node::Node,
     store::{BlobMeta, BlobStore, StoreError, CHUNK},
-    Node,
 };
 
 use audius_sdk::rendezvous::REPLICATION_FACTOR;
@@ -123,16 +123,13 @@ async fn push(
         size: meta.size,
         expires_at: unix_now() + 300,
     };
-    let signature = alloy::hex::encode(transfer.sign(&node.key).as_bytes());
+    let signature = transfer.sign(&node.key);
     let first = node.store.read(&cid, 0, CHUNK.min(meta.size)).await.map_err(|e| e.to_string())?;
     let body = verified_stream(node.clone(), cid, first.len() as u64, meta.size, first);
     let response = node
         .http
         .post(format!("{}/internal/blobs/{cid}", peer.endpoint.trim_end_matches('/')))
-        .header(h::FROM_NODE, me)
-        .header(h::NODE, peer.sp_id)
-        .header(h::EXPIRES, transfer.expires_at)
-        .header(h::SIGNATURE, signature)
+        .headers(transfer.to_headers(&signature))
         .header(reqwest::header::CONTENT_TYPE, &meta.content_type)
         .header(reqwest::header::CONTENT_LENGTH, meta.size)
         .timeout(Duration::from_secs(120))
@@ -174,8 +171,7 @@ pub async fn pull(node: &Node, cid: ContentId, sources: &[crate::peers::Peer]) -
                 return Err(format!("sent bytes hashing to {}", staged.cid));
             }
             let size = staged.size;
-            node.store.commit(staged, &BlobMeta { size, content_type }).await.map_err(|e| e.to_string())?;
-            node.store.verify(&cid).await.map_err(|e| e.to_string())
+            node.store.commit(staged, &BlobMeta { size, content_type }).await.map_err(|e| e.to_string())
         }
         .await;
         match result {

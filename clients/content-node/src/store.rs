@@ -2,8 +2,9 @@
 //!
 //! A blob enters through [`Staged`]: streamed into a temporary file while its CID is computed (one pass), synced,
 //! then renamed under its CID, so a crash never leaves a partial blob under a CID. Reads are verified in 1 MiB
-//! chunks against a chunk index made by hashing the whole blob once against its CID (in the background after a
-//! write, or at the first read). A chunk that fails is never served: the blob is moved to quarantine.
+//! chunks against a chunk index built in that same pass while the blob is staged (a blob found without one, e.g.
+//! from an older node, is hashed whole against its CID at its first read). A chunk that fails is never served: the
+//! blob is moved to quarantine.
 
 use std::{
     io,
@@ -73,6 +74,8 @@ pub struct Staged {
     pub cid: ContentId,
     /// Its size.
     pub size: u64,
+    /// The sha-256 of each [`CHUNK`] of it, concatenated: the index its reads are verified against.
+    chunk_index: Vec<u8>,
 }
 
 impl Staged {
@@ -91,13 +94,13 @@ impl Drop for Staged {
 
 /// Where and how blobs are kept. The filesystem implementation is [`FsStore`]; an object store can replace it.
 pub trait BlobStore: Send + Sync + 'static {
-    /// Receive a body (a stream of byte chunks) into a staged blob, hashing as it arrives, refusing more than
-    /// `limit` bytes.
+    /// Receive a body (a stream of byte chunks) into a staged blob, hashing it (its CID and its chunk index) as it
+    /// arrives, refusing more than `limit` bytes.
     fn stage<S, E>(&self, body: S, limit: u64) -> impl std::future::Future<Output = Result<Staged, StoreError>> + Send
     where
         S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Send + Unpin,
         E: std::fmt::Display + Send;
-    /// Store a staged blob under its CID, durably.
+    /// Store a staged blob under its CID with its chunk index, durably.
     fn commit(
         &self,
         staged: Staged,
@@ -112,7 +115,8 @@ pub trait BlobStore: Send + Sync + 'static {
         offset: u64,
         len: u64,
     ) -> impl std::future::Future<Output = Result<Vec<u8>, StoreError>> + Send;
-    /// Hash the whole blob against its CID and record its chunk index; quarantine it if it does not match.
+    /// Hash the whole blob against its CID and record its chunk index; quarantine it if it does not match (for a
+    /// blob stored without an index).
     fn verify(&self, cid: &ContentId) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;
     /// How many blobs are here.
     fn count(&self) -> impl std::future::Future<Output = Result<u64, StoreError>> + Send;
@@ -171,6 +175,36 @@ impl FsStore {
     }
 }
 
+/// The chunk index of a stream: the sha-256 of every [`CHUNK`] bytes, however the stream's pieces fall.
+#[derive(Default)]
+struct ChunkIndexer {
+    current: Sha256,
+    filled: u64,
+    index: Vec<u8>,
+}
+
+impl ChunkIndexer {
+    fn update(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let take = ((CHUNK - self.filled) as usize).min(bytes.len());
+            self.current.update(&bytes[..take]);
+            self.filled += take as u64;
+            bytes = &bytes[take..];
+            if self.filled == CHUNK {
+                self.index.extend_from_slice(&std::mem::take(&mut self.current).finalize());
+                self.filled = 0;
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.filled > 0 {
+            self.index.extend_from_slice(&self.current.finalize());
+        }
+        self.index
+    }
+}
+
 fn unique() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -192,8 +226,9 @@ impl BlobStore for FsStore {
         let path = self.root.join("tmp").join(unique());
         let mut file = tokio::io::BufWriter::with_capacity(1 << 20, tokio::fs::File::create(&path).await?);
         // From here the Staged guard removes the file on any early return.
-        let mut staged = Staged { path, cid: ContentId::of(b""), size: 0 };
+        let mut staged = Staged { path, cid: ContentId::of(b""), size: 0, chunk_index: Vec::new() };
         let mut hasher = CidHasher::new();
+        let mut chunk = ChunkIndexer::default();
         while let Some(piece) = body.next().await {
             let piece = piece.map_err(|error| StoreError::Body(error.to_string()))?;
             staged.size += piece.len() as u64;
@@ -201,11 +236,13 @@ impl BlobStore for FsStore {
                 return Err(StoreError::TooLarge { limit });
             }
             hasher.update(&piece);
+            chunk.update(&piece);
             file.write_all(&piece).await?;
         }
         file.flush().await?;
         file.get_ref().sync_all().await?;
         staged.cid = hasher.finish();
+        staged.chunk_index = chunk.finish();
         Ok(staged)
     }
 
@@ -216,8 +253,13 @@ impl BlobStore for FsStore {
         let meta_tmp = self.root.join("tmp").join(unique());
         tokio::fs::write(&meta_tmp, serde_json::to_vec(meta).expect("meta serializes")).await?;
         tokio::fs::File::open(&meta_tmp).await?.sync_all().await?;
-        // The blob first, then its metadata: a blob without metadata is not served and is re-fetched by repair.
+        let index_tmp = self.root.join("tmp").join(unique());
+        tokio::fs::write(&index_tmp, &staged.chunk_index).await?;
+        tokio::fs::File::open(&index_tmp).await?.sync_all().await?;
+        // The blob first, then its index and metadata: a blob without metadata is not served and is re-fetched by
+        // repair; one without an index is indexed at its first read.
         tokio::fs::rename(&staged.path, &target).await?;
+        tokio::fs::rename(&index_tmp, self.side_path(&staged.cid, "index")).await?;
         tokio::fs::rename(&meta_tmp, self.side_path(&staged.cid, "meta")).await?;
         sync_dir(dir).await?;
         Ok(())
@@ -270,27 +312,18 @@ impl BlobStore for FsStore {
             Err(error) => return Err(error.into()),
         };
         let mut whole = CidHasher::new();
-        let mut index = Vec::new();
-        let mut chunk = vec![0u8; CHUNK as usize];
+        let mut indexer = ChunkIndexer::default();
+        let mut buffer = vec![0u8; CHUNK as usize];
         loop {
-            let mut filled = 0;
-            while filled < chunk.len() {
-                let read = file.read(&mut chunk[filled..]).await?;
-                if read == 0 {
-                    break;
-                }
-                filled += read;
-            }
-            if filled == 0 {
+            let read = file.read(&mut buffer).await?;
+            if read == 0 {
                 break;
             }
-            whole.update(&chunk[..filled]);
-            index.extend_from_slice(&Sha256::digest(&chunk[..filled]));
-            if filled < chunk.len() {
-                break;
-            }
+            whole.update(&buffer[..read]);
+            indexer.update(&buffer[..read]);
         }
         drop(file);
+        let index = indexer.finish();
         if whole.finish() != *cid {
             return Err(self.quarantine(cid).await);
         }
@@ -345,6 +378,21 @@ mod tests {
         assert_eq!(store.read(&cid, from, len).await.unwrap(), data[from as usize..(from + len) as usize]);
         assert_eq!(store.count().await.unwrap(), 1);
         assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no staging files left");
+    }
+
+    #[tokio::test]
+    async fn the_index_is_built_while_staging_however_the_pieces_fall() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsStore::open(dir.path()).unwrap();
+        let data: Vec<u8> = (0..(CHUNK as usize * 2 + CHUNK as usize / 2)).map(|i| (i % 251) as u8).collect();
+        let staged = store.stage(body(&data, 300_001), 10 << 20).await.unwrap();
+        let cid = staged.cid;
+        store.commit(staged, &meta(data.len() as u64)).await.unwrap();
+        let staged_index = std::fs::read(store.side_path(&cid, "index")).unwrap();
+        let expected: Vec<u8> = data.chunks(CHUNK as usize).flat_map(|chunk| Sha256::digest(chunk).to_vec()).collect();
+        assert_eq!(staged_index, expected, "one digest per MiB, the last one short");
+        store.verify(&cid).await.unwrap();
+        assert_eq!(std::fs::read(store.side_path(&cid, "index")).unwrap(), expected, "re-hashing the whole agrees");
     }
 
     #[tokio::test]

@@ -12,6 +12,7 @@ use std::{
 use alloy::signers::local::PrivateKeySigner;
 use audius_devkit::{wav_tone, LocalChain};
 use audius_sdk::{
+    api::content::{Health, Registration},
     cid::ContentId,
     solana::{content, rpc::ContentClient},
     upload::{
@@ -155,20 +156,19 @@ impl Cluster {
         }
     }
 
-    async fn health(&self, i: usize) -> Option<serde_json::Value> {
-        let response = self.http.get(format!("{}/health", self.nodes[i].endpoint())).send().await.ok()?;
-        response.json().await.ok()
+    async fn health(&self, i: usize) -> Option<Health> {
+        audius_sdk::api::get(&self.http, &self.nodes[i].endpoint(), "/health").await.ok()
     }
 
     async fn wait_registered(&self, i: usize) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(health) = self.health(i).await {
-                if health["registration"]["status"] == "registered"
-                    && health["peers"].as_array().unwrap().len() == NODES
-                {
-                    assert_eq!(health["registration"]["sp_id"], self.nodes[i].sp_id);
-                    return;
+                if let Registration::Registered { sp_id } = health.registration {
+                    if health.peers.len() == NODES {
+                        assert_eq!(sp_id, self.nodes[i].sp_id);
+                        return;
+                    }
                 }
             }
             assert!(Instant::now() < deadline, "node {i} did not register: {:?}", self.health(i).await);
@@ -177,7 +177,7 @@ impl Cluster {
     }
 
     async fn blobs(&self, i: usize) -> u64 {
-        self.health(i).await.unwrap()["storage"]["blobs"].as_u64().unwrap()
+        self.health(i).await.unwrap().storage.blobs
     }
 
     fn grant(&self, i: usize, bytes: &[u8], nonce: u64) -> UploadGrant {
@@ -447,7 +447,7 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     let unadmitted = format!("http://127.0.0.1:{}", free_port());
     cluster.chain.register_content_node(20, 21, &unadmitted, "250000").await.unwrap();
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    let peers = cluster.health(0).await.unwrap()["peers"].as_array().unwrap().len();
+    let peers = cluster.health(0).await.unwrap().peers.len();
     assert_eq!(peers, NODES, "the unadmitted node is not a peer");
 
     // A node that is down is replaced by the next in the ranking.

@@ -6,51 +6,24 @@ use std::{convert::Infallible, sync::Arc, time::Duration};
 use alloy::primitives::Address;
 use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
+    api::discovery::{ChainSlot, ContentNodeEntry, ContentSource, Health, Indexed, Lag, UploadState, UploadStatus},
     cid::ContentId,
     rendezvous::{self, Candidate},
 };
 use axum::{
     extract::{Path, Query, State},
-    http::StatusCode,
-    response::{
-        sse::{Event, KeepAlive, Sse},
-        IntoResponse, Response,
-    },
+    response::sse::{Event, KeepAlive, Sse},
     routing::get,
     Json, Router,
 };
 use futures_util::Stream;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::{db, Discovery};
-
-/// A failed request.
-pub struct ApiError(pub StatusCode, pub String);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": self.1 }))).into_response()
-    }
-}
-
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database error".into())
-    }
-}
-
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, message.into())
-}
-
-fn not_found(message: impl Into<String>) -> ApiError {
-    ApiError(StatusCode::NOT_FOUND, message.into())
-}
-
-/// A handler's result.
-pub type Result<T> = std::result::Result<T, ApiError>;
+use crate::{
+    attest, db,
+    error::{bad, not_found, Result},
+    node::Discovery,
+};
 
 /// The routes.
 pub fn router(discovery: Arc<Discovery>) -> Router {
@@ -68,7 +41,7 @@ pub fn router(discovery: Arc<Discovery>) -> Router {
         .route("/v1/uploads/{cid}", get(upload_status))
         .route("/v1/uploads/{cid}/events", get(upload_events))
         .with_state(discovery.clone())
-        .merge(crate::attest::router(discovery))
+        .merge(attest::router(discovery))
 }
 
 /// Paging parameters.
@@ -96,18 +69,18 @@ fn cid(text: &str) -> Result<ContentId> {
     text.parse().map_err(|error: audius_sdk::cid::CidError| bad(error.to_string()))
 }
 
-async fn health(State(d): State<Arc<Discovery>>) -> Result<Json<serde_json::Value>> {
+async fn health(State(d): State<Arc<Discovery>>) -> Result<Json<Health>> {
     let cursor = db::cursor(&d.pool).await?;
     let status = d.status.read().await.clone();
-    Ok(Json(json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "indexed": { "position": cursor.position, "slot": cursor.slot },
-        "chain": { "slot": status.chain_slot },
-        "lag": { "slots": status.chain_slot.saturating_sub(cursor.slot as u64) },
-        "halted": status.halted,
-        "last_error": status.last_error,
-        "registration": status.registration,
-    })))
+    Ok(Json(Health {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        indexed: Indexed { position: cursor.position, slot: cursor.slot },
+        chain: ChainSlot { slot: status.chain_slot },
+        lag: Lag { slots: status.chain_slot.saturating_sub(cursor.slot as u64) },
+        halted: status.halted,
+        last_error: status.last_error,
+        registration: status.registration,
+    }))
 }
 
 async fn track(State(d): State<Arc<Discovery>>, Path(address): Path<String>) -> Result<Json<db::TrackRow>> {
@@ -173,7 +146,7 @@ async fn ledger(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Re
     }
 }
 
-async fn content_nodes(State(d): State<Arc<Discovery>>) -> Result<Json<Vec<serde_json::Value>>> {
+async fn content_nodes(State(d): State<Arc<Discovery>>) -> Result<Json<Vec<ContentNodeEntry>>> {
     let nodes = db::nodes(&d.pool).await?;
     let eligible = d.eligible_nodes().await;
     let mut out = Vec::new();
@@ -181,14 +154,20 @@ async fn content_nodes(State(d): State<Arc<Discovery>>) -> Result<Json<Vec<serde
         let healthy = d.node_healthy(&node.endpoint).await;
         let standing = eligible.as_ref().map(|e| e.get(node.sp_id as u64));
         let stake = standing.flatten().map(|n| n.stake.to_string());
-        out.push(json!({ "sp_id": node.sp_id, "endpoint": node.endpoint, "owner_wallet": node.owner_wallet,
-                         "delegate_wallet": node.delegate_wallet, "stake": stake, "healthy": healthy,
-                         "eligible": standing.map(|n| n.is_some()) }));
+        out.push(ContentNodeEntry {
+            sp_id: node.sp_id,
+            endpoint: node.endpoint,
+            owner_wallet: node.owner_wallet,
+            delegate_wallet: node.delegate_wallet,
+            stake,
+            healthy,
+            eligible: standing.map(|n| n.is_some()),
+        });
     }
     Ok(Json(out))
 }
 
-async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) -> Result<Json<Vec<serde_json::Value>>> {
+async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) -> Result<Json<Vec<ContentSource>>> {
     let cid = cid(&text)?;
     let tracks = db::tracks_by_cid(&d.pool, &cid.to_string()).await?;
     let holders: Vec<i64> = tracks.iter().flat_map(|t| [t.replica_0, t.replica_1, t.replica_2]).collect();
@@ -216,21 +195,25 @@ async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) ->
         rendezvous::rank(&cid, &candidates)
             .into_iter()
             .filter_map(|c| nodes.iter().find(|n| n.sp_id == c.sp_id as i64))
-            .map(|n| json!({ "sp_id": n.sp_id, "endpoint": n.endpoint, "url": format!("{}/v1/content/{cid}", n.endpoint) }))
+            .map(|n| ContentSource {
+                sp_id: n.sp_id,
+                endpoint: n.endpoint.clone(),
+                url: format!("{}/v1/content/{cid}", n.endpoint),
+            })
             .collect(),
     ))
 }
 
-async fn status_of(d: &Discovery, cid: &ContentId) -> Result<serde_json::Value> {
+async fn status_of(d: &Discovery, cid: &ContentId) -> Result<UploadStatus<db::TrackRow>> {
     let tracks = db::tracks_by_cid(&d.pool, &cid.to_string()).await?;
-    Ok(if tracks.is_empty() {
-        json!({ "cid": cid, "status": "pending" })
-    } else {
-        json!({ "cid": cid, "status": "indexed", "tracks": tracks })
-    })
+    let state = if tracks.is_empty() { UploadState::Pending } else { UploadState::Indexed { tracks } };
+    Ok(UploadStatus { cid: *cid, state })
 }
 
-async fn upload_status(State(d): State<Arc<Discovery>>, Path(text): Path<String>) -> Result<Json<serde_json::Value>> {
+async fn upload_status(
+    State(d): State<Arc<Discovery>>,
+    Path(text): Path<String>,
+) -> Result<Json<UploadStatus<db::TrackRow>>> {
     Ok(Json(status_of(&d, &cid(&text)?).await?))
 }
 
@@ -246,8 +229,9 @@ async fn upload_events(
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let Ok(status) = status_of(&d, &cid).await else { return };
-            let done = status["status"] == "indexed";
-            if sender.send(Event::default().event("status").data(status.to_string())).await.is_err() || done {
+            let done = matches!(status.state, UploadState::Indexed { .. });
+            let Ok(event) = Event::default().event("status").json_data(&status) else { return };
+            if sender.send(event).await.is_err() || done {
                 return;
             }
             if tokio::time::timeout_at(deadline, indexed.changed()).await.is_err() {

@@ -4,28 +4,19 @@
 use std::sync::Arc;
 
 use alloy::primitives::Address;
+use audius_sdk::api::discovery::AttesterIdentity;
 use audius_sdk::bridge::{self, ActivityClaim, ActivityReport, AttesterSignature, BridgeError, FactClaim, Observer};
 use axum::{
     extract::State,
-    http::StatusCode,
     routing::{get, post},
     Json, Router,
 };
-use serde_json::json;
 
 use crate::{
-    api::{ApiError, Result},
-    db, Discovery,
+    db,
+    error::{unavailable, Result},
+    node::Discovery,
 };
-
-impl From<BridgeError> for ApiError {
-    fn from(error: BridgeError) -> Self {
-        match error {
-            BridgeError::Refused(reason) => ApiError(StatusCode::CONFLICT, reason),
-            other => ApiError(StatusCode::BAD_GATEWAY, other.to_string()),
-        }
-    }
-}
 
 /// The attester's routes.
 pub fn router(discovery: Arc<Discovery>) -> Router {
@@ -34,10 +25,6 @@ pub fn router(discovery: Arc<Discovery>) -> Router {
         .route("/v1/attest/fact", post(fact))
         .route("/v1/attest/activity", post(activity))
         .with_state(discovery)
-}
-
-fn unavailable(message: &str) -> ApiError {
-    ApiError(StatusCode::SERVICE_UNAVAILABLE, message.into())
 }
 
 /// The key and the Ethereum side, or 503: a node without them does not attest.
@@ -49,12 +36,12 @@ fn attester(
     Ok((key, Observer { eth, solana: &d.solana }))
 }
 
-async fn identity(State(d): State<Arc<Discovery>>) -> Result<Json<serde_json::Value>> {
+async fn identity(State(d): State<Arc<Discovery>>) -> Result<Json<AttesterIdentity>> {
     let (key, observer) = attester(&d)?;
     let signer: Address = key.address();
     let on_ethereum = observer.eth.issuance.isAttester(signer).call().await.map_err(|e| BridgeError::Eth(e.into()))?;
     let on_solana = d.solana.config().await.map_err(BridgeError::from)?.attesters.contains(&signer.0 .0);
-    Ok(Json(json!({ "signer": signer, "ethereum_attester": on_ethereum, "solana_attester": on_solana })))
+    Ok(Json(AttesterIdentity { signer, ethereum_attester: on_ethereum, solana_attester: on_solana }))
 }
 
 async fn fact(State(d): State<Arc<Discovery>>, Json(claim): Json<FactClaim>) -> Result<Json<AttesterSignature>> {
@@ -71,7 +58,7 @@ async fn activity(State(d): State<Arc<Discovery>>, Json(claim): Json<ActivityCla
     let cursor = db::cursor(&d.pool).await?;
     if let Some((signature, slot)) = newest.filter(|(s, _)| cursor.signature.as_deref() != Some(s.as_str())) {
         if slot > cursor.slot as u64 {
-            return Err(unavailable(&format!(
+            return Err(unavailable(format!(
                 "the index has read up to slot {}, the program's newest transaction {signature} is at slot {slot}",
                 cursor.slot
             )));

@@ -204,21 +204,14 @@ impl Indexer {
         Ok(store_batch(&self.pool, cursor, batch, &records, read).await?)
     }
 
-    /// The current state of every account the batch's entries are about (and the profiles of its tracks).
+    /// The records the batch's entries vouch for, as they are now, and the profiles of its tracks.
     async fn fetch_records(&self, batch: &[Located]) -> Result<Records, IndexError> {
-        let mut records = Records::default();
-        let subjects: Vec<Pubkey> = batch.iter().map(|l| l.event.entry.subject).collect();
-        let accounts = self.accounts(&subjects).await?;
-        for (address, data) in accounts {
-            if let Ok(track) = Track::try_deserialize(&mut data.as_slice()) {
-                records.tracks.insert(address, track);
-            } else if let Ok(profile) = Profile::try_deserialize(&mut data.as_slice()) {
-                records.profiles.insert(address, profile);
-            } else if let Ok(node) = ContentNode::try_deserialize(&mut data.as_slice()) {
-                records.nodes.insert(address, node);
-            }
-        }
-        let owners: Vec<Pubkey> = records.tracks.values().map(|t| t.profile).collect();
+        let claims = claims(batch);
+        let subjects: Vec<Pubkey> = claims.keys().copied().collect();
+        let mut records = vouched_records(&claims, self.accounts(&subjects).await?);
+        // Owners the batch has an entry about stand or fall by it; no entry here vouches for the others.
+        let owners: Vec<Pubkey> =
+            records.tracks.values().map(|t| t.profile).filter(|owner| !claims.contains_key(owner)).collect();
         for (address, data) in self.accounts(&owners).await? {
             if let Ok(profile) = Profile::try_deserialize(&mut data.as_slice()) {
                 records.profiles.insert(address, profile);
@@ -319,8 +312,9 @@ pub async fn store_batch(
             }
             EntryKind::TrackCreated | EntryKind::TrackUpdated => {
                 if let Some(track) = records.tracks.get(&entry.subject) {
-                    let eth = match records.profiles.get(&track.profile) {
-                        Some(profile) => Some(eth_text(&profile.eth_address)),
+                    let read = records.profiles.get(&track.profile).map(|profile| &profile.eth_address);
+                    let eth = match read.or_else(|| records.eth_addresses.get(&track.profile)) {
+                        Some(eth) => Some(eth_text(eth)),
                         None => db::profile_eth(&mut tx, &track.profile.to_string()).await?,
                     };
                     let row = track_row(&entry.subject, track, eth.unwrap_or_default(), position(i));
@@ -364,6 +358,109 @@ pub struct Records {
     pub tracks: HashMap<Pubkey, Track>,
     /// Content nodes.
     pub nodes: HashMap<Pubkey, ContentNode>,
+    /// The Ethereum addresses of profiles read but not written (their entry does not vouch for them), for their
+    /// tracks: a profile's never changes, being its address's seed.
+    pub eth_addresses: HashMap<Pubkey, [u8; 20]>,
+}
+
+/// The record an entry's subject holds, by the entry's kind.
+#[derive(Clone, Copy, Debug)]
+enum RecordKind {
+    Track,
+    Profile,
+    Node,
+}
+
+/// `None` for records closed by the entry (their data hash is zero) and those the index does not keep (app grants,
+/// the configuration).
+fn record_kind(kind: EntryKind) -> Option<RecordKind> {
+    match kind {
+        EntryKind::TrackCreated | EntryKind::TrackUpdated => Some(RecordKind::Track),
+        EntryKind::ProfileCreated
+        | EntryKind::ProfileUpdated
+        | EntryKind::AuthorityRotated
+        | EntryKind::TierAttested => Some(RecordKind::Profile),
+        EntryKind::NodeAdmitted => Some(RecordKind::Node),
+        EntryKind::TrackDeleted
+        | EntryKind::NodeRemoved
+        | EntryKind::AppRevoked
+        | EntryKind::AppGranted
+        | EntryKind::ConfigChanged => None,
+    }
+}
+
+/// What the latest entry about a subject in a batch says its record is.
+struct Claim {
+    record: RecordKind,
+    data_hash: [u8; 32],
+    /// Tracks created on the profile's chain after the entry: each counts on the profile without an entry about it.
+    tracks_after: u64,
+}
+
+/// The latest entry's claim about each subject of the batch whose record the index keeps.
+fn claims(batch: &[Located]) -> HashMap<Pubkey, Claim> {
+    let mut latest: HashMap<Pubkey, Option<Claim>> = HashMap::new();
+    for item in batch {
+        let entry = &item.event.entry;
+        if entry.kind == EntryKind::TrackCreated {
+            if let Some(Some(claim)) = latest.get_mut(&entry.ledger) {
+                claim.tracks_after += 1;
+            }
+        }
+        let claim = record_kind(entry.kind).map(|record| Claim { record, data_hash: entry.data_hash, tracks_after: 0 });
+        latest.insert(entry.subject, claim);
+    }
+    latest.into_iter().filter_map(|(subject, claim)| Some((subject, claim?))).collect()
+}
+
+/// The hash a profile's entry carried `tracks` track creations ago.
+fn profile_hash_before(profile: &Profile, tracks: u64) -> Option<[u8; 32]> {
+    let track_count = profile.track_count.checked_sub(tracks)?;
+    Some(content::profile_record_hash(&Profile { track_count, ..*profile }))
+}
+
+/// The records among `accounts` (address, data) that their subject's claim vouches for: decoded as the claim's kind,
+/// and hashing to its data hash.
+fn vouched_records(claims: &HashMap<Pubkey, Claim>, accounts: Vec<(Pubkey, Vec<u8>)>) -> Records {
+    let mut records = Records::default();
+    for (address, data) in accounts {
+        let Some(claim) = claims.get(&address) else { continue };
+        let data = &mut data.as_slice();
+        let vouched = match claim.record {
+            RecordKind::Track => Track::try_deserialize(data).ok().map(|track| {
+                let vouched = content::record_hash(&track) == claim.data_hash;
+                if vouched {
+                    records.tracks.insert(address, track);
+                }
+                vouched
+            }),
+            RecordKind::Profile => Profile::try_deserialize(data).ok().map(|profile| {
+                let vouched = profile_hash_before(&profile, claim.tracks_after) == Some(claim.data_hash);
+                if vouched {
+                    records.profiles.insert(address, profile);
+                } else {
+                    records.eth_addresses.insert(address, profile.eth_address);
+                }
+                vouched
+            }),
+            RecordKind::Node => ContentNode::try_deserialize(data).ok().map(|node| {
+                let vouched = content::record_hash(&node) == claim.data_hash;
+                if vouched {
+                    records.nodes.insert(address, node);
+                }
+                vouched
+            }),
+        };
+        match vouched {
+            Some(true) => {}
+            // Usually written again after the batch: a later entry carries that state.
+            Some(false) => {
+                tracing::debug!(%address, record = ?claim.record, "record differs from its entry; not written")
+            }
+            None => tracing::warn!(%address, record = ?claim.record, "account is not the record its entry names"),
+        }
+    }
+    records
 }
 
 fn node_row(address: &Pubkey, node: &ContentNode) -> NodeRow {
@@ -415,5 +512,163 @@ fn track_row(address: &Pubkey, track: &Track, eth_address: String, position: i64
         indexed_seq: position,
         title: None,
         genre: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::AccountSerialize;
+    use audius_sdk::{cid::CID_LEN, solana::content::LedgerEntry};
+
+    use super::*;
+
+    fn located(kind: EntryKind, ledger: Pubkey, subject: Pubkey, data_hash: [u8; 32]) -> Located {
+        let entry = LedgerEntry { ledger, seq: 1, kind, subject, actor: ledger, data_hash, slot: 1, timestamp: 1 };
+        Located { event: LedgerAppended { entry, head: [0; 32] }, signature: Signature::default(), slot: 1 }
+    }
+
+    fn bytes(record: &impl AccountSerialize) -> Vec<u8> {
+        let mut data = Vec::new();
+        record.try_serialize(&mut data).unwrap();
+        data
+    }
+
+    fn profile(track_count: u64) -> Profile {
+        Profile {
+            version: content::LAYOUT_VERSION,
+            eth_address: [5; 20],
+            authority: Pubkey::new_from_array([6; 32]),
+            metadata_cid: [0; CID_LEN],
+            nonce: 1,
+            track_count,
+            created_at: 1,
+            updated_at: 1,
+            tier: 0,
+            tier_expires_at: 0,
+            tier_nonce: 0,
+            bump: 255,
+            ledger: ChainHead { seq: 3, head: [9; 32] },
+        }
+    }
+
+    fn track(owner: Pubkey, updated_at: i64) -> Track {
+        Track {
+            version: content::LAYOUT_VERSION,
+            profile: owner,
+            track_id: 0,
+            content_cid: [1; CID_LEN],
+            metadata_cid: [0; CID_LEN],
+            replicas: [1, 2, 3],
+            created_at: 1,
+            updated_at,
+            rent_payer: owner,
+            bump: 254,
+        }
+    }
+
+    fn node() -> ContentNode {
+        ContentNode {
+            version: content::LAYOUT_VERSION,
+            sp_id: 1,
+            owner_wallet: [1; 20],
+            delegate_wallet: [2; 20],
+            endpoint: "https://cn1.test".into(),
+            admitted_at: 1,
+            rent_payer: Pubkey::new_unique(),
+            bump: 253,
+        }
+    }
+
+    fn vouched(batch: &[Located], accounts: Vec<(Pubkey, Vec<u8>)>) -> Records {
+        vouched_records(&claims(batch), accounts)
+    }
+
+    #[test]
+    fn records_hashing_to_their_latest_entry_are_written() {
+        let (owner, address, node_address) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+        let (created, updated, node) = (track(owner, 1), track(owner, 2), node());
+        let batch = [
+            located(EntryKind::ProfileCreated, owner, owner, content::profile_record_hash(&profile(0))),
+            located(EntryKind::TrackCreated, owner, address, content::record_hash(&created)),
+            located(EntryKind::TrackUpdated, owner, address, content::record_hash(&updated)),
+            located(EntryKind::NodeAdmitted, content::ledger_address(), node_address, content::record_hash(&node)),
+        ];
+        // The profile counts the track created after its entry.
+        let accounts = vec![(owner, bytes(&profile(1))), (address, bytes(&updated)), (node_address, bytes(&node))];
+        let records = vouched(&batch, accounts);
+        assert_eq!(records.tracks[&address].updated_at, 2);
+        assert_eq!(records.profiles[&owner].track_count, 1);
+        assert_eq!(records.nodes[&node_address].endpoint, node.endpoint);
+        assert!(records.eth_addresses.is_empty());
+    }
+
+    #[test]
+    fn records_that_differ_from_their_latest_entry_are_not_written() {
+        let (owner, address, node_address) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+        let (created, updated) = (track(owner, 1), track(owner, 2));
+        let batch = [
+            located(EntryKind::ProfileUpdated, owner, owner, content::profile_record_hash(&profile(0))),
+            located(EntryKind::TrackCreated, owner, address, content::record_hash(&created)),
+            located(EntryKind::NodeAdmitted, content::ledger_address(), node_address, [7; 32]),
+        ];
+        // Each account has moved past the batch: the track was updated, the profile has created a second track.
+        let accounts = vec![(owner, bytes(&profile(2))), (address, bytes(&updated)), (node_address, bytes(&node()))];
+        let records = vouched(&batch, accounts);
+        assert!(records.tracks.is_empty() && records.profiles.is_empty() && records.nodes.is_empty());
+        assert_eq!(records.eth_addresses[&owner], [5; 20], "its tracks still get the profile's Ethereum address");
+    }
+
+    #[test]
+    fn the_entry_kind_chooses_the_record_no_trial_decoding() {
+        let (owner, subject) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let misfit = track(owner, 1);
+        // Even a hash that matches does not make a track of a profile's subject, or a profile of a track's.
+        let hash = content::record_hash(&misfit);
+        let as_profile = [located(EntryKind::ProfileUpdated, owner, subject, hash)];
+        let records = vouched(&as_profile, vec![(subject, bytes(&misfit))]);
+        assert!(records.tracks.is_empty() && records.profiles.is_empty() && records.nodes.is_empty());
+
+        let hash = content::profile_record_hash(&profile(0));
+        let as_track = [located(EntryKind::TrackUpdated, owner, subject, hash)];
+        let records = vouched(&as_track, vec![(subject, bytes(&profile(0)))]);
+        assert!(records.tracks.is_empty() && records.profiles.is_empty() && records.eth_addresses.is_empty());
+    }
+
+    #[test]
+    fn closed_records_and_those_not_kept_claim_nothing() {
+        let (owner, address, grant, node_address) =
+            (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+        let (live, node) = (track(owner, 1), node());
+        let registry = content::ledger_address();
+        let batch = [
+            located(EntryKind::TrackCreated, owner, address, content::record_hash(&live)),
+            located(EntryKind::TrackDeleted, owner, address, [0; 32]),
+            located(EntryKind::NodeAdmitted, registry, node_address, content::record_hash(&node)),
+            located(EntryKind::NodeRemoved, registry, node_address, [0; 32]),
+            located(EntryKind::AppGranted, owner, grant, [3; 32]),
+            located(EntryKind::ConfigChanged, registry, content::config_address(), [4; 32]),
+        ];
+        assert!(claims(&batch).is_empty(), "no account to read");
+        let records = vouched(&batch, vec![(address, bytes(&live)), (node_address, bytes(&node))]);
+        assert!(records.tracks.is_empty() && records.nodes.is_empty());
+    }
+
+    /// A track whose profile is read but not written (its entry does not vouch for it) keeps its owner's address.
+    #[tokio::test]
+    async fn a_track_of_an_unwritten_profile_gets_its_ethereum_address() {
+        let pool = db::open("sqlite::memory:").await.unwrap();
+        let (owner, address) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let created = track(owner, 1);
+        let mut batch = [
+            located(EntryKind::ProfileCreated, owner, owner, content::profile_record_hash(&profile(0))),
+            located(EntryKind::TrackCreated, owner, address, content::record_hash(&created)),
+        ];
+        batch[1].event.entry.seq = 2;
+        let records = vouched(&batch, vec![(owner, bytes(&profile(2))), (address, bytes(&created))]);
+        let cursor = db::cursor(&pool).await.unwrap();
+        store_batch(&pool, &cursor, &batch, &records, None).await.unwrap();
+        let row = db::track(&pool, &address.to_string()).await.unwrap().unwrap();
+        assert_eq!(row.eth_address, eth_text(&[5; 20]));
+        assert!(db::profile(&pool, &row.eth_address).await.unwrap().is_none(), "the profile is not written");
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use audius_cli::{CliError, Output};
+use audius_sdk::api;
 
 use crate::{LocalNetwork, Options};
 
@@ -293,12 +294,25 @@ async fn down(dir: &Path) -> anyhow::Result<Output> {
     ))
 }
 
+/// A content node's standing in a word, as its health document names it.
+fn standing(registration: &api::content::Registration) -> &'static str {
+    match registration {
+        api::content::Registration::Unknown { .. } => "unknown",
+        api::content::Registration::Registered { .. } => "registered",
+        api::content::Registration::Refused { .. } => "refused",
+    }
+}
+
 /// One line per service, read from each one's health.
 async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build()?;
-    let health = |url: String| {
+    let content_health = |endpoint: String| {
         let http = http.clone();
-        async move { http.get(url).send().await.ok()?.json::<serde_json::Value>().await.ok() }
+        async move { api::get::<api::content::Health>(&http, &endpoint, "/health").await.ok() }
+    };
+    let discovery_health = |endpoint: String| {
+        let http = http.clone();
+        async move { api::get::<api::discovery::Health>(&http, &endpoint, "/health").await.ok() }
     };
     let mut lines =
         vec![format!("local network {headline} (process {}, ready in {} ms)", manifest.pid, manifest.ready_ms)];
@@ -318,9 +332,9 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
     ));
     let mut services = Vec::new();
     for node in &manifest.discovery_nodes {
-        let report = health(format!("{}/health", node.endpoint)).await;
+        let report = discovery_health(node.endpoint.clone()).await;
         let text = match &report {
-            Some(h) => format!("indexed {} entries, {} slots behind", h["indexed"]["position"], h["lag"]["slots"]),
+            Some(h) => format!("indexed {} entries, {} slots behind", h.indexed.position, h.lag.slots),
             None => "unreachable".to_owned(),
         };
         lines.push(format!("  discovery {:<5} {:<28} {text}", node.sp_id, node.endpoint));
@@ -329,13 +343,9 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
         );
     }
     for node in &manifest.content_nodes {
-        let report = health(format!("{}/health", node.endpoint)).await;
+        let report = content_health(node.endpoint.clone()).await;
         let text = match &report {
-            Some(h) => format!(
-                "{}, {} peers",
-                h["registration"]["status"].as_str().unwrap_or("?"),
-                h["peers"].as_array().map_or(0, Vec::len)
-            ),
+            Some(h) => format!("{}, {} peers", standing(&h.registration), h.peers.len()),
             None => "unreachable".to_owned(),
         };
         lines.push(format!("  content {:<7} {:<28} {text}", node.sp_id, node.endpoint));

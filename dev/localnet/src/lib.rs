@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use audius_content_node::config::NodeConfig;
 use audius_devkit::{LocalChain, LocalError};
 use audius_discovery_node::config::DiscoveryConfig;
+use audius_sdk::api::content::Health;
 use audius_sdk::{
     bridge::{Aggregator, Observer},
     eth::ServiceType,
@@ -293,12 +294,9 @@ impl LocalNetwork {
         let deadline = tokio::time::Instant::now() + timeout;
         for node in &self.content_nodes {
             loop {
-                let health = async {
-                    http.get(format!("{}/health", node.endpoint)).send().await?.json::<serde_json::Value>().await
-                };
-                if let Ok(health) = health.await {
-                    let peers = health["peers"].as_array().map_or(0, Vec::len);
-                    if health["registration"]["status"] == "registered" && peers == self.content_nodes.len() {
+                let health = audius_sdk::api::get::<Health>(&http, &node.endpoint, "/health").await;
+                if let Ok(health) = health {
+                    if health.registration.writable().is_some() && health.peers.len() == self.content_nodes.len() {
                         break;
                     }
                 }

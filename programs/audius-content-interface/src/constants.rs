@@ -61,6 +61,12 @@ const _: () = assert!(required_quorum(MAX_ATTESTERS) <= MAX_QUORUM, "the largest
 /// Replicas per track.
 pub const REPLICATION_FACTOR: usize = 3;
 
+/// Byte offset of a track record's `replicas` (the discriminator, the layout version, the profile, the track id and
+/// the two CIDs precede it): replica slot `i` is the service-provider id (u64 LE) at `TRACK_REPLICAS_OFFSET + 8 * i`.
+/// The query for the tracks naming a node filters on it (the SDK's `ContentClient::tracks_naming`), so no client
+/// keeps its own idea of the record's layout.
+pub const TRACK_REPLICAS_OFFSET: usize = 8 + 1 + 32 + 8 + 2 * CID_LEN;
+
 /// Domain tags of the attestations attesters sign (each message also binds program id, cluster and a nonce; a
 /// profile binding is EIP-712 typed data instead, `messages::BIND_PROFILE_TYPE`).
 pub const ADMIT_NODE_TAG: &[u8] = b"audius:admit-node:v1";

@@ -15,23 +15,12 @@ use alloy::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{bindings::AudiusGovernor, deployment::Deployment, protocol::transact, EthError, Protocol};
-
-/// The contracts a proposal may call, by the names the deployment file uses.
-pub const CONTRACT_NAMES: [&str; 6] =
-    ["AudioToken", "Staking", "ServiceRegistry", "Issuance", "AudiusGovernor", "FeatureAccess"];
-
-fn contract_abi(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "AudioToken" => include_str!("../../../../abi/AudioToken.json"),
-        "Staking" => include_str!("../../../../abi/Staking.json"),
-        "ServiceRegistry" => include_str!("../../../../abi/ServiceRegistry.json"),
-        "Issuance" => include_str!("../../../../abi/Issuance.json"),
-        "AudiusGovernor" => include_str!("../../../../abi/AudiusGovernor.json"),
-        "FeatureAccess" => include_str!("../../../../abi/FeatureAccess.json"),
-        _ => return None,
-    })
-}
+use super::{
+    bindings::{contract_abi, AudiusGovernor, CONTRACT_NAMES},
+    deployment::Deployment,
+    protocol::transact,
+    EthError, Protocol,
+};
 
 fn contract_json_abi(name: &str) -> Option<JsonAbi> {
     let artifact: serde_json::Value = serde_json::from_str(contract_abi(name)?).expect("committed ABI is JSON");

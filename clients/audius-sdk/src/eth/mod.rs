@@ -1,6 +1,7 @@
 //! Ethereum side: contract bindings, the deployment file, typed protocol calls and readable reverts.
 
 pub mod bindings;
+mod contracts;
 pub mod deployment;
 pub mod governance;
 pub mod protocol;

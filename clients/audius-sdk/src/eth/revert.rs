@@ -1,15 +1,12 @@
 //! Turning a contract revert into a sentence: what went wrong and, where it helps, what to do.
 
-use alloy::{
-    primitives::{utils::format_units, U256},
-    sol_types::SolInterface,
-};
+use alloy::primitives::{utils::format_units, U256};
 
 use super::governance::ProposalState;
 
 use super::bindings::{
-    AudioToken::AudioTokenErrors, AudiusGovernor::AudiusGovernorErrors, FeatureAccess::FeatureAccessErrors,
-    Issuance::IssuanceErrors, ServiceRegistry::ServiceRegistryErrors, Staking::StakingErrors,
+    AudioToken::AudioTokenErrors, AudiusGovernor::AudiusGovernorErrors, ContractError, Issuance::IssuanceErrors,
+    ServiceRegistry::ServiceRegistryErrors, Staking::StakingErrors,
 };
 
 /// `amount` wei of AUDIO as "1,234.5 AUDIO".
@@ -33,25 +30,14 @@ pub fn format_audio(amount: U256) -> String {
 
 /// A readable explanation of revert data from one of the protocol's contracts; `None` when it is none of theirs.
 pub fn describe_revert(data: &[u8]) -> Option<String> {
-    if let Ok(error) = StakingErrors::abi_decode(data) {
-        return Some(describe_staking(error));
-    }
-    if let Ok(error) = ServiceRegistryErrors::abi_decode(data) {
-        return Some(describe_registry(error));
-    }
-    if let Ok(error) = IssuanceErrors::abi_decode(data) {
-        return Some(describe_issuance(error));
-    }
-    if let Ok(error) = AudiusGovernorErrors::abi_decode(data) {
-        return Some(describe_governor(error));
-    }
-    if let Ok(error) = AudioTokenErrors::abi_decode(data) {
-        return Some(describe_token(error));
-    }
-    if let Ok(error) = FeatureAccessErrors::abi_decode(data) {
-        return Some(format!("feature access: {}", variant(&error)));
-    }
-    None
+    Some(match ContractError::decode(data)? {
+        ContractError::Staking(error) => describe_staking(error),
+        ContractError::ServiceRegistry(error) => describe_registry(error),
+        ContractError::Issuance(error) => describe_issuance(error),
+        ContractError::AudiusGovernor(error) => describe_governor(error),
+        ContractError::AudioToken(error) => describe_token(error),
+        ContractError::FeatureAccess(error) => format!("feature access: {}", variant(&error)),
+    })
 }
 
 fn describe_staking(error: StakingErrors) -> String {

@@ -6,12 +6,17 @@ use std::collections::HashMap;
 
 use super::content::{ChainHead, LedgerAppended};
 use alloy::signers::local::PrivateKeySigner;
-use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize};
-use audius_content_interface::constants::CID_LEN;
+use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, Discriminator};
+use audius_content_interface::constants::{CID_LEN, REPLICATION_FACTOR, TRACK_REPLICAS_OFFSET};
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
-use solana_rpc_client_api::{client_error::Error as ClientError, config::RpcTransactionConfig};
+use solana_rpc_client_api::{
+    client_error::Error as ClientError,
+    config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcTransactionConfig},
+    filter::{Memcmp, RpcFilterType},
+    response::UiAccountEncoding,
+};
 use solana_signer::Signer;
 use solana_transaction::{Signature, Transaction};
 use solana_transaction_status_client_types::{
@@ -317,6 +322,29 @@ impl ContentClient {
         Ok(tracks)
     }
 
+    /// Every live track record naming the content node `sp_id` among its replicas (`getProgramAccounts`, one
+    /// query per replica slot, filtered at the program's `TRACK_REPLICAS_OFFSET`): what a node must hold.
+    pub async fn tracks_naming(&self, sp_id: u64) -> Result<Vec<Track>, SolanaError> {
+        let mut tracks = Vec::new();
+        for filters in replica_filters(sp_id) {
+            let config = RpcProgramAccountsConfig {
+                filters: Some(filters),
+                account_config: RpcAccountInfoConfig {
+                    encoding: Some(UiAccountEncoding::Base64),
+                    ..RpcAccountInfoConfig::default()
+                },
+                ..RpcProgramAccountsConfig::default()
+            };
+            for (address, account) in self.rpc.get_program_ui_accounts_with_config(&content::PROGRAM_ID, config).await?
+            {
+                let decode_error = |reason: String| SolanaError::Decode { what: "track", address, reason };
+                let data = account.data.decode().ok_or_else(|| decode_error("undecodable account data".into()))?;
+                tracks.push(Track::try_deserialize(&mut data.as_slice()).map_err(|e| decode_error(e.to_string()))?);
+            }
+        }
+        Ok(tracks)
+    }
+
     /// The ledger entries a confirmed transaction appended, read from its inner instructions (the program's
     /// `emit_cpi!` self-invocations): the path that works on the local node and on real clusters alike.
     pub async fn ledger_events(&self, signature: &Signature) -> Result<Vec<LedgerAppended>, SolanaError> {
@@ -406,6 +434,21 @@ impl ContentClient {
     }
 }
 
+/// The `getProgramAccounts` filters for track records naming `sp_id`, one set per replica slot.
+fn replica_filters(sp_id: u64) -> Vec<Vec<RpcFilterType>> {
+    (0..REPLICATION_FACTOR)
+        .map(|slot| {
+            vec![
+                RpcFilterType::Memcmp(Memcmp::new_raw_bytes(0, Track::DISCRIMINATOR.to_vec())),
+                RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+                    TRACK_REPLICAS_OFFSET + 8 * slot,
+                    sp_id.to_le_bytes().to_vec(),
+                )),
+            ]
+        })
+        .collect()
+}
+
 fn bs58_decode(text: &str) -> Option<Vec<u8>> {
     bs58::decode(text).into_vec().ok()
 }
@@ -426,6 +469,33 @@ mod tests {
         let priced = with_priority_fee(&limited, Some(5_000));
         assert_eq!(priced, [vec![Budget::set_compute_unit_price(5_000)], limited.clone()].concat());
         assert_eq!(with_priority_fee(&priced, Some(9)), priced, "the caller's own price stands");
+    }
+
+    #[test]
+    fn the_replica_filters_match_each_slot_of_a_track_record() {
+        use anchor_lang::AccountSerialize;
+        let track = Track {
+            version: content::LAYOUT_VERSION,
+            profile: Pubkey::new_unique(),
+            track_id: 7,
+            content_cid: [1; CID_LEN],
+            metadata_cid: [2; CID_LEN],
+            replicas: [11, 12, 13],
+            created_at: 1,
+            updated_at: 2,
+            rent_payer: Pubkey::new_unique(),
+            bump: 254,
+        };
+        let mut data = Vec::new();
+        track.try_serialize(&mut data).unwrap();
+        let matches = |filters: &[RpcFilterType]| {
+            filters.iter().all(|filter| matches!(filter, RpcFilterType::Memcmp(memcmp) if memcmp.bytes_match(&data)))
+        };
+        for (slot, &sp_id) in track.replicas.iter().enumerate() {
+            assert!(matches(&replica_filters(sp_id)[slot]), "slot {slot} finds the record");
+            assert!(!matches(&replica_filters(99)[slot]), "another node's filter does not");
+            assert!(!matches(&replica_filters(sp_id)[(slot + 1) % REPLICATION_FACTOR]), "nor another slot's");
+        }
     }
 
     /// A chain of `count` entries as the program emits them.
