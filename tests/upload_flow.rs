@@ -93,13 +93,18 @@ async fn discovery_node_restarted_mid_indexing_loses_and_duplicates_nothing() {
     let profile = network.solana.profile(&artist.eth.address().0 .0).await.unwrap().unwrap();
     let profile_address = audius_sdk::solana::content::profile_address(&artist.eth.address().0 .0);
     let caught_up = registry.seq + profile.ledger.seq;
-    let entries: Vec<Value> = eventually(SETTLE, "the restarted node caught up", move || async move {
+    let caught_up_entries = eventually(SETTLE, "the restarted node caught up", move || async move {
         let health = get_json(&format!("{discovery}/health")).await?;
         (health["indexed"]["position"].as_u64()? >= caught_up).then_some(())?;
         get_json(&format!("{discovery}/v1/ledger?since=0&limit=100")).await?.as_array().cloned()
-    })
-    .await
-    .unwrap();
+    });
+    let entries: Vec<Value> = match caught_up_entries.await {
+        Ok(entries) => entries,
+        // What the node says of itself (position, lag, halted, last error) tells why.
+        Err(timeout) => {
+            panic!("{timeout}: {caught_up} entries expected; {:?}", get_json(&format!("{discovery}/health")).await)
+        }
+    };
     let positions: Vec<u64> = entries.iter().map(|e| e["position"].as_u64().unwrap()).collect();
     assert_eq!(positions, (1..=caught_up).collect::<Vec<_>>(), "every entry once");
     for (ledger, chain) in

@@ -6,7 +6,9 @@ use std::io::{IsTerminal, Write};
 use alloy::{
     primitives::Address,
     providers::{DynProvider, Provider, ProviderBuilder},
+    rpc::client::RpcClient,
     signers::local::PrivateKeySigner,
+    transports::http::reqwest,
 };
 use audius_sdk::{
     eth::{Deployment, Protocol},
@@ -51,9 +53,19 @@ impl Context {
         Ok(Deployment::load(&path)?)
     }
 
+    /// The Ethereum RPC client: every request gives up after the configured timeout, so a node that takes the
+    /// connection and never answers fails the command (exit 4) instead of hanging it.
+    fn eth_client(&self) -> anyhow::Result<RpcClient> {
+        let http = reqwest::Client::builder()
+            .timeout(self.settings.rpc_timeout)
+            .build()
+            .map_err(|error| CliError::config(format!("HTTP client: {error}")))?;
+        Ok(RpcClient::new_http_with_client(http, self.eth_url()?))
+    }
+
     /// The protocol, for reading.
     pub async fn eth_reader(&self) -> anyhow::Result<Eth> {
-        let provider = ProviderBuilder::new().connect_http(self.eth_url()?).erased();
+        let provider = ProviderBuilder::new().connect_client(self.eth_client()?).erased();
         let deployment = self.deployment(&provider).await?;
         Ok(Protocol::connect(provider, deployment).await?)
     }
@@ -62,7 +74,7 @@ impl Context {
     pub async fn eth_writer(&self) -> anyhow::Result<(Eth, Address)> {
         let signer = self.eth_signer()?;
         let address = signer.address();
-        let provider = ProviderBuilder::new().wallet(signer).connect_http(self.eth_url()?).erased();
+        let provider = ProviderBuilder::new().wallet(signer).connect_client(self.eth_client()?).erased();
         let deployment = self.deployment(&provider).await?;
         Ok((Protocol::connect(provider, deployment).await?, address))
     }
@@ -92,7 +104,8 @@ impl Context {
 
     /// The content program on the configured Solana RPC.
     pub fn solana(&self) -> ContentClient {
-        ContentClient::new(self.settings.solana_rpc.clone()).with_priority_fee(self.settings.priority_fee)
+        ContentClient::with_timeout(self.settings.solana_rpc.clone(), self.settings.rpc_timeout)
+            .with_priority_fee(self.settings.priority_fee)
     }
 
     /// The configured Solana keypair.

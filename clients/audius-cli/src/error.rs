@@ -123,7 +123,10 @@ fn eth_code(error: &EthError) -> ExitCode {
         EthError::Contract(alloy::contract::Error::TransportError(_)) => ExitCode::Network,
         EthError::Contract(_) => ExitCode::Refused,
         EthError::DeploymentFile { .. } => ExitCode::Config,
-        EthError::UnknownProposal(_) | EthError::Action(_) | EthError::UnknownServiceType(_) => ExitCode::Input,
+        EthError::UnknownProposal(_)
+        | EthError::Action(_)
+        | EthError::UnknownServiceType(_)
+        | EthError::InsufficientBalance { .. } => ExitCode::Input,
         EthError::MissingEvent(_) | EthError::Signing(_) => ExitCode::Failure,
     }
 }

@@ -1,5 +1,7 @@
 //! What a command prints: text for people, JSON for scripts (`--json`), from one value.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::error::ExitCode;
@@ -20,12 +22,14 @@ impl Output {
     }
 
     /// Print to standard output in the chosen form.
-    pub fn print(&self, json: bool) {
+    pub fn print(&self, json: bool) -> io::Result<()> {
+        let mut out = io::stdout().lock();
         if json {
-            println!("{}", serde_json::to_string_pretty(&self.json).expect("JSON prints"));
+            writeln!(out, "{}", serde_json::to_string_pretty(&self.json).expect("JSON prints"))?;
         } else if !self.text.is_empty() {
-            println!("{}", self.text.trim_end());
+            writeln!(out, "{}", self.text.trim_end())?;
         }
+        out.flush()
     }
 }
 
@@ -33,11 +37,12 @@ impl Output {
 /// `--json` (so a script reads one JSON document either way).
 pub fn print_error(error: &anyhow::Error, code: ExitCode, json: bool) {
     let message = error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
-    if json {
-        println!("{}", serde_json::json!({ "error": message, "exit_code": code as u8 }));
+    // Nowhere to report a failure to report: the exit code still says it.
+    let _ = if json {
+        writeln!(io::stdout().lock(), "{}", serde_json::json!({ "error": message, "exit_code": code as u8 }))
     } else {
-        eprintln!("error: {message}");
-    }
+        writeln!(io::stderr().lock(), "error: {message}")
+    };
 }
 
 /// Log to standard error (standard output is the command's result), filtered by `RUST_LOG`.
@@ -51,10 +56,16 @@ pub fn log_to_stderr() {
 /// Print what a command returned, or its failure, and the process's exit code for it.
 pub fn finish(result: anyhow::Result<Output>, json: bool) -> std::process::ExitCode {
     match result {
-        Ok(output) => {
-            output.print(json);
-            std::process::ExitCode::SUCCESS
-        }
+        Ok(output) => match output.print(json) {
+            // The reader went away (`audius … | head`): the command did its work; the rest was not wanted.
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,
+            Err(error) => {
+                let code = crate::error::ExitCode::Failure;
+                print_error(&anyhow::Error::new(error).context("writing the output"), code, json);
+                std::process::ExitCode::from(code as u8)
+            }
+        },
         Err(error) => {
             let code = crate::error::exit_code(&error);
             print_error(&error, code, json);

@@ -1,12 +1,18 @@
 //! Global options and the config file: every connection and key setting comes from a flag, its environment
 //! variable, the config file, or a default, in that order.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use clap::Args;
 use serde::Deserialize;
 
 use crate::error::CliError;
+
+/// How long an RPC request may go unanswered unless `--rpc-timeout` says otherwise.
+pub const DEFAULT_RPC_TIMEOUT_SECS: u64 = 30;
 
 /// Options every subcommand takes.
 #[derive(Args, Debug, Clone, Default)]
@@ -37,6 +43,10 @@ pub struct GlobalArgs {
     /// its measured limit, so a fee of 1,000 on a 100,000-unit write is 100 lamports) [default: none].
     #[arg(long, global = true, env = "AUDIUS_PRIORITY_FEE", value_name = "MICRO_LAMPORTS")]
     pub priority_fee: Option<u64>,
+    /// Give up on an RPC request (Ethereum or Solana) its node has not answered within this many seconds
+    /// [default: 30].
+    #[arg(long, global = true, env = "AUDIUS_RPC_TIMEOUT", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rpc_timeout: Option<u64>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -61,6 +71,8 @@ pub struct ConfigFile {
     pub solana_keypair: Option<PathBuf>,
     /// Priority fee, micro-lamports per compute unit.
     pub priority_fee: Option<u64>,
+    /// RPC timeout, seconds.
+    pub rpc_timeout: Option<u64>,
 }
 
 /// Settings after flags, environment, config file and defaults are merged.
@@ -80,6 +92,8 @@ pub struct Settings {
     pub solana_keypair: PathBuf,
     /// Priority fee of Solana transactions, micro-lamports per compute unit.
     pub priority_fee: Option<u64>,
+    /// How long an RPC request may go unanswered.
+    pub rpc_timeout: Duration,
     /// JSON output.
     pub json: bool,
     /// No confirmation prompts.
@@ -123,6 +137,7 @@ impl Settings {
                 .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config/solana/id.json")))
                 .unwrap_or_else(|| PathBuf::from("id.json")),
             priority_fee: args.priority_fee.or(file.priority_fee),
+            rpc_timeout: Duration::from_secs(args.rpc_timeout.or(file.rpc_timeout).unwrap_or(DEFAULT_RPC_TIMEOUT_SECS)),
             json: args.json,
             yes: args.yes,
         })

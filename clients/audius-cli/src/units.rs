@@ -1,20 +1,34 @@
-//! Parsing what people type (AUDIO amounts, addresses, CIDs) and printing times, for clap and for output.
-
-use std::time::{Duration, UNIX_EPOCH};
+//! Parsing what people type (AUDIO amounts, addresses, CIDs) for clap, and printing times (the SDK's `when`).
 
 use alloy::primitives::{utils::parse_units, Address, U256};
+pub use audius_sdk::time::when;
 
-/// Parse an AUDIO amount in whole tokens with up to 18 decimals (`200000`, `1.5`, `1_000`) into wei.
+/// Parse an AUDIO amount in whole tokens with up to 18 decimals into wei, exactly as written: digits, `_` between
+/// digits to group them (`200_000`), a `.` before the decimals (`1.5`). Nothing else is guessed at: a comma (a
+/// thousands separator to some, a decimal mark to others), spaces, signs and units are refused.
 pub fn parse_audio(text: &str) -> Result<U256, String> {
-    let cleaned = text.trim().trim_end_matches("AUDIO").trim().replace(['_', ','], "");
-    if cleaned.starts_with('-') {
+    let hint = "whole tokens, e.g. 200000, 200_000 or 1.5";
+    if text.contains(',') {
+        return Err(format!(
+            "{text:?}: write decimals with a point (1.5) and group digits with _ (1_000), not a comma"
+        ));
+    }
+    if text.starts_with('-') {
         return Err(format!("{text:?}: the amount must be more than zero"));
     }
-    if cleaned.split_once('.').is_some_and(|(_, decimals)| decimals.len() > 18) {
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let (whole, decimals) = match text.split_once('.') {
+        Some((whole, decimals)) => (whole, Some(decimals)),
+        None => (text, None),
+    };
+    if !whole.split('_').all(digits) || !decimals.is_none_or(digits) {
+        return Err(format!("{text:?} is not an AUDIO amount ({hint})"));
+    }
+    if decimals.is_some_and(|decimals| decimals.len() > 18) {
         return Err(format!("{text:?} has more than the 18 decimals AUDIO has"));
     }
-    let wei: U256 = parse_units(&cleaned, 18)
-        .map_err(|_| format!("{text:?} is not an AUDIO amount (whole tokens, e.g. 200000 or 1.5)"))?
+    let wei: U256 = parse_units(&text.replace('_', ""), 18)
+        .map_err(|_| format!("{text:?} is not an AUDIO amount ({hint})"))?
         .into();
     if wei.is_zero() {
         return Err(format!("{text:?}: the amount must be more than zero"));
@@ -33,16 +47,6 @@ pub fn parse_address(text: &str) -> Result<Address, String> {
     Ok(address)
 }
 
-/// `unix` as an RFC 3339 UTC time and its distance from `now` ("2026-11-28T10:00:00Z, in 7days").
-pub fn when(unix: u64, now: u64) -> String {
-    let at = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(unix));
-    if unix > now {
-        format!("{at}, in {}", humantime::format_duration(Duration::from_secs(unix - now)))
-    } else {
-        format!("{at}, {} ago", humantime::format_duration(Duration::from_secs(now - unix)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,9 +54,24 @@ mod tests {
     #[test]
     fn audio_amounts_are_whole_tokens() {
         assert_eq!(parse_audio("1.5").unwrap(), U256::from(15u64) * U256::from(10u64).pow(U256::from(17)));
-        assert_eq!(parse_audio("200_000 AUDIO").unwrap(), parse_audio("200000").unwrap());
-        for bad in ["", "abc", "-1", "0", "1.0000000000000000001", "1e400"] {
+        assert_eq!(parse_audio("200_000").unwrap(), parse_audio("200000").unwrap());
+        assert_eq!(parse_audio("0.000000000000000001").unwrap(), U256::from(1u64));
+        for bad in ["", "abc", "-1", "0", "0.0", "1.0000000000000000001", "1e400", "+5", "0x10"] {
             assert!(parse_audio(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn amounts_are_taken_only_as_written() {
+        let comma = parse_audio("1,5").unwrap_err();
+        assert!(comma.contains("not a comma"), "{comma}");
+        for ambiguous in ["1,000", "1,000.5"] {
+            assert!(parse_audio(ambiguous).unwrap_err().contains("not a comma"), "{ambiguous}");
+        }
+        for loose in
+            [" 100", "100 ", "100AUDIO", "100 AUDIO", "1.", ".5", "1_", "_1", "1__000", "1._5", "1.5_0", "1.2.3"]
+        {
+            assert!(parse_audio(loose).unwrap_err().contains("is not an AUDIO amount"), "{loose:?} accepted");
         }
     }
 
@@ -63,11 +82,5 @@ mod tests {
         assert!(parse_address("0x70997970C51812dc3A010C7d01b50e0d17dc79c8").is_err());
         assert!(parse_address("0x1234").is_err());
         assert!(parse_address("bob").is_err());
-    }
-
-    #[test]
-    fn times_read_relative_to_now() {
-        assert_eq!(when(86_400, 0), "1970-01-02T00:00:00Z, in 1day");
-        assert_eq!(when(0, 60), "1970-01-01T00:00:00Z, 1m ago");
     }
 }

@@ -35,6 +35,21 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let amount = operator.run(&["--yes", "operator", "increase-stake", "lots"]);
     assert_eq!(amount.code, 2);
     assert!(amount.stderr.contains("is not an AUDIO amount"), "{amount:?}");
+    // A decimal comma is not read as a thousands separator (1,5 once staked 15), nor is anything else guessed.
+    let comma = operator.run(&["--yes", "operator", "increase-stake", "1,5"]);
+    assert_eq!(comma.code, 2, "{comma:?}");
+    assert!(comma.stderr.contains("not a comma"), "{comma:?}");
+    for loose in ["1,000", " 100", "100AUDIO"] {
+        let run = operator.run(&["--yes", "delegate", "stake", &chain.address(2).to_string(), loose]);
+        assert_eq!(run.code, 2, "{loose:?}: {run:?}");
+    }
+    // More than the wallet holds is refused before any approval is sent.
+    let absurd = operator.run(&["--yes", "operator", "increase-stake", &"9".repeat(50)]);
+    assert_eq!(absurd.code, 2, "{absurd:?}");
+    assert!(absurd.stderr.contains("less than the"), "{absurd:?}");
+    let too_much = operator.run(&["--yes", "delegate", "stake", &chain.address(2).to_string(), "2000000"]);
+    assert_eq!(too_much.code, 2, "{too_much:?}");
+    assert!(too_much.stderr.contains("less than the 2,000,000 AUDIO to stake"), "{too_much:?}");
     let service_type = register("storage", "https://x.test", "1");
     assert_eq!(service_type.code, 2);
     assert!(service_type.stderr.contains("unknown service type"), "{service_type:?}");
@@ -129,6 +144,59 @@ fn completions_and_help() {
     assert!(help.stdout.contains("Exit codes: 0 done"), "{help:?}");
     let usage = audius.run(&["operator", "frobnicate"]);
     assert_eq!(usage.code, 2);
+}
+
+#[test]
+fn an_rpc_that_never_answers_times_out_instead_of_hanging() {
+    // A listener that takes connections (the kernel completes them) and never reads or answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let home = tempfile::tempdir().unwrap();
+    for (chain, args) in [("AUDIUS_ETH_RPC", ["operator", "status"]), ("AUDIUS_SOLANA_RPC", ["artist", "tracks"])] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_audius"))
+            .args(args)
+            .env("XDG_CONFIG_HOME", home.path())
+            .env(chain, &url)
+            .env("AUDIUS_ETH_PRIVATE_KEY", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
+            .env("AUDIUS_RPC_TIMEOUT", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        assert_eq!(status.and_then(|s| s.code()), Some(4), "{chain}: unreachable (exit 4), not hanging");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    use std::io::Read;
+    // `audius completions bash | head -c 64`: the script is larger than a pipe holds, so the command is still
+    // writing when its reader closes.
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_audius"))
+        .args(["completions", "bash"])
+        .env("XDG_CONFIG_HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[tokio::test]

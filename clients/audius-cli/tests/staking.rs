@@ -75,7 +75,11 @@ async fn register_stake_delegate_round_claim_undelegate() {
     let unlock_at = requested["unlock_at"].as_u64().unwrap();
     let locked = fan.run(&["--yes", "delegate", "undelegate", &operator_address]);
     assert_eq!(locked.code, 3);
-    assert!(locked.stderr.contains(&format!("still locked until {unlock_at}")), "{locked:?}");
+    let unlock_time = audius_sdk::time::utc(unlock_at);
+    assert!(
+        locked.stderr.contains(&format!("still locked until {unlock_time}")),
+        "a time, not unix seconds: {locked:?}"
+    );
     let now = chain.admin.staking.clock().call().await.unwrap().to::<u64>();
     chain.advance(unlock_at - now).await;
     let pool = chain.admin.staking.poolOf(operator_address.parse().unwrap()).call().await.unwrap();

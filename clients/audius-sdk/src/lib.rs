@@ -26,4 +26,5 @@ pub mod nodes;
 pub mod rendezvous;
 pub mod service;
 pub mod solana;
+pub mod time;
 pub mod upload;

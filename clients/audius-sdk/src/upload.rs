@@ -72,6 +72,15 @@ impl HeaderError {
     }
 }
 
+/// A node answers an unsigned request 401 and a malformed one 400.
+#[cfg(feature = "server")]
+impl From<HeaderError> for crate::api::ApiError {
+    fn from(error: HeaderError) -> Self {
+        let status = if error.is_unsigned() { http::StatusCode::UNAUTHORIZED } else { http::StatusCode::BAD_REQUEST };
+        crate::api::ApiError::new(status, error.to_string())
+    }
+}
+
 fn header_text<'a>(map: &'a http::HeaderMap, name: &'static str) -> Result<&'a str, HeaderError> {
     map.get(name).and_then(|value| value.to_str().ok()).ok_or(HeaderError::Missing(name))
 }
@@ -160,10 +169,7 @@ fn check(digest: B256, signature: &[u8], expected: Address) -> Result<(), Signat
     Ok(())
 }
 
-/// Seconds since the Unix epoch on this machine: the clock grant deadlines are set and checked against.
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
+pub use crate::time::unix_now;
 
 /// Check a deadline against `now`, allowing at most `max_seconds` ahead.
 pub fn check_deadline(expires_at: u64, now: u64, max_seconds: u64) -> Result<(), SignatureError> {

@@ -56,7 +56,7 @@ async fn operator_and_delegator_lifecycle() {
     // A withdrawal waits out its lockup.
     let unlock_at = as_fan.request_withdrawal(operator, parse_ether("10000").unwrap()).await.unwrap();
     let early = as_fan.withdraw(operator).await.unwrap_err();
-    assert_eq!(early.to_string(), format!("still locked until {unlock_at} (unix time)"));
+    assert_eq!(early.to_string(), format!("still locked until {}", audius_sdk::time::utc(unlock_at)));
     let now = admin.token.provider().get_block_by_number(Default::default()).await.unwrap().unwrap().header.timestamp;
     chain.advance(unlock_at - now).await.unwrap();
     assert_eq!(as_fan.withdraw(operator).await.unwrap(), parse_ether("10000").unwrap());

@@ -124,7 +124,15 @@ pub async fn upload(node: &Arc<Node>, headers: &HeaderMap, body: Body) -> Result
         }
     };
     let cid = staged.cid;
-    node.store.commit(staged, &meta).await?;
+    // Bytes already held keep the type they were first stored (and replicated) with: a later upload of the same
+    // CID under another Content-Type must not relabel this copy alone.
+    let meta = match node.store.meta(&cid).await? {
+        Some(held) => held,
+        None => {
+            node.store.commit(staged, &meta).await?;
+            meta
+        }
+    };
 
     let replicas = replicate::replicate(node, sp_id, cid, &meta).await?;
     tracing::info!(%cid, size, artist = %grant.artist, ?replicas, "upload stored and replicated");

@@ -19,7 +19,10 @@ use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
-    api::content::{Health, Storage},
+    api::{
+        content::{Health, Storage},
+        ApiJson,
+    },
     cid::ContentId,
     solana::content,
     upload::{unix_now, ReceiptRequest, ReplicaReceipt, UploadReceipt},
@@ -71,31 +74,61 @@ async fn receive_replica(
     Ok(if stored { StatusCode::CREATED } else { StatusCode::OK })
 }
 
-/// `bytes=a-b`, `bytes=a-` or `bytes=-n` against `size`: the inclusive range, `None` for the whole blob, or an
-/// error for an unsatisfiable or multi-range request.
-fn parse_range(value: &str, size: u64) -> std::result::Result<Option<(u64, u64)>, ()> {
-    let spec = value.strip_prefix("bytes=").ok_or(())?;
-    if spec.contains(',') {
-        return Err(());
+/// What a `Range` header asks of a blob, read as RFC 9110 (section 14) says a server may: a header it cannot use
+/// (another unit, a syntax error, a range whose last byte precedes its first, several ranges) is ignored and the
+/// whole blob sent; a valid single range is served, its end clamped to the blob's; one that starts past the end is
+/// unsatisfiable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RangeRequest {
+    /// Send everything (200).
+    Whole,
+    /// Send the inclusive byte range (206).
+    Part(u64, u64),
+    /// Nothing to send (416 with `Content-Range: bytes */size`).
+    Unsatisfiable,
+}
+
+fn parse_range(value: &str, size: u64) -> RangeRequest {
+    let value = value.trim();
+    let Some((unit, spec)) = value.split_once('=') else { return RangeRequest::Whole };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return RangeRequest::Whole;
     }
-    let (start, end) = spec.split_once('-').ok_or(())?;
-    let (start, end) = match (start.trim(), end.trim()) {
-        ("", suffix) => {
-            let n: u64 = suffix.parse().map_err(|_| ())?;
-            if n == 0 || size == 0 {
-                return Err(());
-            }
-            (size.saturating_sub(n), size - 1)
-        }
-        (start, "") => (start.parse().map_err(|_| ())?, size.checked_sub(1).ok_or(())?),
-        (start, end) => {
-            (start.parse().map_err(|_| ())?, end.parse::<u64>().map_err(|_| ())?.min(size.saturating_sub(1)))
-        }
+    let Some((first, last)) = spec.trim().split_once('-') else { return RangeRequest::Whole };
+    // A position is digits only; one too large for u64 lies past any blob.
+    let position = |text: &str| {
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse::<u64>().unwrap_or(u64::MAX))
     };
-    if start > end || start >= size {
-        return Err(());
+    match (first, last) {
+        ("", suffix) => match position(suffix) {
+            None => RangeRequest::Whole,
+            Some(0) => RangeRequest::Unsatisfiable,
+            Some(_) if size == 0 => RangeRequest::Unsatisfiable,
+            Some(n) => RangeRequest::Part(size.saturating_sub(n), size - 1),
+        },
+        (first, last) => {
+            let Some(start) = position(first) else { return RangeRequest::Whole };
+            let end = if last.is_empty() {
+                u64::MAX
+            } else {
+                match position(last) {
+                    Some(end) if end >= start => end,
+                    _ => return RangeRequest::Whole,
+                }
+            };
+            if start >= size {
+                RangeRequest::Unsatisfiable
+            } else {
+                RangeRequest::Part(start, end.min(size - 1))
+            }
+        }
     }
-    Ok(Some((start, end)))
+}
+
+/// Whether an `If-None-Match` list names `etag` (by the weak comparison RFC 9110 prescribes for it: `W/"x"`
+/// matches `"x"`), or is `*` (the blob exists).
+fn none_match(value: &str, etag: &str) -> bool {
+    value.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
 async fn content(
@@ -108,17 +141,23 @@ async fn content(
         cid.parse().map_err(|error: audius_sdk::cid::CidError| ApiError::bad_request(error.to_string()))?;
     let meta = node.store.meta(&cid).await?.ok_or_else(|| ApiError::not_found(format!("no blob {cid} here")))?;
     let etag = format!("\"{cid}\"");
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|value| none_match(value, &etag)) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        None => None,
-        Some(value) => parse_range(value, meta.size).map_err(|_| {
-            ApiError::new(
+    let requested = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let range = match requested.map_or(RangeRequest::Whole, |value| parse_range(value, meta.size)) {
+        RangeRequest::Whole => None,
+        RangeRequest::Part(start, end) => Some((start, end)),
+        RangeRequest::Unsatisfiable => {
+            let mut refusal = ApiError::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,
-                format!("range {value:?} does not fit {} bytes", meta.size),
+                format!("range {:?} does not fit {} bytes", requested.unwrap_or_default(), meta.size),
             )
-        })?,
+            .into_response();
+            let unsatisfied = format!("bytes */{}", meta.size).parse().expect("a valid header value");
+            refusal.headers_mut().insert(header::CONTENT_RANGE, unsatisfied);
+            return Ok(refusal);
+        }
     };
     let (start, end) = range.unwrap_or((0, meta.size.saturating_sub(1)));
     let len = if meta.size == 0 { 0 } else { end - start + 1 };
@@ -160,7 +199,7 @@ async fn content(
 async fn receipt(
     State(node): State<Arc<Node>>,
     Path(cid): Path<String>,
-    Json(request): Json<ReceiptRequest>,
+    ApiJson(request): ApiJson<ReceiptRequest>,
 ) -> Result<Json<ReplicaReceipt>> {
     let cid: ContentId = cid.parse().map_err(|_| ApiError::bad_request("not a CID"))?;
     let track: Pubkey = request.track.parse().map_err(|_| ApiError::bad_request("track is not a Solana address"))?;
@@ -220,16 +259,44 @@ fn free_bytes(path: &std::path::Path) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_range;
+    use super::{none_match, parse_range, RangeRequest::*};
 
     #[test]
-    fn ranges() {
-        assert_eq!(parse_range("bytes=0-99", 1000), Ok(Some((0, 99))));
-        assert_eq!(parse_range("bytes=900-", 1000), Ok(Some((900, 999))));
-        assert_eq!(parse_range("bytes=-100", 1000), Ok(Some((900, 999))));
-        assert_eq!(parse_range("bytes=990-2000", 1000), Ok(Some((990, 999))));
-        for bad in ["bytes=1000-", "bytes=5-1", "bytes=0-1,5-6", "items=0-1", "bytes=-0", "bytes=a-b"] {
-            assert_eq!(parse_range(bad, 1000), Err(()), "{bad}");
+    fn single_ranges_are_served_and_clamped() {
+        assert_eq!(parse_range("bytes=0-99", 1000), Part(0, 99));
+        assert_eq!(parse_range("bytes=900-", 1000), Part(900, 999));
+        assert_eq!(parse_range("bytes=-100", 1000), Part(900, 999));
+        assert_eq!(parse_range("bytes=-5000", 1000), Part(0, 999), "a suffix longer than the blob is all of it");
+        assert_eq!(parse_range("bytes=990-2000", 1000), Part(990, 999));
+        assert_eq!(parse_range("bytes=990-99999999999999999999999", 1000), Part(990, 999), "an end past u64");
+        assert_eq!(parse_range("Bytes=5-9", 1000), Part(5, 9), "the unit is case-insensitive");
+    }
+
+    #[test]
+    fn ranges_past_the_end_are_unsatisfiable() {
+        for past in ["bytes=1000-", "bytes=1000-1200", "bytes=-0", "bytes=99999999999999999999999-"] {
+            assert_eq!(parse_range(past, 1000), Unsatisfiable, "{past}");
         }
+        assert_eq!(parse_range("bytes=-10", 0), Unsatisfiable, "nothing to send of an empty blob");
+    }
+
+    #[test]
+    fn unusable_range_headers_are_ignored() {
+        for ignored in
+            ["bytes=5-1", "bytes=0-1,5-6", "items=0-1", "bytes=a-b", "bytes=1-2-3", "bytes", "bytes=-", "0-9"]
+        {
+            assert_eq!(parse_range(ignored, 1000), Whole, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_takes_a_star() {
+        let etag = "\"bafkreiabc\"";
+        assert!(none_match(etag, etag));
+        assert!(none_match("W/\"bafkreiabc\"", etag));
+        assert!(none_match("\"other\", W/\"bafkreiabc\"", etag));
+        assert!(none_match("*", etag));
+        assert!(!none_match("\"other\"", etag));
+        assert!(!none_match("bafkreiabc", etag), "an unquoted tag is not the tag");
     }
 }

@@ -343,6 +343,14 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     let refusal =
         request_receipt(&cluster.http, &endpoint_of(receipt.replicas[1]), &receipt.cid, &some_track, far).await;
     assert!(matches!(refusal, Err(UploadError::Refused { status: 400, .. })), "{refusal:?}");
+    // A request of the wrong shape is refused as every other: its status, and a reason in `{"error"}`.
+    for (body, status) in [("{\"track\": 5}", StatusCode::UNPROCESSABLE_ENTITY), ("{", StatusCode::BAD_REQUEST)] {
+        let url = format!("{}/v1/content/{}/receipts", endpoint_of(receipt.replicas[1]), receipt.cid);
+        let response =
+            cluster.http.post(url).header("content-type", "application/json").body(body).send().await.unwrap();
+        assert_eq!(response.status(), status, "{body}");
+        assert!(response.json::<serde_json::Value>().await.unwrap()["error"].is_string(), "{body}");
+    }
 
     // Range reads, as a player seeking.
     let ranged = cluster.get(receipt.replicas[1], &receipt.cid, Some("bytes=1000-1999")).await;
@@ -353,6 +361,26 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     assert_eq!(tail.bytes().await.unwrap(), track[track.len() - 10..]);
     let beyond = cluster.get(receipt.replicas[0], &receipt.cid, Some(&format!("bytes={}-", track.len()))).await;
     assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers()["content-range"], format!("bytes */{}", track.len()).as_str());
+    // A Range header the node cannot use (several ranges, another unit, bad syntax) is ignored: the whole blob, 200.
+    for ignored in ["bytes=0-1,5-6", "items=0-9", "bytes=9-2", "bytes=oops"] {
+        let whole = cluster.get(receipt.replicas[0], &receipt.cid, Some(ignored)).await;
+        assert_eq!(whole.status(), StatusCode::OK, "{ignored}");
+        assert!(!whole.headers().contains_key("content-range"), "{ignored}");
+        assert_eq!(whole.bytes().await.unwrap(), track, "{ignored}");
+    }
+    // A cached copy is revalidated by its weak tag, or by `*`, as well as by the strong one.
+    for tag in [format!("\"{}\"", receipt.cid), format!("W/\"{}\"", receipt.cid), "*".to_owned()] {
+        let url = format!("{}/v1/content/{}", endpoint_of(receipt.replicas[1]), receipt.cid);
+        let cached = cluster.http.get(url).header("if-none-match", &tag).send().await.unwrap();
+        assert_eq!(cached.status(), StatusCode::NOT_MODIFIED, "{tag}");
+    }
+    // The same bytes uploaded again under another type keep the type every replica stored them with.
+    let again = cluster.upload_typed(0, &track, 900, "audio/x-wav").await.unwrap();
+    assert_eq!(again.content_type, "audio/wav");
+    for &sp_id in &receipt.replicas {
+        assert_eq!(cluster.get(sp_id, &receipt.cid, None).await.headers()["content-type"], "audio/wav", "{sp_id}");
+    }
 
     // Refusals: 4xx with a reason, nothing stored.
     let before: Vec<u64> = futures_util::future::join_all((0..NODES).map(|i| cluster.blobs(i))).await;

@@ -6,12 +6,15 @@ use std::{convert::Infallible, sync::Arc, time::Duration};
 use alloy::primitives::Address;
 use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
-    api::discovery::{ChainSlot, ContentNodeEntry, ContentSource, Health, Indexed, Lag, UploadState, UploadStatus},
+    api::{
+        discovery::{ChainSlot, ContentNodeEntry, ContentSource, Health, Indexed, Lag, UploadState, UploadStatus},
+        ApiQuery,
+    },
     cid::ContentId,
     rendezvous::{self, Candidate},
 };
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     response::sse::{Event, KeepAlive, Sse},
     routing::get,
     Json, Router,
@@ -21,7 +24,7 @@ use serde::Deserialize;
 
 use crate::{
     attest, db,
-    error::{bad, not_found, Result},
+    error::{bad, not_found, unavailable, Result},
     node::Discovery,
 };
 
@@ -56,6 +59,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// A cursor parameter (`before`, `after`, `since`): positions and ids are never negative.
+    fn cursor(name: &str, value: Option<i64>) -> Result<Option<i64>> {
+        match value {
+            Some(value) if value < 0 => Err(bad(format!("{name} must not be negative"))),
+            value => Ok(value),
+        }
+    }
+
     fn limit(&self) -> Result<i64> {
         match self.limit {
             None => Ok(20),
@@ -92,11 +103,12 @@ async fn tracks_by_cid(State(d): State<Arc<Discovery>>, Path(text): Path<String>
     Ok(Json(db::tracks_by_cid(&d.pool, &cid(&text)?.to_string()).await?))
 }
 
-async fn latest(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Result<Json<Vec<db::TrackRow>>> {
-    Ok(Json(db::latest_tracks(&d.pool, page.before.unwrap_or(i64::MAX), page.limit()?).await?))
+async fn latest(State(d): State<Arc<Discovery>>, ApiQuery(page): ApiQuery<Page>) -> Result<Json<Vec<db::TrackRow>>> {
+    let before = Page::cursor("before", page.before)?.unwrap_or(i64::MAX);
+    Ok(Json(db::latest_tracks(&d.pool, before, page.limit()?).await?))
 }
 
-async fn search(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Result<Json<Vec<db::TrackRow>>> {
+async fn search(State(d): State<Arc<Discovery>>, ApiQuery(page): ApiQuery<Page>) -> Result<Json<Vec<db::TrackRow>>> {
     let q = page.q.as_deref().map(str::trim).unwrap_or_default();
     if q.is_empty() || q.len() > 100 {
         return Err(bad("q must be 1 to 100 characters"));
@@ -124,17 +136,15 @@ async fn artist(State(d): State<Arc<Discovery>>, Path(id): Path<String>) -> Resu
 async fn artist_tracks(
     State(d): State<Arc<Discovery>>,
     Path(id): Path<String>,
-    Query(page): Query<Page>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Vec<db::TrackRow>>> {
     let profile = db::profile(&d.pool, &artist_key(&id)?).await?.ok_or_else(|| not_found(format!("no artist {id}")))?;
-    Ok(Json(db::artist_tracks(&d.pool, &profile.eth_address, page.after.unwrap_or(-1), page.limit()?).await?))
+    let after = Page::cursor("after", page.after)?.unwrap_or(-1);
+    Ok(Json(db::artist_tracks(&d.pool, &profile.eth_address, after, page.limit()?).await?))
 }
 
-async fn ledger(State(d): State<Arc<Discovery>>, Query(page): Query<Page>) -> Result<Json<Vec<db::EntryRow>>> {
-    let since = page.since.unwrap_or(0);
-    if since < 0 {
-        return Err(bad("since must not be negative"));
-    }
+async fn ledger(State(d): State<Arc<Discovery>>, ApiQuery(page): ApiQuery<Page>) -> Result<Json<Vec<db::EntryRow>>> {
+    let since = Page::cursor("since", page.since)?.unwrap_or(0);
     match &page.ledger {
         // One chain: `since` is a sequence number in it.
         Some(ledger) => {
@@ -190,6 +200,14 @@ async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) ->
         if d.node_healthy(&node.endpoint).await {
             candidates.push(Candidate { sp_id: node.sp_id as u64, stake });
         }
+    }
+    // Replicas named but none reachable now is the network's state, not an empty answer: 503, so a player
+    // retries rather than concluding the content is gone.
+    if candidates.is_empty() {
+        let mut named = holders.clone();
+        named.sort_unstable();
+        named.dedup();
+        return Err(unavailable(format!("no replica of {cid} (nodes {named:?}) is eligible and healthy now")));
     }
     Ok(Json(
         rendezvous::rank(&cid, &candidates)

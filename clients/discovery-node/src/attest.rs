@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use alloy::primitives::Address;
-use audius_sdk::api::discovery::AttesterIdentity;
+use audius_sdk::api::{discovery::AttesterIdentity, ApiJson};
 use audius_sdk::bridge::{self, ActivityClaim, ActivityReport, AttesterSignature, BridgeError, FactClaim, Observer};
 use axum::{
     extract::State,
@@ -44,14 +44,17 @@ async fn identity(State(d): State<Arc<Discovery>>) -> Result<Json<AttesterIdenti
     Ok(Json(AttesterIdentity { signer, ethereum_attester: on_ethereum, solana_attester: on_solana }))
 }
 
-async fn fact(State(d): State<Arc<Discovery>>, Json(claim): Json<FactClaim>) -> Result<Json<AttesterSignature>> {
+async fn fact(State(d): State<Arc<Discovery>>, ApiJson(claim): ApiJson<FactClaim>) -> Result<Json<AttesterSignature>> {
     let (key, observer) = attester(&d)?;
     let signature = bridge::attest_fact(&observer, key, &claim).await?;
     tracing::info!(fact = ?claim.fact, nonce = claim.nonce, "attested");
     Ok(Json(signature))
 }
 
-async fn activity(State(d): State<Arc<Discovery>>, Json(claim): Json<ActivityClaim>) -> Result<Json<ActivityReport>> {
+async fn activity(
+    State(d): State<Arc<Discovery>>,
+    ApiJson(claim): ApiJson<ActivityClaim>,
+) -> Result<Json<ActivityReport>> {
     let (key, observer) = attester(&d)?;
     // Scores come from the index: it must have read the program's newest transaction.
     let newest = d.solana.newest_transaction().await.map_err(BridgeError::from)?;

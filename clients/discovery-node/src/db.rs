@@ -463,10 +463,18 @@ pub async fn latest_tracks(pool: &AnyPool, before: i64, limit: i64) -> Result<Ve
 
 /// Live tracks whose title starts with `prefix` (any case), and those of artists whose name or handle does.
 pub async fn search(pool: &AnyPool, prefix: &str, limit: i64) -> Result<Vec<TrackRow>, sqlx::Error> {
-    let pattern = format!("{}%", prefix.to_lowercase().replace(['%', '_', '\\'], ""));
+    // The prefix is matched literally: LIKE's wildcards and the escape character in it are escaped.
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
     sqlx::query_as(&format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks WHERE deleted = 0 AND (lower(title) LIKE $1 OR eth_address IN
-            (SELECT eth_address FROM profiles WHERE lower(name) LIKE $1 OR lower(handle) LIKE $1))
+        "SELECT {TRACK_COLUMNS} FROM tracks WHERE deleted = 0 AND (lower(title) LIKE $1 ESCAPE '\\' OR eth_address IN
+            (SELECT eth_address FROM profiles WHERE lower(name) LIKE $1 ESCAPE '\\' OR lower(handle) LIKE $1 ESCAPE '\\'))
          ORDER BY indexed_seq DESC LIMIT $2"
     ))
     .bind(pattern)

@@ -128,14 +128,16 @@ async fn eventually(url: &str, what: &str, check: impl Fn(&Value) -> bool) -> Va
 
 #[tokio::test(flavor = "multi_thread")]
 async fn uploads_become_queryable() {
-    let network = LocalNetwork::start(Options::default()).await.unwrap();
+    let mut network = LocalNetwork::start(Options::default()).await.unwrap();
     let ada = new_artist(&network, "Ada", "ada").await;
     let first = publish(&network, &ada, "Tone Poem", 1).await;
     for seed in 2..=4 {
         publish(&network, &ada, &format!("Song {seed}"), seed).await;
     }
     let dir = tempfile::tempdir().unwrap();
-    for (round, database) in backends(dir.path(), "queries").await.into_iter().enumerate() {
+    let databases = backends(dir.path(), "queries").await;
+    let rounds = databases.len();
+    for (round, database) in databases.into_iter().enumerate() {
         let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server =
@@ -164,6 +166,11 @@ async fn uploads_become_queryable() {
             v.as_array().is_some_and(|a| a.len() as i64 == total)
         })
         .await;
+        // LIKE's wildcards in a query are the characters themselves: no title or name starts with them.
+        for wildcard in ["%25", "_", "%25a", "%5C"] {
+            let (status, found) = get(&format!("{base}/v1/search?q={wildcard}")).await;
+            assert_eq!((status, found.as_array().map(Vec::len)), (200, Some(0)), "q={wildcard}: {found}");
+        }
         let (_, page) = get(&format!("{base}/v1/artists/{:#x}/tracks?limit=2", ada.key.address())).await;
         assert_eq!((page[0]["track_id"].as_i64(), page[1]["track_id"].as_i64()), (Some(0), Some(1)));
         let (_, rest) = get(&format!("{base}/v1/artists/ada/tracks?after=1&limit=2")).await;
@@ -210,6 +217,11 @@ async fn uploads_become_queryable() {
             (format!("{base}/v1/artists/bad%20handle"), 400),
             (format!("{base}/v1/tracks/nope"), 400),
             (format!("{base}/v1/search?q="), 400),
+            (format!("{base}/v1/tracks/latest?limit=abc"), 400),
+            (format!("{base}/v1/tracks/latest?limit=-1"), 400),
+            (format!("{base}/v1/tracks/latest?before=-5"), 400),
+            (format!("{base}/v1/tracks/latest?before=soon"), 400),
+            (format!("{base}/v1/artists/ada/tracks?after=-3"), 400),
             (format!("{base}/v1/ledger?since=-1"), 400),
             (format!("{base}/v1/ledger?ledger=nope"), 400),
             (format!("{base}/v1/artists/nobody"), 404),
@@ -218,6 +230,20 @@ async fn uploads_become_queryable() {
             let (status, body) = get(&url).await;
             assert_eq!(status, code, "{url}: {body}");
             assert!(body["error"].is_string(), "{url}: {body}");
+        }
+        if round == rounds - 1 {
+            // Every replica down: the CID is not gone, it is unreachable now (503, not an empty list).
+            for source in sources.as_array().unwrap() {
+                network.stop_content_node(source["sp_id"].as_u64().unwrap()).await.unwrap();
+            }
+            let url = format!("{base}/v1/content/{cid}/nodes");
+            let unreachable = audius_devkit::eventually(Duration::from_secs(30), "the replicas look down", || async {
+                let (status, body) = get(&url).await;
+                (status == 503 && body["error"].is_string()).then_some(())
+            });
+            if let Err(timeout) = unreachable.await {
+                panic!("{timeout}: last answer {:?}", get(&url).await);
+            }
         }
         let _ = stop.send(());
         server.await.unwrap().unwrap();

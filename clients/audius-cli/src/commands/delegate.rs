@@ -59,6 +59,7 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
     match command {
         DelegateCommand::Stake { operator, amount } => {
             let (eth, delegator) = context.eth_writer().await?;
+            eth.check_balance(delegator, amount).await?;
             context.confirm(&format!("delegate {} from {delegator} to {operator}", format_audio(amount)))?;
             eth.delegate(delegator, operator, amount).await?;
             let stake = eth.stake_in(operator, delegator).await?;

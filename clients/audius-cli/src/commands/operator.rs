@@ -102,14 +102,7 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
                     format_audio(min)
                 )));
             }
-            let balance = eth.token.balanceOf(operator).call().await?;
-            if balance < stake {
-                return Err(CliError::input(format!(
-                    "the wallet {operator} holds {}, less than the {} to stake",
-                    format_audio(balance),
-                    format_audio(stake)
-                )));
-            }
+            eth.check_balance(operator, stake).await?;
             let wallet = delegate_wallet.unwrap_or(operator);
             context.confirm(&format!(
                 "register a {service_type} at {endpoint} staking {} from {operator}",
@@ -124,6 +117,7 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
         }
         OperatorCommand::IncreaseStake { amount } => {
             let (eth, operator) = context.eth_writer().await?;
+            eth.check_balance(operator, amount).await?;
             context.confirm(&format!("add {} to the stake of {operator}", format_audio(amount)))?;
             eth.increase_stake(operator, amount).await?;
             let stake = eth.staking.operatorStake(operator).call().await?;

@@ -1,10 +1,12 @@
-//! The error answer both nodes' handlers return.
+//! The error answer both nodes' handlers return, and the extractors that refuse bad input with it.
 
 use axum::{
-    http::StatusCode,
+    extract::{FromRequest, FromRequestParts, Query, Request},
+    http::{request::Parts, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
+use serde::de::DeserializeOwned;
 
 use super::ErrorBody;
 
@@ -52,9 +54,32 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<crate::upload::HeaderError> for ApiError {
-    fn from(error: crate::upload::HeaderError) -> Self {
-        let status = if error.is_unsigned() { StatusCode::UNAUTHORIZED } else { StatusCode::BAD_REQUEST };
-        ApiError::new(status, error.to_string())
+/// A query string parsed as `T`; one that does not parse is refused with an [`ErrorBody`] like every other bad
+/// input (axum's own `Query` answers `text/plain`).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+/// A JSON body parsed as `T`; a missing content type, bad JSON or the wrong shape is refused with an
+/// [`ErrorBody`] and axum's status for it (415, 400, 422).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
+        }
     }
 }

@@ -8,7 +8,7 @@ pub mod discovery;
 mod error;
 
 #[cfg(feature = "server")]
-pub use error::ApiError;
+pub use error::{ApiError, ApiJson, ApiQuery};
 use serde::{Deserialize, Serialize};
 
 /// The body of every error answer, from either node: `{"error": "…"}`.

@@ -23,7 +23,7 @@ use crate::{
         content::{self, AttestedFact},
         rpc::ContentClient,
     },
-    upload::unix_now,
+    time::unix_now,
 };
 
 /// Largest answer read from an attester: a signature or a report is a few kilobytes.

@@ -19,7 +19,7 @@ use crate::{
         content::{self, AttestedFact},
         rpc::ContentClient,
     },
-    upload::unix_now,
+    time::unix_now,
 };
 
 /// What one attester's reading of the chains says; the same code decides what an aggregator asks for and what an

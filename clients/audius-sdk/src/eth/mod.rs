@@ -71,6 +71,16 @@ pub enum EthError {
     /// A service type the registry does not define.
     #[error("unknown service type {0:?} (expected content-node or discovery-node)")]
     UnknownServiceType(String),
+    /// The wallet holds less AUDIO than the call would move: found before anything (an approval included) is sent.
+    #[error("the wallet {holder} holds {}, less than the {} to stake", format_audio(*balance), format_audio(*needed))]
+    InsufficientBalance {
+        /// The wallet.
+        holder: Address,
+        /// What it holds.
+        balance: alloy::primitives::U256,
+        /// What the call needs.
+        needed: alloy::primitives::U256,
+    },
 }
 
 impl From<alloy::contract::Error> for EthError {

@@ -163,8 +163,19 @@ impl<P: Provider + Clone> Protocol<P> {
         })
     }
 
-    /// Let the staking contract pull `amount` AUDIO from the signer, if its allowance is short.
+    /// Whether `holder` holds at least `amount` AUDIO ([`EthError::InsufficientBalance`] if not).
+    pub async fn check_balance(&self, holder: Address, amount: U256) -> Result<(), EthError> {
+        let balance = self.token.balanceOf(holder).call().await?;
+        if balance < amount {
+            return Err(EthError::InsufficientBalance { holder, balance, needed: amount });
+        }
+        Ok(())
+    }
+
+    /// Let the staking contract pull `amount` AUDIO from the signer, if its allowance is short — after checking
+    /// the signer holds it, so an amount it cannot stake leaves no approval behind.
     pub async fn ensure_staking_allowance(&self, owner: Address, amount: U256) -> Result<(), EthError> {
+        self.check_balance(owner, amount).await?;
         let allowance = self.token.allowance(owner, self.deployment.staking).call().await?;
         if allowance < amount {
             transact(self.token.approve(self.deployment.staking, amount)).await?;

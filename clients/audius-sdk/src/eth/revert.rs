@@ -3,6 +3,7 @@
 use alloy::primitives::{utils::format_units, U256};
 
 use super::governance::ProposalState;
+use crate::time::utc;
 
 use super::bindings::{
     AudioToken::AudioTokenErrors, AudiusGovernor::AudiusGovernorErrors, ContractError, Issuance::IssuanceErrors,
@@ -62,9 +63,9 @@ fn describe_staking(error: StakingErrors) -> String {
             format!("asked for {} but the position holds {}", format_audio(e.requested), format_audio(e.available))
         }
         E::NoServices(e) => format!("{} has no registered service: register a node first", e.operator),
-        E::StillLocked(e) => format!("still locked until {} (unix time)", e.unlockAt),
+        E::StillLocked(e) => format!("still locked until {}", utc(e.unlockAt.saturating_to())),
         E::Expired(e) => {
-            format!("the request expired at {} (unix time): cancel it and request again", e.expiredAt)
+            format!("the request expired at {}: cancel it and request again", utc(e.expiredAt.saturating_to()))
         }
         E::WithdrawalPending(_) => "a withdrawal from this pool is already pending: withdraw or cancel it".into(),
         E::NoWithdrawal(_) => "there is no pending withdrawal from this pool".into(),
@@ -102,8 +103,8 @@ fn describe_issuance(error: IssuanceErrors) -> String {
     match error {
         E::NoFinishedRound(_) => "no round has finished yet".into(),
         E::AttestationWindowOpen(e) => format!(
-            "the finished round's rewards are fixed at {} (unix time), when its attestation window closes; try again then",
-            e.closesAt
+            "the finished round's rewards are fixed at {}, when its attestation window closes; try again then",
+            utc(e.closesAt.saturating_to())
         ),
         E::AlreadyClaimed(e) => format!("{} was already paid for round {}", e.operator, e.round),
         E::NotEligible(e) => format!("{} earned nothing in the finished round", e.operator),

@@ -162,6 +162,12 @@ impl ContentClient {
         Self { rpc: RpcClient::new_with_commitment(url.into(), CommitmentConfig::confirmed()), priority_fee: None }
     }
 
+    /// The same, giving up on any request the node has not answered within `timeout`.
+    pub fn with_timeout(url: impl Into<String>, timeout: std::time::Duration) -> Self {
+        let rpc = RpcClient::new_with_timeout_and_commitment(url.into(), timeout, CommitmentConfig::confirmed());
+        Self { rpc, priority_fee: None }
+    }
+
     /// Pay `micro_lamports` per requested compute unit on every transaction this client sends (none: no priority
     /// fee). Every write the SDK builds requests a measured compute-unit limit, so the fee is that limit × the price.
     pub fn with_priority_fee(mut self, micro_lamports: Option<u64>) -> Self {
@@ -419,7 +425,7 @@ impl ContentClient {
         let config = self.config().await?;
         let eth_address = eth_key.address().0 .0;
         let nonce = self.profile(&eth_address).await?.map_or(0, |p| p.nonce);
-        let deadline = crate::upload::unix_now() as i64 + content::BINDING_PROOF_SECS;
+        let deadline = crate::time::unix_now() as i64 + content::BINDING_PROOF_SECS;
         let proof = content::sign_profile_binding(eth_key, &config.cluster, &authority.pubkey(), nonce, deadline);
         let instruction =
             content::create_profile(&authority.pubkey(), &payer.pubkey(), eth_address, metadata_cid, deadline, proof);
