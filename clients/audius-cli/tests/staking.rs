@@ -7,7 +7,9 @@ use alloy::primitives::{utils::parse_ether, U256};
 use common::Chain;
 
 fn wei(value: &serde_json::Value) -> U256 {
-    value.as_str().unwrap_or_else(|| panic!("{value} is not a decimal string")).parse().unwrap()
+    let text = value.as_str().unwrap_or_else(|| panic!("{value} is not a string"));
+    assert!(!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()), "{text:?} is not a decimal amount");
+    U256::from_str_radix(text, 10).unwrap()
 }
 
 #[tokio::test]

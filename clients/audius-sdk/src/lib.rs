@@ -13,6 +13,8 @@
 //! - [`api`]: the nodes' HTTP documents (health, upload status, listings, errors), typed once for servers and
 //!   clients.
 //! - [`service`]: what the daemons built on the SDK share (their shutdown signal).
+//! - [`time`] and [`decimal`]: times and amounts as every document and message shows them (RFC 3339; decimal
+//!   strings).
 
 #![warn(missing_docs)]
 
@@ -20,6 +22,7 @@ pub mod api;
 #[cfg(feature = "bridge")]
 pub mod bridge;
 pub mod cid;
+pub mod decimal;
 pub mod eth;
 #[cfg(feature = "rpc")]
 pub mod nodes;

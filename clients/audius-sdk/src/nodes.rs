@@ -85,7 +85,8 @@ pub struct EligibleNode {
     pub delegate_wallet: Address,
     /// Its operator.
     pub owner: Address,
-    /// Active stake in its operator's pool (its weight in the rendezvous ranking).
+    /// Active stake in its operator's pool (its weight in the rendezvous ranking), wei.
+    #[serde(with = "crate::decimal")]
     pub stake: U256,
 }
 

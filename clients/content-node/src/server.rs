@@ -20,8 +20,8 @@ use std::sync::Arc;
 use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
     api::{
-        content::{Health, Storage},
-        ApiJson,
+        content::{Health, Registration, Storage},
+        ApiJson, Probe,
     },
     cid::ContentId,
     solana::content,
@@ -52,6 +52,8 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/v1/content/{cid}/receipts", post(receipt))
         .route("/internal/blobs/{cid}", post(receive_replica))
         .route("/health", get(health))
+        .route("/health/live", get(|| async { Json(Probe::ok()) }))
+        .route("/health/ready", get(ready))
         .with_state(node)
 }
 
@@ -235,6 +237,20 @@ async fn receipt(
     }))
 }
 
+async fn ready(State(node): State<Arc<Node>>) -> (StatusCode, Json<Probe>) {
+    readiness(&node.directory.read().await.me)
+}
+
+/// Ready is taking writes: registered on Ethereum within bounds, at the required version, admitted on Solana.
+fn readiness(registration: &Registration) -> (StatusCode, Json<Probe>) {
+    match registration {
+        Registration::Registered { .. } => (StatusCode::OK, Json(Probe::ok())),
+        Registration::Unknown { reason } | Registration::Refused { reason, .. } => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Probe::not_ready(reason.clone())))
+        }
+    }
+}
+
 async fn health(State(node): State<Arc<Node>>) -> Result<Json<Health>> {
     let directory = node.directory.read().await.clone();
     let blobs = node.store.count().await?;
@@ -259,7 +275,18 @@ fn free_bytes(path: &std::path::Path) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{none_match, parse_range, RangeRequest::*};
+    use super::{none_match, parse_range, readiness, RangeRequest::*, Registration, StatusCode};
+
+    #[test]
+    fn ready_means_taking_writes() {
+        assert_eq!(readiness(&Registration::Registered { sp_id: 3 }).0, StatusCode::OK);
+        let refused = Registration::Refused { sp_id: Some(3), reason: "operator below its minimum stake".into() };
+        let (status, probe) = readiness(&refused);
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(probe.0.reason.as_deref(), Some("operator below its minimum stake"));
+        let unknown = Registration::Unknown { reason: "registry not read yet".into() };
+        assert_eq!(readiness(&unknown).0, StatusCode::SERVICE_UNAVAILABLE);
+    }
 
     #[test]
     fn single_ranges_are_served_and_clamped() {

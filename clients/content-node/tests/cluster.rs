@@ -326,6 +326,20 @@ async fn upload_replicate_stream_refuse_repair_heal() {
         assert_eq!(response.headers()["content-type"], "audio/wav");
         assert_eq!(response.bytes().await.unwrap(), track, "node {sp_id} serves the same bytes");
     }
+    // A supervisor's probes: alive, and ready while taking writes.
+    for probe in ["live", "ready"] {
+        let response =
+            cluster.http.get(format!("{}/health/{probe}", cluster.nodes[0].endpoint())).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{probe}");
+        assert_eq!(response.json::<audius_sdk::api::Probe>().await.unwrap(), audius_sdk::api::Probe::ok(), "{probe}");
+    }
+    // Stake in the health document is decimal wei, as in every other document (it was hex).
+    let health: serde_json::Value =
+        cluster.http.get(format!("{}/health", cluster.nodes[0].endpoint())).send().await.unwrap().json().await.unwrap();
+    for peer in health["peers"].as_array().unwrap() {
+        let stake = peer["stake"].as_str().unwrap();
+        assert!(stake.bytes().all(|b| b.is_ascii_digit()) && stake.len() > 18, "{peer}");
+    }
     let outside = cluster.nodes.iter().map(|n| n.sp_id).find(|id| !receipt.replicas.contains(id)).unwrap();
     assert_eq!(cluster.get(outside, &receipt.cid, None).await.status(), StatusCode::NOT_FOUND);
 

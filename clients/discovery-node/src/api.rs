@@ -8,13 +8,14 @@ use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
     api::{
         discovery::{ChainSlot, ContentNodeEntry, ContentSource, Health, Indexed, Lag, UploadState, UploadStatus},
-        ApiQuery,
+        ApiQuery, Probe,
     },
     cid::ContentId,
     rendezvous::{self, Candidate},
 };
 use axum::{
     extract::{Path, State},
+    http::StatusCode,
     response::sse::{Event, KeepAlive, Sse},
     routing::get,
     Json, Router,
@@ -32,6 +33,8 @@ use crate::{
 pub fn router(discovery: Arc<Discovery>) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/health/live", get(|| async { Json(Probe::ok()) }))
+        .route("/health/ready", get(ready))
         .route("/v1/tracks/latest", get(latest))
         .route("/v1/tracks/by-cid/{cid}", get(tracks_by_cid))
         .route("/v1/tracks/{address}", get(track))
@@ -92,6 +95,13 @@ async fn health(State(d): State<Arc<Discovery>>) -> Result<Json<Health>> {
         last_error: status.last_error,
         registration: status.registration,
     }))
+}
+
+async fn ready(State(d): State<Arc<Discovery>>) -> (StatusCode, Json<Probe>) {
+    match d.readiness().await {
+        Ok(()) => (StatusCode::OK, Json(Probe::ok())),
+        Err(reason) => (StatusCode::SERVICE_UNAVAILABLE, Json(Probe::not_ready(reason))),
+    }
 }
 
 async fn track(State(d): State<Arc<Discovery>>, Path(address): Path<String>) -> Result<Json<db::TrackRow>> {
@@ -222,17 +232,42 @@ async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) ->
     ))
 }
 
-async fn status_of(d: &Discovery, cid: &ContentId) -> Result<UploadStatus<db::TrackRow>> {
+/// An upload's status: indexed (the live tracks naming it), or pending while a content node holds it. With
+/// `check_held`, a CID no track names is first looked for on the content nodes, so one never uploaded is 404
+/// rather than pending for ever.
+async fn status_of(d: &Discovery, cid: &ContentId, check_held: bool) -> Result<UploadStatus<db::TrackRow>> {
     let tracks = db::tracks_by_cid(&d.pool, &cid.to_string()).await?;
-    let state = if tracks.is_empty() { UploadState::Pending } else { UploadState::Indexed { tracks } };
-    Ok(UploadStatus { cid: *cid, state })
+    if !tracks.is_empty() {
+        return Ok(UploadStatus { cid: *cid, state: UploadState::Indexed { tracks } });
+    }
+    if check_held && !held_somewhere(d, cid).await? {
+        return Err(not_found(format!("no track names {cid} and no content node holds it: it was not uploaded")));
+    }
+    Ok(UploadStatus { cid: *cid, state: UploadState::Pending })
+}
+
+/// Whether a content node answers for `cid`: a HEAD on the nodes its stake-weighted rendezvous ranking puts first,
+/// where an upload lands (failovers included: twice the replication factor).
+async fn held_somewhere(d: &Discovery, cid: &ContentId) -> Result<bool> {
+    let nodes = db::nodes(&d.pool).await?;
+    let candidates = match d.eligible_nodes().await {
+        Some(eligible) => eligible.candidates(),
+        None => nodes.iter().map(|n| Candidate { sp_id: n.sp_id as u64, stake: 1 }).collect(),
+    };
+    let asks = rendezvous::rank(cid, &candidates)
+        .into_iter()
+        .take(2 * rendezvous::REPLICATION_FACTOR)
+        .filter_map(|c| nodes.iter().find(|n| n.sp_id == c.sp_id as i64))
+        .map(|n| d.http.head(format!("{}/v1/content/{cid}", n.endpoint)).timeout(Duration::from_secs(2)).send());
+    let answers = futures_util::future::join_all(asks).await;
+    Ok(answers.into_iter().any(|answer| answer.is_ok_and(|response| response.status().is_success())))
 }
 
 async fn upload_status(
     State(d): State<Arc<Discovery>>,
     Path(text): Path<String>,
 ) -> Result<Json<UploadStatus<db::TrackRow>>> {
-    Ok(Json(status_of(&d, &cid(&text)?).await?))
+    Ok(Json(status_of(&d, &cid(&text)?, true).await?))
 }
 
 /// Server-sent events: the status now, then again after every indexed batch, until the track is indexed (or a
@@ -242,11 +277,12 @@ async fn upload_events(
     Path(text): Path<String>,
 ) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
     let cid = cid(&text)?;
+    status_of(&d, &cid, true).await?;
     let mut indexed = d.indexed.subscribe();
     let stream = async_stream(move |sender| async move {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
-            let Ok(status) = status_of(&d, &cid).await else { return };
+            let Ok(status) = status_of(&d, &cid, false).await else { return };
             let done = matches!(status.state, UploadState::Indexed { .. });
             let Ok(event) = Event::default().event("status").json_data(&status) else { return };
             if sender.send(event).await.is_err() || done {

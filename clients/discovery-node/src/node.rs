@@ -80,6 +80,21 @@ impl Discovery {
         self.eligible.read().await.clone()
     }
 
+    /// Ready is indexing: not halted, and the cluster read at least once (`GET /health/ready`).
+    pub async fn readiness(&self) -> Result<(), String> {
+        let status = self.status.read().await;
+        if let Some(reason) = &status.halted {
+            return Err(format!("indexing halted: {reason}"));
+        }
+        if status.chain_slot == 0 {
+            return Err(match &status.last_error {
+                Some(error) => format!("the cluster has not been read yet: {error}"),
+                None => "the cluster has not been read yet".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// Whether a content node answers its health endpoint (cached for ten seconds).
     pub async fn node_healthy(&self, endpoint: &str) -> bool {
         if let Some((at, healthy)) = self.health_cache.read().await.get(endpoint) {

@@ -199,6 +199,12 @@ async fn uploads_become_queryable() {
             );
         }
 
+        // A supervisor's probes: alive, and ready once indexing.
+        for probe in ["live", "ready"] {
+            let (status, body) = get(&format!("{base}/health/{probe}")).await;
+            assert_eq!((status, &body["ok"]), (200, &Value::Bool(true)), "{probe}: {body}");
+        }
+
         // Content nodes with stake and health; where to stream a CID from, in rendezvous order.
         let (_, nodes) = get(&format!("{base}/v1/content-nodes")).await;
         assert_eq!(nodes.as_array().unwrap().len(), 3);
@@ -226,6 +232,8 @@ async fn uploads_become_queryable() {
             (format!("{base}/v1/ledger?ledger=nope"), 400),
             (format!("{base}/v1/artists/nobody"), 404),
             (format!("{base}/v1/content/{}/nodes", ContentId::of(b"unknown")), 404),
+            (format!("{base}/v1/uploads/{}", ContentId::of(b"never uploaded")), 404),
+            (format!("{base}/v1/uploads/{}/events", ContentId::of(b"never uploaded")), 404),
         ] {
             let (status, body) = get(&url).await;
             assert_eq!(status, code, "{url}: {body}");
@@ -341,6 +349,8 @@ async fn a_crash_mid_batch_loses_and_duplicates_nothing_and_forgeries_halt() {
         assert!(!discovery.index_once(&forged).await, "a forged chain halts indexing");
         let halted = discovery.status.read().await.halted.clone().unwrap();
         assert!(halted.contains("does not chain"), "{halted}");
+        let not_ready = discovery.readiness().await.unwrap_err();
+        assert!(not_ready.starts_with("indexing halted") && not_ready.contains("does not chain"), "{not_ready}");
         let untouched: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(&discovery.pool).await.unwrap();
         assert_eq!(untouched, 0, "nothing after the break was written");

@@ -18,6 +18,30 @@ pub struct ErrorBody {
     pub error: String,
 }
 
+/// What either node answers a supervisor (systemd, a load balancer, Kubernetes probes): `GET /health/live` is 200
+/// `{"ok": true}` while the process serves at all; `GET /health/ready` is 200 when the node can do its work now
+/// (a content node: registered and taking writes; a discovery node: indexing, not halted) and 503 with the reason
+/// otherwise. `GET /health` stays the full document for people and dashboards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    /// Live, or ready.
+    pub ok: bool,
+    /// Why not, when not.
+    pub reason: Option<String>,
+}
+
+impl Probe {
+    /// All is well.
+    pub fn ok() -> Self {
+        Self { ok: true, reason: None }
+    }
+
+    /// Not ready, because `reason`.
+    pub fn not_ready(reason: impl Into<String>) -> Self {
+        Self { ok: false, reason: Some(reason.into()) }
+    }
+}
+
 /// `GET {endpoint}{path}` parsed as `T`; an error answer's [`ErrorBody`] becomes the error's text.
 #[cfg(feature = "upload-client")]
 pub async fn get<T: serde::de::DeserializeOwned>(

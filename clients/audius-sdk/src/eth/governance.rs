@@ -286,16 +286,11 @@ impl std::fmt::Display for ProposalState {
     }
 }
 
-/// Amounts and ids in JSON as decimal strings (wei), as the CLI prints every amount: exact, and not hex.
-fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
-}
-
 /// Everything about a proposal: what it does, where it stands, its tallies and its timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
     /// The governor's id.
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub id: U256,
     /// Who proposed it.
     pub proposer: Address,
@@ -304,6 +299,7 @@ pub struct Proposal {
     /// Contracts called on execution.
     pub targets: Vec<Address>,
     /// ETH sent with each call.
+    #[serde(serialize_with = "crate::decimal::serialize_all")]
     pub values: Vec<U256>,
     /// Encoded calls.
     pub calldatas: Vec<Bytes>,
@@ -316,16 +312,16 @@ pub struct Proposal {
     /// When a passed proposal may be executed: the end of the vote plus the execution delay.
     pub eta: u64,
     /// Votes for (wei of staked AUDIO).
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub for_votes: U256,
     /// Votes against.
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub against_votes: U256,
     /// Abstentions.
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub abstain_votes: U256,
     /// For + abstain needed to pass (fixed at creation: a share of the stake just before it).
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub quorum: U256,
 }
 
@@ -337,7 +333,7 @@ pub struct VoteRecord {
     /// The vote.
     pub support: Support,
     /// The stake it counted with, wei (an operator's pool less the delegators that overrode it).
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::decimal::serialize")]
     pub weight: U256,
     /// A delegator overriding its operator (with its own stake) rather than an operator voting its pool.
     #[serde(rename = "override")]
@@ -353,13 +349,13 @@ pub enum VotingPower {
     /// An operator: its whole pool at the snapshot, less what its delegators' overrides took out.
     Operator {
         /// Wei.
-        #[serde(serialize_with = "decimal")]
+        #[serde(serialize_with = "crate::decimal::serialize")]
         weight: U256,
     },
     /// A delegator: its own stake at the snapshot, taken out of its operator's tally.
     Delegator {
         /// Wei.
-        #[serde(serialize_with = "decimal")]
+        #[serde(serialize_with = "crate::decimal::serialize")]
         weight: U256,
         /// The operator it overrides.
         operator: Address,
@@ -406,12 +402,14 @@ pub struct SignedVote {
     #[serde(default)]
     pub reason: String,
     /// The proposal.
+    #[serde(with = "crate::decimal")]
     pub proposal_id: U256,
     /// The vote.
     pub support: Support,
     /// The voter (whose stake counts).
     pub voter: Address,
     /// The voter's governor nonce the signature consumes (a signature counts once).
+    #[serde(with = "crate::decimal")]
     pub nonce: U256,
     /// The 65-byte signature.
     pub signature: Bytes,

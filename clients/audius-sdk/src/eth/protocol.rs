@@ -89,14 +89,18 @@ pub struct PoolSummary {
     /// Its nodes.
     pub services: Vec<Service>,
     /// Active stake in the pool (operator's and delegators'), wei.
+    #[serde(with = "crate::decimal")]
     pub active_stake: U256,
     /// The operator's own stake (active and pending withdrawal), wei.
+    #[serde(with = "crate::decimal")]
     pub operator_stake: U256,
     /// Stake waiting to be withdrawn, wei.
+    #[serde(with = "crate::decimal")]
     pub pending_withdrawals: U256,
     /// The operator's cut of delegators' rewards, basis points.
     pub cut_bps: u16,
     /// Smallest delegation the pool takes, wei.
+    #[serde(with = "crate::decimal")]
     pub min_delegation: U256,
     /// Whether the operator's stake is within its services' bounds (rewards need it).
     pub within_bounds: bool,
