@@ -195,20 +195,10 @@ async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) ->
         return Err(not_found(format!("no live track has content {cid}")));
     }
     let nodes = db::nodes(&d.pool).await?;
-    // With Ethereum, the one rule (`audius_sdk::nodes::eligible`) and its stake weights; without, every admitted
-    // node at weight 1.
-    let eligible = d.eligible_nodes().await;
     let mut candidates = Vec::new();
-    for node in nodes.iter().filter(|n| holders.contains(&n.sp_id)) {
-        let stake = match &eligible {
-            Some(eligible) => match eligible.get(node.sp_id as u64) {
-                Some(eligible) => eligible.stake.saturating_to::<u128>().max(1),
-                None => continue,
-            },
-            None => 1,
-        };
+    for (node, candidate) in weighted(&d, nodes.iter().filter(|n| holders.contains(&n.sp_id))).await {
         if d.node_healthy(&node.endpoint).await {
-            candidates.push(Candidate { sp_id: node.sp_id as u64, stake });
+            candidates.push(candidate);
         }
     }
     // Replicas named but none reachable now is the network's state, not an empty answer: 503, so a player
@@ -232,6 +222,24 @@ async fn nodes_for(State(d): State<Arc<Discovery>>, Path(text): Path<String>) ->
     ))
 }
 
+/// `nodes` as rendezvous candidates: with Ethereum, the eligible ones (the SDK's one rule) at their stake; without,
+/// every admitted node at weight 1.
+async fn weighted<'a>(
+    d: &Discovery,
+    nodes: impl Iterator<Item = &'a db::NodeRow>,
+) -> Vec<(&'a db::NodeRow, Candidate)> {
+    let eligible = d.eligible_nodes().await;
+    nodes
+        .filter_map(|node| {
+            let stake = match &eligible {
+                Some(eligible) => eligible.get(node.sp_id as u64)?.stake.saturating_to::<u128>().max(1),
+                None => 1,
+            };
+            Some((node, Candidate { sp_id: node.sp_id as u64, stake }))
+        })
+        .collect()
+}
+
 /// An upload's status: indexed (the live tracks naming it), or pending while a content node holds it. With
 /// `check_held`, a CID no track names is first looked for on the content nodes, so one never uploaded is 404
 /// rather than pending for ever.
@@ -250,10 +258,7 @@ async fn status_of(d: &Discovery, cid: &ContentId, check_held: bool) -> Result<U
 /// where an upload lands (failovers included: twice the replication factor).
 async fn held_somewhere(d: &Discovery, cid: &ContentId) -> Result<bool> {
     let nodes = db::nodes(&d.pool).await?;
-    let candidates = match d.eligible_nodes().await {
-        Some(eligible) => eligible.candidates(),
-        None => nodes.iter().map(|n| Candidate { sp_id: n.sp_id as u64, stake: 1 }).collect(),
-    };
+    let candidates: Vec<Candidate> = weighted(d, nodes.iter()).await.into_iter().map(|(_, c)| c).collect();
     let asks = rendezvous::rank(cid, &candidates)
         .into_iter()
         .take(2 * rendezvous::REPLICATION_FACTOR)
