@@ -4,14 +4,17 @@
 use std::io::{IsTerminal, Write};
 
 use alloy::{
-    primitives::Address,
+    primitives::{
+        utils::{format_ether, format_units},
+        Address, U256,
+    },
     providers::{DynProvider, Provider, ProviderBuilder},
     rpc::client::RpcClient,
     signers::local::PrivateKeySigner,
     transports::http::reqwest,
 };
 use audius_sdk::{
-    eth::{Deployment, Protocol},
+    eth::{format_audio, Deployment, EthError, Protocol},
     solana::rpc::ContentClient,
 };
 use solana_keypair::Keypair;
@@ -120,15 +123,61 @@ impl Context {
             .map_err(|_| CliError::config(format!("{} is not a solana-keygen keypair file", path.display())))
     }
 
+    /// Ask before `from` sends `what` on Ethereum, unless `--yes`: the prompt names the chain, the signer, each
+    /// transaction in `steps` (an approval before a stake is one), how the gas limit is set and the gas price
+    /// now, so nothing is sent that the user did not see.
+    pub async fn confirm_eth(&self, eth: &Eth, from: Address, what: &str, steps: &[String]) -> anyhow::Result<()> {
+        if self.settings.yes {
+            return Ok(());
+        }
+        let provider = eth.token.provider();
+        let chain = provider.get_chain_id().await.map_err(EthError::from)?;
+        let gas_price = provider.get_gas_price().await.map_err(EthError::from)?;
+        let balance = provider.get_balance(from).await.map_err(EthError::from)?;
+        let plan = format!(
+            "{what}\n  chain {chain}, signed by {from} (holds {} ETH)\n  {} transaction(s): {}\n  gas limit: the \
+             node's estimate + 25 % each (only the gas used is paid), gas price now {} gwei\n",
+            format_ether(balance),
+            steps.len(),
+            steps.join(", then "),
+            format_units(gas_price, "gwei").unwrap_or_else(|_| gas_price.to_string()),
+        );
+        self.confirm(&plan)
+    }
+
+    /// The steps of a write that stakes `amount` from `owner` with `action`: an approval first when the staking
+    /// contract's allowance is short.
+    pub async fn staking_steps(
+        &self,
+        eth: &Eth,
+        owner: Address,
+        amount: U256,
+        action: &str,
+    ) -> anyhow::Result<Vec<String>> {
+        let mut steps = Vec::new();
+        if eth.needs_staking_approval(owner, amount).await? {
+            steps.push(format!(
+                "approve the staking contract {} to take {}",
+                eth.deployment.staking,
+                format_audio(amount)
+            ));
+        }
+        steps.push(action.to_owned());
+        Ok(steps)
+    }
+
     /// Ask before sending `what`, unless `--yes`; refuse when nobody can be asked.
     pub fn confirm(&self, what: &str) -> anyhow::Result<()> {
         if self.settings.yes {
             return Ok(());
         }
         if !std::io::stdin().is_terminal() {
-            return Err(CliError::input(format!("about to {what}: pass --yes to confirm when not at a terminal")));
+            return Err(CliError::input(format!(
+                "about to {}: pass --yes to confirm when not at a terminal",
+                what.trim_end()
+            )));
         }
-        eprint!("{what}? [y/N] ");
+        eprint!("about to {}\nproceed? [y/N] ", what.trim_end());
         std::io::stderr().flush()?;
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer)?;

@@ -25,6 +25,18 @@ pub enum ExitCode {
     NotConfirmed = 6,
 }
 
+impl ExitCode {
+    /// Every code a failed command exits with, in order (0 is success).
+    pub const FAILURES: [ExitCode; 6] = [
+        ExitCode::Failure,
+        ExitCode::Input,
+        ExitCode::Refused,
+        ExitCode::Network,
+        ExitCode::Config,
+        ExitCode::NotConfirmed,
+    ];
+}
+
 /// A failure the command line classified itself.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -109,14 +121,14 @@ fn solana_code(error: &SolanaError) -> ExitCode {
     match error {
         SolanaError::Program(_) => ExitCode::Refused,
         SolanaError::Rpc(_) | SolanaError::NoMetadata(_) => ExitCode::Network,
-        SolanaError::NotFound { .. } => ExitCode::Input,
+        SolanaError::NotFound { .. } | SolanaError::NoFeeFunds(_) => ExitCode::Input,
         SolanaError::Decode { .. } | SolanaError::Chain(_) => ExitCode::Failure,
     }
 }
 
 fn eth_code(error: &EthError) -> ExitCode {
     match error {
-        EthError::Reverted(_) | EthError::Failed(_) => ExitCode::Refused,
+        EthError::Reverted(_) | EthError::Failed { .. } => ExitCode::Refused,
         EthError::Rpc(_) | EthError::Pending(_) | EthError::WrongChain { .. } => ExitCode::Network,
         // A node that answered with revert data refused; one that did not answer is unreachable.
         EthError::Contract(inner) if inner.as_revert_data().is_some() => ExitCode::Refused,
@@ -126,7 +138,8 @@ fn eth_code(error: &EthError) -> ExitCode {
         EthError::UnknownProposal(_)
         | EthError::Action(_)
         | EthError::UnknownServiceType(_)
-        | EthError::InsufficientBalance { .. } => ExitCode::Input,
+        | EthError::InsufficientBalance { .. }
+        | EthError::NoGasFunds(_) => ExitCode::Input,
         EthError::MissingEvent(_) | EthError::Signing(_) => ExitCode::Failure,
     }
 }

@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
+use alloy::primitives::utils::format_ether;
+use audius_sdk::eth::SentTx;
 use serde::Serialize;
+use solana_signature::Signature;
 
 use crate::error::ExitCode;
 
@@ -19,6 +22,36 @@ impl Output {
     /// An output of `text` for people and `json` for scripts.
     pub fn new(text: impl Into<String>, json: impl Serialize) -> Self {
         Self { text: text.into(), json: serde_json::to_value(json).expect("outputs serialize") }
+    }
+
+    /// The output of a write, with the transactions it sent: a line each (hash, block, gas, fee) under the text,
+    /// and `"transactions"` in the JSON, so every write can be looked up in an explorer.
+    pub fn with_transactions(mut self, transactions: &[SentTx]) -> Self {
+        for tx in transactions {
+            let block = tx.block.map_or_else(|| "pending".to_owned(), |block| format!("block {block}"));
+            self.text.push_str(&format!(
+                "\n  transaction {} ({block}, {} gas, fee {} ETH)",
+                tx.hash,
+                tx.gas_used,
+                format_ether(tx.fee)
+            ));
+        }
+        self.insert("transactions", serde_json::to_value(transactions).expect("transactions serialize"));
+        self
+    }
+
+    /// The output of a Solana write, with its transaction signature (a line under the text, `"signature"` in the
+    /// JSON).
+    pub fn with_signature(mut self, signature: &Signature) -> Self {
+        self.text.push_str(&format!("\n  signature {signature}"));
+        self.insert("signature", signature.to_string().into());
+        self
+    }
+
+    fn insert(&mut self, key: &str, value: serde_json::Value) {
+        if let serde_json::Value::Object(fields) = &mut self.json {
+            fields.insert(key.to_owned(), value);
+        }
     }
 
     /// Print to standard output in the chosen form.
@@ -43,6 +76,36 @@ pub fn print_error(error: &anyhow::Error, code: ExitCode, json: bool) {
     } else {
         writeln!(io::stderr().lock(), "error: {message}")
     };
+}
+
+/// A command line clap refused. Help and version print as clap prints them (exit 0); a usage error is exit 2,
+/// printed by clap, or with `--json` among the arguments as the JSON failure document every command prints, with
+/// the usage line: scripts read one JSON document whatever went wrong.
+pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    let json = std::env::args_os().skip(1).take_while(|arg| arg != "--").any(|arg| arg == "--json");
+    if !json || matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        error.exit()
+    }
+    let rendered = error.render().to_string();
+    let mut paragraphs = rendered.split("\n\n");
+    let first = paragraphs.next().unwrap_or_default().trim().trim_start_matches("error: ").to_owned();
+    // Asked for a command group without its command, clap prints the group's help; the failure is the missing part.
+    let message = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        "a subcommand is required (see --help)".to_owned()
+    } else {
+        first
+    };
+    let usage =
+        paragraphs.find_map(|paragraph| paragraph.trim().strip_prefix("Usage: ")).map(|usage| usage.trim().to_owned());
+    let code = ExitCode::Input;
+    // Nowhere to report a failure to report: the exit code still says it.
+    let _ = writeln!(
+        io::stdout().lock(),
+        "{}",
+        serde_json::json!({ "error": message, "exit_code": code as u8, "usage": usage })
+    );
+    std::process::ExitCode::from(code as u8)
 }
 
 /// Log to standard error (standard output is the command's result), filtered by `RUST_LOG`.

@@ -3,10 +3,15 @@
 use alloy::primitives::{utils::parse_units, Address, U256};
 pub use audius_sdk::time::when;
 
-/// Parse an AUDIO amount in whole tokens with up to 18 decimals into wei, exactly as written: digits, `_` between
-/// digits to group them (`200_000`), a `.` before the decimals (`1.5`). Nothing else is guessed at: a comma (a
-/// thousands separator to some, a decimal mark to others), spaces, signs and units are refused.
+/// Parse an AUDIO amount in whole tokens with up to 18 decimals into wei, as [`parse_tokens`] reads it.
 pub fn parse_audio(text: &str) -> Result<U256, String> {
+    parse_tokens(text, 18, "AUDIO")
+}
+
+/// Parse an amount of whole `unit` tokens with up to `decimals` decimals into base units, exactly as written:
+/// digits, `_` between digits to group them (`200_000`), a `.` before the decimals (`1.5`). Nothing else is guessed
+/// at: a comma (a thousands separator to some, a decimal mark to others), spaces, signs and units are refused.
+pub fn parse_tokens(text: &str, decimals: u8, unit: &str) -> Result<U256, String> {
     let hint = "whole tokens, e.g. 200000, 200_000 or 1.5";
     if text.contains(',') {
         return Err(format!(
@@ -17,23 +22,63 @@ pub fn parse_audio(text: &str) -> Result<U256, String> {
         return Err(format!("{text:?}: the amount must be more than zero"));
     }
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    let (whole, decimals) = match text.split_once('.') {
-        Some((whole, decimals)) => (whole, Some(decimals)),
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
         None => (text, None),
     };
-    if !whole.split('_').all(digits) || !decimals.is_none_or(digits) {
-        return Err(format!("{text:?} is not an AUDIO amount ({hint})"));
+    if !whole.split('_').all(digits) || !fraction.is_none_or(digits) {
+        return Err(format!("{text:?} is not an {unit} amount ({hint})"));
     }
-    if decimals.is_some_and(|decimals| decimals.len() > 18) {
-        return Err(format!("{text:?} has more than the 18 decimals AUDIO has"));
+    if fraction.is_some_and(|fraction| fraction.len() > usize::from(decimals)) {
+        return Err(format!("{text:?} has more than the {decimals} decimals {unit} has"));
     }
-    let wei: U256 = parse_units(&text.replace('_', ""), 18)
-        .map_err(|_| format!("{text:?} is not an AUDIO amount ({hint})"))?
+    let base: U256 = parse_units(&text.replace('_', ""), decimals)
+        .map_err(|_| format!("{text:?} is not an {unit} amount ({hint})"))?
         .into();
-    if wei.is_zero() {
+    if base.is_zero() {
         return Err(format!("{text:?}: the amount must be more than zero"));
     }
-    Ok(wei)
+    Ok(base)
+}
+
+/// An amount to take out of a position: exact, or `all` of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// This many wei.
+    Exact(U256),
+    /// The whole active position, read from the chain when the command runs.
+    All,
+}
+
+impl Withdrawal {
+    /// The amount to ask the staking contract for: `all` asks for more than any position, which the contract reads
+    /// as the whole of it at the block it is mined in; `all` of nothing (`position`, read now) is refused here,
+    /// before anything is sent.
+    pub fn amount(self, position: U256) -> anyhow::Result<U256> {
+        match self {
+            Withdrawal::Exact(amount) => Ok(amount),
+            Withdrawal::All if position.is_zero() => {
+                Err(crate::error::CliError::input("there is no active stake to take out"))
+            }
+            Withdrawal::All => Ok(U256::MAX),
+        }
+    }
+
+    /// How a prompt names it.
+    pub fn describe(self, position: U256) -> String {
+        match self {
+            Withdrawal::Exact(amount) => audius_sdk::eth::format_audio(amount),
+            Withdrawal::All => format!("all ({} now)", audius_sdk::eth::format_audio(position)),
+        }
+    }
+}
+
+/// Parse an amount to withdraw: `all` (the whole position), or AUDIO as [`parse_audio`] reads it.
+pub fn parse_withdrawal(text: &str) -> Result<Withdrawal, String> {
+    match text {
+        "all" => Ok(Withdrawal::All),
+        _ => parse_audio(text).map(Withdrawal::Exact).map_err(|error| format!("{error}, or all")),
+    }
 }
 
 /// Parse an Ethereum address (`0x` + 40 hex digits; a mixed-case address must have a valid checksum).

@@ -57,6 +57,13 @@ async fn profile_and_tracks() {
         .with("AUDIUS_ETH_PRIVATE_KEY", alloy::hex::encode_prefixed(artist_key.to_bytes()))
         .with("AUDIUS_SOLANA_KEYPAIR", keypair_file(home.path(), "artist.json", &authority));
 
+    // A Solana key the chain has never credited pays no fee: said in words, exit 2, no profile created.
+    let unfunded = Keypair::new();
+    let broke = artist.clone().with("AUDIUS_SOLANA_KEYPAIR", keypair_file(home.path(), "broke.json", &unfunded));
+    let no_sol = broke.run(&["--yes", "artist", "create-profile"]);
+    assert_eq!(no_sol.code, 2, "{no_sol:?}");
+    assert!(no_sol.stderr.contains("too little SOL"), "{no_sol:?}");
+
     let missing = artist.run(&["artist", "show"]);
     assert_eq!(missing.code, 2, "{missing:?}");
     assert!(missing.stderr.contains("has no profile"), "{missing:?}");
@@ -81,7 +88,7 @@ async fn profile_and_tracks() {
     let new_metadata = ContentId::of(b"{\"name\": \"Ada L.\"}");
     let updated =
         artist.ok(&["--priority-fee", "7000", "artist", "update-profile", "--metadata-cid", &new_metadata.to_string()]);
-    let sent: solana_signature::Signature = updated["transaction"].as_str().unwrap().parse().unwrap();
+    let sent: solana_signature::Signature = updated["signature"].as_str().unwrap().parse().unwrap();
     let transaction = solana
         .rpc()
         .get_transaction(&sent, solana_transaction_status_client_types::UiTransactionEncoding::Base64)

@@ -81,7 +81,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert!(missing.stderr.contains("actions file /nonexistent.json"), "{missing:?}");
     let unknown = operator.run(&["gov", "show", "12345"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no proposal 12345"), "{unknown:?}");
+    assert!(unknown.stderr.contains("no proposal #12345"), "{unknown:?}");
 
     // A contract's refusal, in words, with its own code; JSON errors for scripts.
     let no_pool = operator.run(&["--yes", "--json", "delegate", "claim", &chain.address(7).to_string()]);
@@ -222,4 +222,52 @@ async fn an_ethereum_keystore_signs_and_a_wrong_password_is_a_config_error() {
     let none = audius.run(&["operator", "status"]);
     assert_eq!(none.code, 5, "{none:?}");
     assert!(none.stderr.contains("set AUDIUS_ETH_KEYSTORE_PASSWORD"), "{none:?}");
+}
+
+#[test]
+fn usage_errors_under_json_are_one_json_document() {
+    let home = tempfile::tempdir().unwrap();
+    let audius = common::Audius::new(home.path().into());
+    let bad_address = audius.run(&["--json", "delegate", "stake", "0x1234", "10"]);
+    assert_eq!(bad_address.code, 2, "{bad_address:?}");
+    let document = bad_address.json();
+    assert_eq!(document["exit_code"], 2);
+    assert!(document["error"].as_str().unwrap().contains("\"0x1234\" is not an Ethereum address"), "{document}");
+    let missing = audius.run(&["--json", "delegate", "stake"]).json();
+    assert!(missing["error"].as_str().unwrap().contains("<OPERATOR>"), "{missing}");
+    assert_eq!(missing["usage"], "audius delegate stake <OPERATOR> <AMOUNT>", "{missing}");
+    for args in [&["--json", "gov"][..], &["--json", "--frobnicate", "gov", "list"], &["gov", "show", "--json", "x"]] {
+        let run = audius.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(run.json()["error"].as_str().is_some_and(|e| !e.is_empty()), "{args:?}: {run:?}");
+    }
+    // Without --json, clap's text on stderr and nothing on stdout; help is still help.
+    let plain = audius.run(&["delegate", "stake", "0x1234", "10"]);
+    assert_eq!(plain.code, 2);
+    assert!(plain.stdout.is_empty() && plain.stderr.starts_with("error:"), "{plain:?}");
+    let help = audius.run(&["--json", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Usage: audius"), "{help:?}");
+}
+
+#[test]
+fn the_exit_code_reference_is_the_binarys() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
+    let section = docs.split("### Exit codes and JSON").nth(1).expect("docs/cli.md has the exit-code reference");
+    let documented: Vec<u8> = section
+        .lines()
+        .skip_while(|line| !line.starts_with("| exit code"))
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| line.trim_matches('|').split('|').next().unwrap().trim().parse().unwrap())
+        .collect();
+    let codes: Vec<u8> = std::iter::once(0).chain(audius_cli::ExitCode::FAILURES.iter().map(|&c| c as u8)).collect();
+    assert_eq!(documented, codes, "docs/cli.md lists every exit code, in order");
+    let help = common::Audius::new(tempfile::tempdir().unwrap().path().into()).run(&["--help"]);
+    for code in codes {
+        assert!(help.stdout.contains(&format!("{code} ")), "--help names exit code {code}: {help:?}");
+    }
+    for key in ["\"error\"", "\"exit_code\"", "\"usage\"", "\"transactions\"", "\"signature\"", "null"] {
+        assert!(section.contains(key), "the JSON reference documents {key}");
+    }
 }

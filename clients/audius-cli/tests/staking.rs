@@ -3,7 +3,10 @@
 
 mod common;
 
-use alloy::primitives::{utils::parse_ether, U256};
+use alloy::{
+    primitives::{utils::parse_ether, U256},
+    providers::Provider,
+};
 use common::Chain;
 
 fn wei(value: &serde_json::Value) -> U256 {
@@ -35,9 +38,21 @@ async fn register_stake_delegate_round_claim_undelegate() {
     assert_eq!(registered["service_id"], 1);
     assert_eq!(registered["delegate_wallet"].as_str().unwrap(), operator_address.to_lowercase());
 
-    operator.ok(&["operator", "increase-stake", "50000"]);
+    // Every write names its transactions: the text a line each, the JSON a list (an approval is one of them).
+    let increased = operator.run(&["--yes", "operator", "increase-stake", "50000"]);
+    assert_eq!(increased.code, 0, "{increased:?}");
+    assert_eq!(increased.stdout.matches("\n  transaction 0x").count(), 2, "approve + increaseStake: {increased:?}");
     let delegated = fan.ok(&["delegate", "stake", &operator_address, "25000"]);
     assert_eq!(wei(&delegated["stake"]), parse_ether("25000").unwrap());
+    let sent = delegated["transactions"].as_array().unwrap();
+    assert_eq!(sent.len(), 2, "approve + delegateStake: {delegated}");
+    for tx in sent {
+        let hash = tx["hash"].as_str().unwrap().parse().unwrap();
+        let receipt = chain.admin.token.provider().get_transaction_receipt(hash).await.unwrap().expect("mined");
+        assert!(receipt.status());
+        assert_eq!(tx["gas_used"].as_u64(), Some(receipt.gas_used));
+        assert!(wei(&tx["fee"]) > U256::ZERO);
+    }
 
     let status = operator.ok(&["operator", "status"]);
     assert_eq!(wei(&status["own_stake"]), parse_ether("350000").unwrap());
@@ -91,6 +106,16 @@ async fn register_stake_delegate_round_claim_undelegate() {
     // less than one share's value more.
     let over = wei(&withdrawn["withdrawn"]) - parse_ether("10000").unwrap();
     assert!(over < share_value, "paid {over} wei over the request; a share is worth {share_value}");
+
+    // `all` takes out the whole remaining delegation, read when the command runs; of nothing, it is refused.
+    let fan_address = chain.address(2);
+    let remaining = chain.admin.stake_in(operator_address.parse().unwrap(), fan_address).await.unwrap();
+    let everything = fan.ok(&["delegate", "request-undelegate", &operator_address, "all"]);
+    assert_eq!(wei(&everything["amount"]), remaining);
+    assert!(chain.admin.stake_in(operator_address.parse().unwrap(), fan_address).await.unwrap().is_zero());
+    let nothing = fan.run(&["--yes", "delegate", "request-undelegate", &operator_address, "all"]);
+    assert_eq!(nothing.code, 2, "{nothing:?}");
+    assert!(nothing.stderr.contains("no active stake"), "{nothing:?}");
 
     // The operator's own decrease, cancelled; node management.
     let decrease = operator.ok(&["operator", "request-decrease", "20000"]);

@@ -13,7 +13,7 @@ use alloy::{
 use audius_devkit::LocalChain;
 use audius_sdk::eth::{
     governance::{proposer_bound, ProposalState},
-    protocol::transact,
+    send::transact,
     ActionSpec, Protocol, ServiceType,
 };
 

@@ -24,9 +24,7 @@ async fn operator_and_delegator_lifecycle() {
     let as_fan = chain.protocol(2).await.unwrap();
     assert_eq!(admin.token.balanceOf(treasury).call().await.unwrap(), parse_ether("1000000000").unwrap());
     for account in [operator, fan] {
-        audius_sdk::eth::protocol::transact(admin.token.transfer(account, parse_ether("1000000").unwrap()))
-            .await
-            .unwrap();
+        audius_sdk::eth::send::transact(admin.token.transfer(account, parse_ether("1000000").unwrap())).await.unwrap();
     }
 
     // Bad input is refused with the contract's reason, in words.
@@ -39,8 +37,11 @@ async fn operator_and_delegator_lifecycle() {
     assert_eq!(low.to_string(), "operator stake 100,000 AUDIO is below the 200,000 AUDIO its services require");
 
     let stake = parse_ether("300000").unwrap();
-    let service_id =
-        as_operator.register(operator, ServiceType::ContentNode, "https://cn1.test", stake, wallet).await.unwrap();
+    let service_id = as_operator
+        .register(operator, ServiceType::ContentNode, "https://cn1.test", stake, wallet)
+        .await
+        .unwrap()
+        .value;
     assert_eq!(service_id, U256::from(1));
     let taken =
         as_fan.register(fan, ServiceType::ContentNode, "https://cn1.test", stake, chain.address(4)).await.unwrap_err();
@@ -54,12 +55,12 @@ async fn operator_and_delegator_lifecycle() {
     assert_eq!(status.tier, 4, "platinum: 300,000 AUDIO staked");
 
     // A withdrawal waits out its lockup.
-    let unlock_at = as_fan.request_withdrawal(operator, parse_ether("10000").unwrap()).await.unwrap();
+    let unlock_at = as_fan.request_withdrawal(operator, parse_ether("10000").unwrap()).await.unwrap().value.unlock_at;
     let early = as_fan.withdraw(operator).await.unwrap_err();
     assert_eq!(early.to_string(), format!("still locked until {}", audius_sdk::time::utc(unlock_at)));
     let now = admin.token.provider().get_block_by_number(Default::default()).await.unwrap().unwrap().header.timestamp;
     chain.advance(unlock_at - now).await.unwrap();
-    assert_eq!(as_fan.withdraw(operator).await.unwrap(), parse_ether("10000").unwrap());
+    assert_eq!(as_fan.withdraw(operator).await.unwrap().value, parse_ether("10000").unwrap());
 
     // Rounds follow the clock (the lockup above took us into a later round than the registration's). The next
     // round is one the operator's stake is in from the start: its snapshot is taken at its start (as a keeper
@@ -76,7 +77,7 @@ async fn operator_and_delegator_lifecycle() {
     let not_yet = admin.claim_rewards(operator).await.unwrap_err();
     assert!(not_yet.to_string().starts_with("the finished round's rewards are fixed at"), "{not_yet}");
     chain.advance(window).await.unwrap();
-    let reward = admin.claim_rewards(operator).await.unwrap();
+    let reward = admin.claim_rewards(operator).await.unwrap().value;
     assert!(reward > U256::ZERO);
     let status = admin.operator_status(operator).await.unwrap();
     assert_eq!(status.last_claimed_round, earning);

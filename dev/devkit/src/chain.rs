@@ -9,7 +9,7 @@ use alloy::{
     providers::{ext::AnvilApi, DynProvider, Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
-use audius_sdk::eth::{protocol::transact, Deployment, EthError, Protocol, ServiceType};
+use audius_sdk::eth::{send::transact, Deployment, EthError, Protocol, ServiceType};
 
 use crate::tools::{anvil_binary, forge_binary, repo_root};
 
@@ -84,7 +84,7 @@ pub fn deploy_protocol(
 }
 
 /// Funded accounts on a [`LocalChain`] (anvil's default of 10 is too few for operators, wallets and users).
-pub const LOCAL_ACCOUNTS: usize = 30;
+pub const LOCAL_ACCOUNTS: usize = 35;
 
 /// A throw-away Ethereum chain for tests and local networks: the project's anvil with the whole protocol deployed
 /// by the deployment script, and the treasury's handle on it. Dropping it stops anvil and removes its deployment
@@ -178,7 +178,7 @@ impl LocalChain {
             .await?
             .register(self.address(operator), service_type, endpoint, amount, self.address(wallet))
             .await?;
-        Ok(id.to::<u64>())
+        Ok(id.value.to::<u64>())
     }
 
     /// [`register_node`](Self::register_node) for a content node.

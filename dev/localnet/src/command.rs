@@ -8,16 +8,26 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy::providers::Provider;
+use alloy::{
+    primitives::{
+        utils::{format_ether, format_units},
+        Address, U256,
+    },
+    providers::{ext::AnvilApi, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
 use anyhow::{bail, Context as _};
 use clap::{Args, Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use audius_cli::{CliError, Output};
-use audius_sdk::api;
+use audius_cli::{units::parse_audio, CliError, Output};
+use audius_sdk::{
+    api,
+    eth::{format_audio, send::transact, Deployment, Protocol},
+};
 
-use crate::{LocalNetwork, Options};
+use crate::{FundedAccount, LocalNetwork, Options};
 
 mod demo;
 
@@ -48,6 +58,14 @@ pub enum LocalnetCommand {
     Down(StateArgs),
     /// Stop the network and delete its state directory.
     Reset(StateArgs),
+    /// Print `export` lines pointing the `audius` CLI at the running network, signing as one of its users:
+    /// `eval "$(audius-localnet env)"`.
+    Env(EnvArgs),
+    /// Give an account tokens: AUDIO (from the treasury) and ETH to an Ethereum address, SOL to a Solana address.
+    Fund(FundArgs),
+    /// Move the Ethereum chain's clock on and mine a block: lockups, votes, rounds and the attestation window
+    /// follow it (Solana's clock is the machine's).
+    Advance(AdvanceArgs),
     /// On a fresh network: a profile, an upload replicated to three nodes, recorded, indexed and streamed back;
     /// then a delegation, an issuance round with attested activity and a governance vote that changes a parameter.
     Demo(demo::DemoArgs),
@@ -73,6 +91,60 @@ impl StateArgs {
             state.join("audius/localnet")
         })
     }
+}
+
+/// `env`: which user signs.
+#[derive(Args, Clone)]
+pub struct EnvArgs {
+    #[command(flatten)]
+    state: StateArgs,
+    /// The user (1 to 5) whose Ethereum key the exported settings sign with.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=5))]
+    user: u8,
+}
+
+/// `fund`: who, and how much of what.
+#[derive(Args, Clone)]
+pub struct FundArgs {
+    #[command(flatten)]
+    state: StateArgs,
+    /// An Ethereum address (`0x…`: AUDIO and ETH) or a Solana address (base58: SOL).
+    address: String,
+    /// AUDIO to send from the treasury [default, with no amount given: 1000].
+    #[arg(long, value_parser = parse_audio)]
+    audio: Option<U256>,
+    /// ETH to add to the balance [default, with no amount given: 10].
+    #[arg(long, value_parser = parse_audio)]
+    eth: Option<U256>,
+    /// SOL to airdrop [default, for a Solana address: 10].
+    #[arg(long, value_parser = parse_sol)]
+    sol: Option<u64>,
+}
+
+/// `advance`: by how much.
+#[derive(Args, Clone)]
+pub struct AdvanceArgs {
+    #[command(flatten)]
+    state: StateArgs,
+    /// How far: `3600`, `90s`, `2h`, `7days`, `1d 12h`.
+    #[arg(value_parser = parse_duration)]
+    duration: Duration,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(text).map_err(|error| format!("{text:?} is not a duration: {error}"))?,
+    };
+    if duration.as_secs() == 0 {
+        return Err(format!("{text:?}: advance by at least a second"));
+    }
+    Ok(duration)
+}
+
+fn parse_sol(text: &str) -> Result<u64, String> {
+    let lamports = audius_cli::units::parse_tokens(text, 9, "SOL")?;
+    u64::try_from(lamports).map_err(|_| format!("{text:?} is more SOL than there is"))
 }
 
 /// What to start.
@@ -111,10 +183,13 @@ pub struct Manifest {
     /// Solana PubSub (WebSocket), where clients confirm transactions by subscription (`new Connection(rpc,
     /// {wsEndpoint})` in web3.js: its default, the RPC port + 1, is not where the local node listens).
     pub solana_ws: String,
-    /// A funded Solana keypair (the content program's admin).
+    /// The content program's admin keypair (it also holds SOL).
     pub solana_keypair: PathBuf,
-    /// The anvil account whose key funds and administers (account 0: treasury and deployer).
-    pub eth_admin_key: String,
+    /// A user's Solana keypair with SOL (what `env` exports for artist commands).
+    pub user_solana_keypair: PathBuf,
+    /// Every funded Ethereum account by role: the admin (treasury and deployer), each node's operator and wallet,
+    /// the users.
+    pub accounts: Vec<FundedAccount>,
     /// Discovery nodes.
     pub discovery_nodes: Vec<NodeEntry>,
     /// Content nodes.
@@ -130,11 +205,20 @@ const LOG: &str = "localnet.log";
 pub async fn run(command: LocalnetCommand, json: bool) -> anyhow::Result<Output> {
     match command {
         LocalnetCommand::Up(args) => up(args).await,
-        LocalnetCommand::Status(state) => {
-            let manifest = running(&state.dir())?
-                .ok_or_else(|| CliError::input(format!("no local network is running in {}", state.dir().display())))?;
-            status(&manifest, "running").await
-        }
+        LocalnetCommand::Status(state) => match running(&state.dir())? {
+            Some(manifest) => status(&manifest, "running").await,
+            // Not running is an answer, not a failure: `status` reports it as it reports a running network.
+            None => Ok(Output::new(
+                format!(
+                    "no local network is running in {} (start one with `audius-localnet up`)",
+                    state.dir().display()
+                ),
+                json!({ "running": false, "dir": state.dir() }),
+            )),
+        },
+        LocalnetCommand::Env(args) => env(&require_running(&args.state)?, args.user),
+        LocalnetCommand::Fund(args) => fund(&require_running(&args.state)?, args).await,
+        LocalnetCommand::Advance(args) => advance(&require_running(&args.state)?, args.duration).await,
         LocalnetCommand::Down(state) => down(&state.dir()).await,
         LocalnetCommand::Reset(state) => {
             let dir = state.dir();
@@ -244,6 +328,9 @@ async fn serve(args: NetworkArgs) -> anyhow::Result<Output> {
     std::fs::copy(&network.chain.deployment_file, &deployment)?;
     let solana_keypair = dir.join("solana-admin.json");
     std::fs::write(&solana_keypair, serde_json::to_string(&network.solana_admin.to_bytes().to_vec())?)?;
+    let user_solana_keypair = dir.join("solana-user.json");
+    let user = network.funded_keypair().await?;
+    std::fs::write(&user_solana_keypair, serde_json::to_string(&user.to_bytes().to_vec())?)?;
     let entry = |sp_id, endpoint: &String| NodeEntry { sp_id, endpoint: endpoint.clone() };
     let manifest = Manifest {
         pid: std::process::id(),
@@ -252,7 +339,8 @@ async fn serve(args: NetworkArgs) -> anyhow::Result<Output> {
         solana_rpc: network.solana_node.rpc_url.clone(),
         solana_ws: network.solana_node.ws_url.clone(),
         solana_keypair,
-        eth_admin_key: network.chain.key(0),
+        user_solana_keypair,
+        accounts: network.accounts(),
         discovery_nodes: network.discovery_nodes.iter().map(|n| entry(n.sp_id, &n.endpoint)).collect(),
         content_nodes: network.content_nodes.iter().map(|n| entry(n.sp_id, &n.endpoint)).collect(),
         ready_ms: started.elapsed().as_millis() as u64,
@@ -353,7 +441,136 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
             .push(json!({ "kind": "content-node", "sp_id": node.sp_id, "endpoint": node.endpoint, "health": report }));
     }
     lines.push(format!("  deployment      {}", manifest.deployment.display()));
-    lines.push(format!("  solana keypair  {}", manifest.solana_keypair.display()));
-    lines.push(format!("  admin key       {} (anvil account 0)", manifest.eth_admin_key));
+    lines.push(format!("  solana admin    {}", manifest.solana_keypair.display()));
+    lines.push(format!("  solana user     {}", manifest.user_solana_keypair.display()));
+    lines.push("  accounts (anvil development keys):".to_owned());
+    for account in &manifest.accounts {
+        let role = match account.sp_id {
+            Some(sp_id) => format!("{} {sp_id}", account.role),
+            None => account.role.clone(),
+        };
+        lines.push(format!("    {role:<27} {} {}", account.address, account.private_key));
+    }
+    lines.push("  point the CLI at it: eval \"$(audius-localnet env)\"".to_owned());
     Ok(Output::new(lines.join("\n"), json!({ "manifest": manifest, "services": services, "block": block })))
+}
+
+fn require_running(state: &StateArgs) -> anyhow::Result<Manifest> {
+    running(&state.dir())?.ok_or_else(|| {
+        CliError::network(format!(
+            "no local network is running in {} (start one with `audius-localnet up`)",
+            state.dir().display()
+        ))
+    })
+}
+
+/// `value` quoted for a POSIX shell.
+fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// The settings the `audius` CLI reads from its environment, for the running network and user `user`.
+fn env(manifest: &Manifest, user: u8) -> anyhow::Result<Output> {
+    let users: Vec<&FundedAccount> = manifest.accounts.iter().filter(|a| a.role == "user").collect();
+    let signer = users
+        .get(usize::from(user) - 1)
+        .ok_or_else(|| CliError::input(format!("the network has {} users, not {user}", users.len())))?;
+    let vars = [
+        ("AUDIUS_ETH_RPC", manifest.eth_rpc.clone()),
+        ("AUDIUS_SOLANA_RPC", manifest.solana_rpc.clone()),
+        ("AUDIUS_DEPLOYMENT", manifest.deployment.display().to_string()),
+        ("AUDIUS_SOLANA_KEYPAIR", manifest.user_solana_keypair.display().to_string()),
+        ("AUDIUS_ETH_PRIVATE_KEY", signer.private_key.clone()),
+    ];
+    let mut text =
+        format!("# the local network's settings for `audius`, signing as user {user} ({})\n", signer.address);
+    for (name, value) in &vars {
+        text.push_str(&format!("export {name}={}\n", shell_quote(value)));
+    }
+    let json: serde_json::Map<String, serde_json::Value> =
+        vars.into_iter().map(|(name, value)| (name.to_owned(), value.into())).collect();
+    Ok(Output::new(text, json))
+}
+
+async fn admin(manifest: &Manifest) -> anyhow::Result<Protocol<alloy::providers::DynProvider>> {
+    let key = &manifest.accounts.iter().find(|a| a.role == "admin").context("the manifest names no admin")?.private_key;
+    let signer: PrivateKeySigner = key.parse().context("the admin key")?;
+    let provider = ProviderBuilder::new().wallet(signer).connect_http(manifest.eth_rpc.parse()?).erased();
+    Ok(Protocol::connect(provider, Deployment::load(&manifest.deployment)?).await?)
+}
+
+async fn fund(manifest: &Manifest, args: FundArgs) -> anyhow::Result<Output> {
+    if args.address.starts_with("0x") {
+        let address: Address = audius_cli::units::parse_address(&args.address).map_err(CliError::input)?;
+        if args.sol.is_some() {
+            return Err(CliError::input("SOL goes to a Solana address; this is an Ethereum one"));
+        }
+        let unasked = args.audio.is_none() && args.eth.is_none();
+        let audio = args.audio.or(unasked.then(|| U256::from(1_000u64) * U256::from(10u64).pow(U256::from(18u64))));
+        let eth = args.eth.or(unasked.then(|| U256::from(10u64) * U256::from(10u64).pow(U256::from(18u64))));
+        let admin = admin(manifest).await?;
+        let mut done = Vec::new();
+        if let Some(amount) = audio {
+            transact(admin.token.transfer(address, amount)).await?;
+            done.push(format_audio(amount));
+        }
+        if let Some(amount) = eth {
+            let provider = admin.token.provider();
+            let balance = provider.get_balance(address).await?;
+            provider.anvil_set_balance(address, balance.saturating_add(amount)).await?;
+            done.push(format!("{} ETH", format_ether(amount)));
+        }
+        let audio_balance = admin.token.balanceOf(address).call().await?;
+        let eth_balance = admin.token.provider().get_balance(address).await?;
+        return Ok(Output::new(
+            format!(
+                "sent {} to {address}; it holds {} and {} ETH",
+                done.join(" and "),
+                format_audio(audio_balance),
+                format_ether(eth_balance)
+            ),
+            json!({ "address": address, "audio": audio_balance.to_string(), "eth": eth_balance.to_string() }),
+        ));
+    }
+    let pubkey: solana_pubkey::Pubkey = args.address.parse().map_err(|_| {
+        CliError::input(format!("{:?} is neither an Ethereum (0x…) nor a Solana address", args.address))
+    })?;
+    if args.audio.is_some() || args.eth.is_some() {
+        return Err(CliError::input("AUDIO and ETH go to an Ethereum address; this is a Solana one"));
+    }
+    let lamports = args.sol.unwrap_or(10_000_000_000);
+    let solana = audius_sdk::solana::rpc::ContentClient::new(manifest.solana_rpc.clone());
+    let rpc = solana.rpc();
+    let before = rpc.get_balance(&pubkey).await?;
+    rpc.request_airdrop(&pubkey, lamports).await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut balance = before;
+    while balance < before + lamports {
+        if Instant::now() > deadline {
+            bail!("the airdrop to {pubkey} did not arrive in 10 s");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        balance = rpc.get_balance(&pubkey).await?;
+    }
+    let sol = |lamports: u64| format_units(U256::from(lamports), 9).unwrap_or_else(|_| lamports.to_string());
+    Ok(Output::new(
+        format!("sent {} SOL to {pubkey}; it holds {} SOL", sol(lamports), sol(balance)),
+        json!({ "address": pubkey.to_string(), "lamports": balance.to_string() }),
+    ))
+}
+
+async fn advance(manifest: &Manifest, duration: Duration) -> anyhow::Result<Output> {
+    let provider = ProviderBuilder::new().connect_http(manifest.eth_rpc.parse()?);
+    let before = provider.get_block_by_number(Default::default()).await?.context("no latest block")?.header.timestamp;
+    provider.anvil_increase_time(duration.as_secs()).await?;
+    provider.anvil_mine(Some(1), None).await?;
+    let after = provider.get_block_by_number(Default::default()).await?.context("no latest block")?.header.timestamp;
+    Ok(Output::new(
+        format!(
+            "the Ethereum clock moved {} on: it is now {}",
+            humantime::format_duration(duration),
+            audius_sdk::time::utc(after)
+        ),
+        json!({ "before": before, "now": after, "now_utc": audius_sdk::time::utc(after) }),
+    ))
 }

@@ -96,6 +96,26 @@ const WALLET_BASE: usize = 10;
 const DISCOVERY_OPERATOR_BASE: usize = 20;
 const DISCOVERY_WALLET_BASE: usize = 25;
 const MAX_DISCOVERY_NODES: usize = 5;
+/// anvil accounts 30..35 are users: ETH and AUDIO, nothing registered, for trying the CLI.
+const USER_BASE: usize = 30;
+const USERS: usize = 5;
+/// AUDIO each user starts with.
+const USER_AUDIO: &str = "100000";
+
+/// A funded Ethereum account of the local network and what it is for.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FundedAccount {
+    /// What the network uses it for: `admin` (deployer, treasury, governance's executor until a vote replaces it),
+    /// `content-node-operator`, `content-node-wallet`, `discovery-node-operator`, `discovery-node-wallet` (the
+    /// attester key), or `user` (free to use).
+    pub role: String,
+    /// For a node's account, the node's service id.
+    pub sp_id: Option<u64>,
+    /// Its address.
+    pub address: alloy::primitives::Address,
+    /// Its private key, `0x`-hex (anvil's well-known development keys: never for real funds).
+    pub private_key: String,
+}
 
 type Running = (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>);
 
@@ -230,6 +250,9 @@ impl LocalNetwork {
             let delegate = chain.signer(wallet);
             content_nodes.push(ContentNode { sp_id, endpoint, data_dir, delegate, stop: Some(stop), task });
         }
+        for user in USER_BASE..USER_BASE + USERS {
+            chain.fund(user, USER_AUDIO).await?;
+        }
         let network = Self { chain, solana_node, solana, solana_admin, discovery_nodes, content_nodes, _temp: temp };
         network.wait_attesting(Duration::from_secs(30)).await?;
         // The content nodes enter the Solana registry through the bridge.
@@ -310,6 +333,27 @@ impl LocalNetwork {
             }
         }
         Ok(())
+    }
+
+    /// Every account the network funded, by role: the admin, each node's operator and signing wallet, the users.
+    pub fn accounts(&self) -> Vec<FundedAccount> {
+        let account = |role: &str, sp_id: Option<u64>, index: usize| FundedAccount {
+            role: role.to_owned(),
+            sp_id,
+            address: self.chain.address(index),
+            private_key: self.chain.key(index),
+        };
+        let mut accounts = vec![account("admin", None, 0)];
+        for (i, node) in self.content_nodes.iter().enumerate() {
+            accounts.push(account("content-node-operator", Some(node.sp_id), 1 + i));
+            accounts.push(account("content-node-wallet", Some(node.sp_id), WALLET_BASE + i));
+        }
+        for (i, node) in self.discovery_nodes.iter().enumerate() {
+            accounts.push(account("discovery-node-operator", Some(node.sp_id), DISCOVERY_OPERATOR_BASE + i));
+            accounts.push(account("discovery-node-wallet", Some(node.sp_id), DISCOVERY_WALLET_BASE + i));
+        }
+        accounts.extend((USER_BASE..USER_BASE + USERS).map(|index| account("user", None, index)));
+        accounts
     }
 
     /// A new Solana keypair with SOL to pay for its writes.

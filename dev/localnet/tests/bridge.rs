@@ -200,7 +200,7 @@ async fn stake_gates_solana_and_solana_activity_weights_issuance() {
     for i in 1..=3 {
         let stake = votes(chain.address(i)).await;
         let score = eth.issuance.scoreOf(round, chain.address(i)).call().await.unwrap();
-        let claimed = eth.claim_rewards(chain.address(i)).await.unwrap();
+        let claimed = eth.claim_rewards(chain.address(i)).await.unwrap().value;
         let owed = U256::from(result.reward) * stake * U256::from(score) / U256::from(result.weightTotal);
         assert_eq!(claimed, owed, "operator {i}");
     }

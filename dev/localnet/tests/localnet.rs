@@ -76,6 +76,46 @@ fn up_status_down_reset() {
     let anvil = children(pid);
     assert!(!anvil.is_empty(), "anvil runs under the network process");
 
+    // The funded accounts, by role; `env` exports what the CLI reads, signing as a user.
+    let accounts = up["manifest"]["accounts"].as_array().unwrap();
+    let role = |name: &str| accounts.iter().filter(|a| a["role"] == name).count();
+    assert_eq!((role("admin"), role("content-node-operator"), role("content-node-wallet")), (1, 3, 3), "{up}");
+    assert_eq!((role("discovery-node-operator"), role("discovery-node-wallet"), role("user")), (1, 1, 5), "{up}");
+    let env = cli.ok(&["env", "--dir", dir_arg, "--user", "2"]);
+    let user = accounts.iter().filter(|a| a["role"] == "user").nth(1).unwrap();
+    assert_eq!(env["AUDIUS_ETH_PRIVATE_KEY"], user["private_key"]);
+    assert_eq!(env["AUDIUS_ETH_RPC"], up["manifest"]["eth_rpc"]);
+    assert!(std::path::Path::new(env["AUDIUS_DEPLOYMENT"].as_str().unwrap()).exists());
+    assert!(std::path::Path::new(env["AUDIUS_SOLANA_KEYPAIR"].as_str().unwrap()).exists());
+    let exports = std::process::Command::new(env!("CARGO_BIN_EXE_audius-localnet"))
+        .args(["env", "--dir", dir_arg])
+        .output()
+        .unwrap();
+    let exports = String::from_utf8(exports.stdout).unwrap();
+    let evaluated = std::process::Command::new("sh")
+        .args(["-c", &format!("{exports}\nprintf %s \"$AUDIUS_ETH_RPC\"")])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&evaluated.stdout), up["manifest"]["eth_rpc"].as_str().unwrap(), "{exports}");
+
+    // The faucet: AUDIO and ETH to an Ethereum address, SOL to a Solana one; wrong pairings refused.
+    let stranger = "0x00000000000000000000000000000000000000aa";
+    let funded = cli.ok(&["fund", "--dir", dir_arg, stranger, "--audio", "5", "--eth", "1.5"]);
+    assert_eq!(funded["audio"], "5000000000000000000");
+    assert_eq!(funded["eth"], "1500000000000000000");
+    let solana_address = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
+    let sol = cli.ok(&["fund", "--dir", dir_arg, solana_address, "--sol", "2"]);
+    assert_eq!(sol["lamports"], "2000000000");
+    for bad in
+        [&[stranger, "--sol", "1"][..], &[solana_address, "--audio", "1"], &["0x12"], &[stranger, "--audio", "1,5"]]
+    {
+        let (code, refused) = cli.run(&[&["fund", "--dir", dir_arg][..], bad].concat());
+        assert_eq!(code, 2, "{bad:?}: {refused}");
+    }
+    // The clock moves on by what was asked.
+    let advanced = cli.ok(&["advance", "--dir", dir_arg, "2h"]);
+    assert!(advanced["now"].as_u64().unwrap() - advanced["before"].as_u64().unwrap() >= 7_200, "{advanced}");
+
     // `up` again finds it running and starts nothing.
     let again = cli.ok(&["up", "--dir", dir_arg]);
     assert_eq!(again["manifest"]["pid"].as_u64(), Some(pid));
@@ -89,8 +129,10 @@ fn up_status_down_reset() {
     assert!(anvil.iter().all(|child| !alive(*child)), "so did anvil");
     assert!(bystander.try_wait().unwrap().is_none(), "nothing else was stopped");
     bystander.kill().unwrap();
-    let (code, stopped) = cli.run(&["status", "--dir", dir_arg]);
-    assert_eq!(code, 2, "{stopped}");
+    let stopped = cli.ok(&["status", "--dir", dir_arg]);
+    assert_eq!(stopped["running"], false, "not running is an answer: {stopped}");
+    let (code, no_env) = cli.run(&["env", "--dir", dir_arg]);
+    assert_eq!(code, 4, "{no_env}");
     assert_eq!(cli.ok(&["down", "--dir", dir_arg])["stopped"], false);
 
     assert!(dir.exists(), "down keeps the state");

@@ -87,9 +87,9 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
                     seq.unwrap_or_default()
                 ),
                 json!({ "profile": address.to_string(), "eth_address": eth_address,
-                        "authority": authority.pubkey().to_string(), "transaction": signature.to_string(),
-                        "ledger_seq": seq }),
-            ))
+                        "authority": authority.pubkey().to_string(), "ledger_seq": seq }),
+            )
+            .with_signature(&signature))
         }
         ArtistCommand::UpdateProfile { metadata_cid } => {
             let eth_address = context.eth_signer()?.address();
@@ -102,9 +102,9 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             let signature = solana.send(&content::write_instructions(instruction), &authority, &[]).await?;
             Ok(Output::new(
                 format!("profile of {eth_address} now points at {metadata_cid}"),
-                json!({ "profile": address.to_string(), "metadata_cid": metadata_cid,
-                        "transaction": signature.to_string() }),
-            ))
+                json!({ "profile": address.to_string(), "metadata_cid": metadata_cid }),
+            )
+            .with_signature(&signature))
         }
         ArtistCommand::Upload { file, metadata, content_type } => {
             crate::commands::upload::run(context, &file, metadata.as_deref(), content_type).await
@@ -159,10 +159,7 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             let delete = content::delete_track(&authority.pubkey(), &address, id, None, &track.rent_payer);
             let instructions = content::write_instructions(delete);
             let signature = solana.send(&instructions, &authority, &[]).await?;
-            Ok(Output::new(
-                format!("track {id} deleted"),
-                json!({ "track_id": id, "transaction": signature.to_string() }),
-            ))
+            Ok(Output::new(format!("track {id} deleted"), json!({ "track_id": id })).with_signature(&signature))
         }
     }
 }
@@ -192,11 +189,17 @@ pub fn check_authority(profile: &Profile, signer: &Pubkey) -> anyhow::Result<()>
     Ok(())
 }
 
-fn cid_text(bytes: &[u8; CID_LEN]) -> String {
+/// A CID field as JSON carries it: `null` when unset (all zero bytes).
+fn cid_value(bytes: &[u8; CID_LEN]) -> Option<String> {
     if bytes.iter().all(|&b| b == 0) {
-        return "none".into();
+        return None;
     }
-    ContentId::from_bytes(*bytes).map_or_else(|_| "(unreadable CID)".into(), |cid| cid.to_string())
+    Some(ContentId::from_bytes(*bytes).map_or_else(|_| "(unreadable CID)".into(), |cid| cid.to_string()))
+}
+
+/// A CID field as text shows it: `none` when unset.
+fn cid_text(bytes: &[u8; CID_LEN]) -> String {
+    cid_value(bytes).unwrap_or_else(|| "none".into())
 }
 
 fn profile_json(profile: &Profile) -> serde_json::Value {
@@ -204,7 +207,7 @@ fn profile_json(profile: &Profile) -> serde_json::Value {
         "profile": content::profile_address(&profile.eth_address).to_string(),
         "eth_address": Address::from(profile.eth_address),
         "authority": profile.authority.to_string(),
-        "metadata_cid": (profile.metadata_cid != [0; CID_LEN]).then(|| cid_text(&profile.metadata_cid)),
+        "metadata_cid": cid_value(&profile.metadata_cid),
         "track_count": profile.track_count,
         "created_at": profile.created_at,
         "updated_at": profile.updated_at,
@@ -215,8 +218,8 @@ fn track_json(track: &Track) -> serde_json::Value {
     json!({
         "track_id": track.track_id,
         "profile": track.profile.to_string(),
-        "content_cid": cid_text(&track.content_cid),
-        "metadata_cid": cid_text(&track.metadata_cid),
+        "content_cid": cid_value(&track.content_cid),
+        "metadata_cid": cid_value(&track.metadata_cid),
         "replicas": track.replicas,
         "rent_payer": track.rent_payer.to_string(),
         "created_at": track.created_at,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     context::Context,
-    units::{parse_address, parse_audio, when},
+    units::{parse_address, parse_audio, parse_withdrawal, when, Withdrawal},
     Output,
 };
 
@@ -28,9 +28,9 @@ pub enum DelegateCommand {
         /// The operator.
         #[arg(value_parser = parse_address)]
         operator: Address,
-        /// AUDIO to take out.
-        #[arg(value_parser = parse_audio)]
-        amount: U256,
+        /// AUDIO to take out, or `all` of the delegation.
+        #[arg(value_parser = parse_withdrawal)]
+        amount: Withdrawal,
     },
     /// Complete an undelegation whose lockup has ended.
     Undelegate {
@@ -60,8 +60,10 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
         DelegateCommand::Stake { operator, amount } => {
             let (eth, delegator) = context.eth_writer().await?;
             eth.check_balance(delegator, amount).await?;
-            context.confirm(&format!("delegate {} from {delegator} to {operator}", format_audio(amount)))?;
-            eth.delegate(delegator, operator, amount).await?;
+            let steps = context.staking_steps(&eth, delegator, amount, "Staking.delegateStake").await?;
+            let what = format!("delegate {} to {operator}", format_audio(amount));
+            context.confirm_eth(&eth, delegator, &what, &steps).await?;
+            let sent = eth.delegate(delegator, operator, amount).await?;
             let stake = eth.stake_in(operator, delegator).await?;
             Ok(Output::new(
                 format!(
@@ -71,12 +73,17 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
                 ),
                 json!({ "operator": operator, "delegator": delegator, "amount": amount.to_string(),
                         "stake": stake.to_string() }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         DelegateCommand::RequestUndelegate { operator, amount } => {
             let (eth, delegator) = context.eth_writer().await?;
-            context.confirm(&format!("request to take {} out of {operator}'s pool", format_audio(amount)))?;
-            let unlock_at = eth.request_withdrawal(operator, amount).await?;
+            let position = eth.stake_in(operator, delegator).await?;
+            let asked = amount.amount(position)?;
+            let what = format!("request to take {} out of {operator}'s pool", amount.describe(position));
+            context.confirm_eth(&eth, delegator, &what, &["Staking.requestWithdrawal".to_owned()]).await?;
+            let sent = eth.request_withdrawal(operator, asked).await?;
+            let (amount, unlock_at) = (sent.value.amount, sent.value.unlock_at);
             let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!(
@@ -86,35 +93,42 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
                 ),
                 json!({ "operator": operator, "delegator": delegator, "amount": amount.to_string(),
                         "unlock_at": unlock_at }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         DelegateCommand::Undelegate { operator } => {
             let (eth, delegator) = context.eth_writer().await?;
-            context.confirm(&format!("complete the undelegation from {operator}"))?;
-            let paid = eth.withdraw(operator).await?;
+            let what = format!("complete the undelegation from {operator}");
+            context.confirm_eth(&eth, delegator, &what, &["Staking.withdraw".to_owned()]).await?;
+            let sent = eth.withdraw(operator).await?;
             Ok(Output::new(
-                format!("{} returned to {delegator}", format_audio(paid)),
-                json!({ "operator": operator, "delegator": delegator, "withdrawn": paid.to_string() }),
-            ))
+                format!("{} returned to {delegator}", format_audio(sent.value)),
+                json!({ "operator": operator, "delegator": delegator, "withdrawn": sent.value.to_string() }),
+            )
+            .with_transactions(&sent.transactions))
         }
         DelegateCommand::Cancel { operator } => {
             let (eth, delegator) = context.eth_writer().await?;
-            context.confirm(&format!("cancel the pending undelegation from {operator}"))?;
-            eth.cancel_withdrawal(operator).await?;
+            let what = format!("cancel the pending undelegation from {operator}");
+            context.confirm_eth(&eth, delegator, &what, &["Staking.cancelWithdrawal".to_owned()]).await?;
+            let sent = eth.cancel_withdrawal(operator).await?;
             Ok(Output::new(
                 "pending undelegation cancelled",
                 json!({ "operator": operator, "delegator": delegator, "cancelled": true }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         DelegateCommand::Claim { operator } => {
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("claim the finished round's reward for {operator}"))?;
-            let amount = eth.claim_rewards(operator).await?;
+            let (eth, claimer) = context.eth_writer().await?;
+            let what = format!("claim the finished round's reward for {operator}");
+            context.confirm_eth(&eth, claimer, &what, &["Issuance.claimRewards".to_owned()]).await?;
+            let sent = eth.claim_rewards(operator).await?;
             let round = eth.issuance.lastClaimedRound(operator).call().await?.to::<u64>();
             Ok(Output::new(
-                format!("{} credited to {operator}'s pool for round {round}", format_audio(amount)),
-                json!({ "operator": operator, "round": round, "reward": amount.to_string() }),
-            ))
+                format!("{} credited to {operator}'s pool for round {round}", format_audio(sent.value)),
+                json!({ "operator": operator, "round": round, "reward": sent.value.to_string() }),
+            )
+            .with_transactions(&sent.transactions))
         }
         DelegateCommand::Pools => {
             let eth = context.eth_reader().await?;

@@ -4,10 +4,9 @@
 
 use std::path::PathBuf;
 
-use alloy::primitives::U256;
 use audius_sdk::eth::{
-    format_audio, governance::describe_call, ActionSpec, Proposal, ProposalState, SignedVote, Support, VoteRecord,
-    VotingPower,
+    format_audio, governance::describe_call, ActionSpec, Proposal, ProposalRef, ProposalState, SentTx, SignedVote,
+    Support, VoteRecord, VotingPower,
 };
 use clap::Subcommand;
 use serde_json::json;
@@ -32,8 +31,8 @@ pub enum GovCommand {
     /// Vote on an active proposal with your stake: an operator votes its pool; a delegator overrides its operator
     /// with its own stake at the proposal's snapshot (shown before sending).
     Vote {
-        /// The proposal id.
-        id: U256,
+        /// The proposal: its number in creation order (`3`, as `gov list` shows it) or its id.
+        id: ProposalRef,
         /// for, against or abstain.
         support: Support,
         /// Why (recorded on chain).
@@ -51,21 +50,21 @@ pub enum GovCommand {
     },
     /// Execute a passed proposal once its execution delay is over (anyone may).
     Execute {
-        /// The proposal id.
-        id: U256,
+        /// The proposal: its number in creation order (`3`, as `gov list` shows it) or its id.
+        id: ProposalRef,
     },
     /// Cancel a proposal (the guardian, at any stage before execution, except a proposal that only replaces or
     /// renews the guardian; the proposer, only in the second it was created).
     Veto {
-        /// The proposal id.
-        id: U256,
+        /// The proposal: its number in creation order (`3`, as `gov list` shows it) or its id.
+        id: ProposalRef,
     },
     /// Every proposal since the deployment.
     List,
     /// One proposal: its calls, state, tallies, quorum, votes (operators' and delegators' overrides) and countdowns.
     Show {
-        /// The proposal id.
-        id: U256,
+        /// The proposal: its number in creation order (`3`, as `gov list` shows it) or its id.
+        id: ProposalRef,
     },
 }
 
@@ -88,18 +87,26 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
             let (eth, proposer) = context.eth_writer().await?;
             let encoded = specs.iter().map(|spec| spec.encode(&eth.deployment)).collect::<Result<Vec<_>, _>>()?;
             let calls: Vec<String> = encoded.iter().map(|a| format!("{}.{}", a.contract, a.function)).collect();
-            context.confirm(&format!("propose {} as {proposer}", calls.join(", ")))?;
-            let id = eth.propose(proposer, &encoded, &description).await?;
-            let proposal = eth.proposal(id).await?;
+            let what = format!("propose {}", calls.join(", "));
+            context.confirm_eth(&eth, proposer, &what, &["AudiusGovernor.propose".to_owned()]).await?;
+            let sent = eth.propose(proposer, &encoded, &description).await?;
+            let proposal = eth.proposal(sent.value).await?;
             let now = eth.chain_now().await?;
             Ok(Output::new(
-                format!("proposal {id} created; voting opens {}", when(proposal.snapshot, now)),
-                json!({ "id": id.to_string(), "proposer": proposer, "actions": encoded,
-                        "voting_starts": proposal.snapshot, "voting_ends": proposal.deadline }),
-            ))
+                format!(
+                    "proposal #{} created (id {}); voting opens {}",
+                    proposal.number,
+                    proposal.id,
+                    when(proposal.snapshot, now)
+                ),
+                json!({ "id": proposal.id.to_string(), "number": proposal.number, "proposer": proposer,
+                        "actions": encoded, "voting_starts": proposal.snapshot, "voting_ends": proposal.deadline }),
+            )
+            .with_transactions(&sent.transactions))
         }
         GovCommand::Vote { id, support, reason, sign_only } => {
             let (eth, voter) = context.eth_writer().await?;
+            let id = eth.proposal_id(id).await?;
             if sign_only {
                 let vote = eth.sign_vote(&context.eth_signer()?, id, support, &reason).await?;
                 return Ok(Output::new(serde_json::to_string_pretty(&vote)?, vote));
@@ -111,18 +118,21 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
                 }
                 VotingPower::None => "no stake at the proposal's snapshot (the vote counts nothing)".to_owned(),
             };
-            context.confirm(&format!("vote {} on proposal {id} as {voter} with {power}", support_name(support)))?;
-            eth.vote(voter, id, support, &reason).await?;
-            tally(&eth.proposal(id).await?, &format!("voted {} on proposal {id} with {power}", support_name(support)))
+            let what = format!("vote {} on proposal {id} with {power}", support_name(support));
+            context.confirm_eth(&eth, voter, &what, &["AudiusGovernor.castVote".to_owned()]).await?;
+            let sent = eth.vote(voter, id, support, &reason).await?;
+            let headline = format!("voted {} on proposal {id} with {power}", support_name(support));
+            tally(&eth.proposal(id).await?, &headline, &sent.transactions)
         }
         GovCommand::SubmitVote { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|error| CliError::input(format!("signed vote {}: {error}", file.display())))?;
             let vote: SignedVote = serde_json::from_str(&text)
                 .map_err(|error| CliError::input(format!("{} is not a signed vote: {error}", file.display())))?;
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("submit {}'s vote on proposal {}", vote.voter, vote.proposal_id))?;
-            eth.submit_signed_vote(&vote).await?;
+            let (eth, sender) = context.eth_writer().await?;
+            let what = format!("submit {}'s vote on proposal {}", vote.voter, vote.proposal_id);
+            context.confirm_eth(&eth, sender, &what, &["AudiusGovernor.castVoteBySig".to_owned()]).await?;
+            let sent = eth.submit_signed_vote(&vote).await?;
             tally(
                 &eth.proposal(vote.proposal_id).await?,
                 &format!(
@@ -131,22 +141,26 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
                     support_name(vote.support),
                     vote.proposal_id
                 ),
+                &sent.transactions,
             )
         }
         GovCommand::Execute { id } => {
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("execute proposal {id}"))?;
-            let receipt = eth.execute(id).await?;
-            Ok(Output::new(
-                format!("proposal {id} executed in {}", receipt.transaction_hash),
-                json!({ "id": id.to_string(), "transaction": receipt.transaction_hash }),
-            ))
+            let (eth, sender) = context.eth_writer().await?;
+            let id = eth.proposal_id(id).await?;
+            let what = format!("execute proposal {id}");
+            context.confirm_eth(&eth, sender, &what, &["AudiusGovernor.execute".to_owned()]).await?;
+            let sent = eth.execute(id).await?;
+            Ok(Output::new(format!("proposal {id} executed"), json!({ "id": id.to_string(), "state": "executed" }))
+                .with_transactions(&sent.transactions))
         }
         GovCommand::Veto { id } => {
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("veto proposal {id}"))?;
-            eth.veto(id).await?;
-            Ok(Output::new(format!("proposal {id} cancelled"), json!({ "id": id.to_string(), "state": "canceled" })))
+            let (eth, guardian) = context.eth_writer().await?;
+            let id = eth.proposal_id(id).await?;
+            let what = format!("veto proposal {id}");
+            context.confirm_eth(&eth, guardian, &what, &["AudiusGovernor.cancel".to_owned()]).await?;
+            let sent = eth.veto(id).await?;
+            Ok(Output::new(format!("proposal {id} cancelled"), json!({ "id": id.to_string(), "state": "canceled" }))
+                .with_transactions(&sent.transactions))
         }
         GovCommand::List => {
             let eth = context.eth_reader().await?;
@@ -156,16 +170,24 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
                 text.push_str("no proposals yet\n");
             }
             for proposal in &proposals {
-                text.push_str(&format!("{} [{}] {}\n", proposal.id, proposal.state, title(proposal)));
+                text.push_str(&format!(
+                    "#{} {} [{}] {}\n",
+                    proposal.number,
+                    proposal.id,
+                    proposal.state,
+                    title(proposal)
+                ));
             }
             Ok(Output::new(text, proposals))
         }
         GovCommand::Show { id } => {
             let eth = context.eth_reader().await?;
-            let proposal = eth.proposal(id).await?;
+            let proposal = eth.proposal_by(id).await?;
+            let id = proposal.id;
             let now = eth.chain_now().await?;
             let mut text = format!(
-                "proposal {id}: {}\n  state: {}\n  proposer: {}\n",
+                "proposal #{} (id {id}): {}\n  state: {}\n  proposer: {}\n",
+                proposal.number,
                 title(&proposal),
                 proposal.state,
                 proposal.proposer
@@ -216,7 +238,7 @@ fn title(proposal: &Proposal) -> &str {
     proposal.description.lines().next().unwrap_or_default()
 }
 
-fn tally(proposal: &Proposal, headline: &str) -> anyhow::Result<Output> {
+fn tally(proposal: &Proposal, headline: &str, transactions: &[SentTx]) -> anyhow::Result<Output> {
     Ok(Output::new(
         format!(
             "{headline}\n  for {}, against {}, abstain {}; quorum {}",
@@ -228,5 +250,6 @@ fn tally(proposal: &Proposal, headline: &str) -> anyhow::Result<Output> {
         json!({ "id": proposal.id.to_string(), "state": proposal.state, "for": proposal.for_votes.to_string(),
                 "against": proposal.against_votes.to_string(), "abstain": proposal.abstain_votes.to_string(),
                 "quorum": proposal.quorum.to_string() }),
-    ))
+    )
+    .with_transactions(transactions))
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::{
     context::Context,
     error::CliError,
-    units::{parse_address, parse_audio, when},
+    units::{parse_address, parse_audio, parse_withdrawal, when, Withdrawal},
     Output,
 };
 
@@ -38,9 +38,9 @@ pub enum OperatorCommand {
     },
     /// Ask to take AUDIO out of the operator's own stake; it leaves after the lockup (see `decrease`).
     RequestDecrease {
-        /// AUDIO to take out.
-        #[arg(value_parser = parse_audio)]
-        amount: U256,
+        /// AUDIO to take out, or `all` of the operator's active stake.
+        #[arg(value_parser = parse_withdrawal)]
+        amount: Withdrawal,
     },
     /// Complete a decrease whose lockup has ended.
     Decrease,
@@ -104,32 +104,40 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
             }
             eth.check_balance(operator, stake).await?;
             let wallet = delegate_wallet.unwrap_or(operator);
-            context.confirm(&format!(
-                "register a {service_type} at {endpoint} staking {} from {operator}",
-                format_audio(stake)
-            ))?;
-            let id = eth.register(operator, service_type, &endpoint, stake, wallet).await?;
+            let steps = context.staking_steps(&eth, operator, stake, "ServiceRegistry.register").await?;
+            let what = format!("register a {service_type} at {endpoint} staking {}", format_audio(stake));
+            context.confirm_eth(&eth, operator, &what, &steps).await?;
+            let sent = eth.register(operator, service_type, &endpoint, stake, wallet).await?;
+            let id = sent.value;
             Ok(Output::new(
                 format!("registered {service_type} {id} at {endpoint} with {} staked", format_audio(stake)),
                 json!({ "service_id": id.to::<u64>(), "operator": operator, "service_type": service_type.name(),
                         "endpoint": endpoint, "stake": stake.to_string(), "delegate_wallet": wallet }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::IncreaseStake { amount } => {
             let (eth, operator) = context.eth_writer().await?;
             eth.check_balance(operator, amount).await?;
-            context.confirm(&format!("add {} to the stake of {operator}", format_audio(amount)))?;
-            eth.increase_stake(operator, amount).await?;
+            let steps = context.staking_steps(&eth, operator, amount, "Staking.increaseStake").await?;
+            let what = format!("add {} to the stake of {operator}", format_audio(amount));
+            context.confirm_eth(&eth, operator, &what, &steps).await?;
+            let sent = eth.increase_stake(operator, amount).await?;
             let stake = eth.staking.operatorStake(operator).call().await?;
             Ok(Output::new(
                 format!("stake increased by {}; operator stake now {}", format_audio(amount), format_audio(stake)),
                 json!({ "operator": operator, "increased_by": amount.to_string(), "stake": stake.to_string() }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::RequestDecrease { amount } => {
             let (eth, operator) = context.eth_writer().await?;
-            context.confirm(&format!("request to take {} out of the stake of {operator}", format_audio(amount)))?;
-            let unlock_at = eth.request_withdrawal(operator, amount).await?;
+            let position = eth.stake_in(operator, operator).await?;
+            let asked = amount.amount(position)?;
+            let what = format!("request to take {} out of the stake of {operator}", amount.describe(position));
+            context.confirm_eth(&eth, operator, &what, &["Staking.requestWithdrawal".to_owned()]).await?;
+            let sent = eth.request_withdrawal(operator, asked).await?;
+            let (amount, unlock_at) = (sent.value.amount, sent.value.unlock_at);
             let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!(
@@ -138,64 +146,80 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
                     when(unlock_at, now)
                 ),
                 json!({ "operator": operator, "amount": amount.to_string(), "unlock_at": unlock_at }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::Decrease => {
             let (eth, operator) = context.eth_writer().await?;
-            context.confirm(&format!("complete the pending decrease of {operator}"))?;
-            let paid = eth.withdraw(operator).await?;
+            let what = format!("complete the pending decrease of {operator}");
+            context.confirm_eth(&eth, operator, &what, &["Staking.withdraw".to_owned()]).await?;
+            let sent = eth.withdraw(operator).await?;
             Ok(Output::new(
-                format!("{} returned to {operator}", format_audio(paid)),
-                json!({ "operator": operator, "withdrawn": paid.to_string() }),
-            ))
+                format!("{} returned to {operator}", format_audio(sent.value)),
+                json!({ "operator": operator, "withdrawn": sent.value.to_string() }),
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::CancelDecrease => {
             let (eth, operator) = context.eth_writer().await?;
-            context.confirm(&format!("cancel the pending decrease of {operator}"))?;
-            eth.cancel_withdrawal(operator).await?;
-            Ok(Output::new("pending decrease cancelled", json!({ "operator": operator, "cancelled": true })))
+            let what = format!("cancel the pending decrease of {operator}");
+            context.confirm_eth(&eth, operator, &what, &["Staking.cancelWithdrawal".to_owned()]).await?;
+            let sent = eth.cancel_withdrawal(operator).await?;
+            Ok(Output::new("pending decrease cancelled", json!({ "operator": operator, "cancelled": true }))
+                .with_transactions(&sent.transactions))
         }
         OperatorCommand::UpdateEndpoint { service_id, endpoint } => {
             validate_endpoint(&endpoint)?;
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("move service {service_id} to {endpoint}"))?;
-            eth.update_endpoint(service_id, &endpoint).await?;
+            let (eth, operator) = context.eth_writer().await?;
+            let what = format!("move service {service_id} to {endpoint}");
+            context.confirm_eth(&eth, operator, &what, &["ServiceRegistry.updateEndpoint".to_owned()]).await?;
+            let sent = eth.update_endpoint(service_id, &endpoint).await?;
             Ok(Output::new(
                 format!("service {service_id} now at {endpoint}"),
                 json!({ "service_id": service_id, "endpoint": endpoint }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::UpdateDelegateWallet { service_id, wallet } => {
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("make {wallet} the signing key of service {service_id}"))?;
-            eth.update_delegate_wallet(service_id, wallet).await?;
+            let (eth, operator) = context.eth_writer().await?;
+            let what = format!("make {wallet} the signing key of service {service_id}");
+            context.confirm_eth(&eth, operator, &what, &["ServiceRegistry.updateDelegateWallet".to_owned()]).await?;
+            let sent = eth.update_delegate_wallet(service_id, wallet).await?;
             Ok(Output::new(
                 format!("service {service_id} now signs with {wallet}"),
                 json!({ "service_id": service_id, "delegate_wallet": wallet }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::RequestCutChange { cut_bps } => {
             let (eth, operator) = context.eth_writer().await?;
-            context.confirm(&format!("request a cut of {cut_bps} bps for {operator}"))?;
-            let effective_at = eth.request_cut_change(cut_bps).await?;
+            let what = format!("request a cut of {cut_bps} bps for {operator}");
+            context.confirm_eth(&eth, operator, &what, &["Staking.requestCutChange".to_owned()]).await?;
+            let sent = eth.request_cut_change(cut_bps).await?;
+            let effective_at = sent.value;
             let now = eth.chain_now().await?;
             Ok(Output::new(
                 format!("cut change to {cut_bps} bps requested; it can be applied from {}", when(effective_at, now)),
                 json!({ "operator": operator, "cut_bps": cut_bps, "effective_at": effective_at }),
-            ))
+            )
+            .with_transactions(&sent.transactions))
         }
         OperatorCommand::ApplyCutChange => {
             let (eth, operator) = context.eth_writer().await?;
-            context.confirm(&format!("apply the requested cut change of {operator}"))?;
-            eth.apply_cut_change(operator).await?;
+            let what = format!("apply the requested cut change of {operator}");
+            context.confirm_eth(&eth, operator, &what, &["Staking.applyCutChange".to_owned()]).await?;
+            let sent = eth.apply_cut_change(operator).await?;
             let cut = eth.staking.poolOf(operator).call().await?.cutBps;
-            Ok(Output::new(format!("cut is now {cut} bps"), json!({ "operator": operator, "cut_bps": cut })))
+            Ok(Output::new(format!("cut is now {cut} bps"), json!({ "operator": operator, "cut_bps": cut }))
+                .with_transactions(&sent.transactions))
         }
         OperatorCommand::Deregister { service_id } => {
-            let (eth, _) = context.eth_writer().await?;
-            context.confirm(&format!("deregister service {service_id}"))?;
-            eth.deregister(service_id).await?;
-            Ok(Output::new(format!("service {service_id} deregistered"), json!({ "service_id": service_id })))
+            let (eth, operator) = context.eth_writer().await?;
+            let what = format!("deregister service {service_id}");
+            context.confirm_eth(&eth, operator, &what, &["ServiceRegistry.deregister".to_owned()]).await?;
+            let sent = eth.deregister(service_id).await?;
+            Ok(Output::new(format!("service {service_id} deregistered"), json!({ "service_id": service_id }))
+                .with_transactions(&sent.transactions))
         }
         OperatorCommand::Status { operator } => {
             let operator = match operator {

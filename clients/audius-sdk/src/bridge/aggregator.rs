@@ -18,7 +18,7 @@ use super::{
     finished_round, ActivityClaim, ActivityReport, AttesterSignature, BridgeError, FactClaim, Observer, SIGNATURE_SECS,
 };
 use crate::{
-    eth::{protocol::transact, EthError, Protocol, ServiceType},
+    eth::{send::transact, EthError, Protocol, ServiceType},
     solana::{
         content::{self, AttestedFact},
         rpc::ContentClient,

@@ -8,7 +8,6 @@ use alloy::{
     json_abi::{Function, JsonAbi},
     primitives::{keccak256, Address, Bytes, B256, U256},
     providers::Provider,
-    rpc::types::TransactionReceipt,
     signers::Signer,
     sol,
     sol_types::{Eip712Domain, SolStruct},
@@ -18,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     bindings::{contract_abi, AudiusGovernor, CONTRACT_NAMES},
     deployment::Deployment,
-    protocol::transact,
+    send::{transact, Sent},
     EthError, Protocol,
 };
 
@@ -286,12 +285,55 @@ impl std::fmt::Display for ProposalState {
     }
 }
 
+/// How a user names a proposal: its number in creation order (`3`, the third since the deployment) or the
+/// governor's id (a 77-digit hash, decimal or `0x` hex). A number below 2^64 is a creation number: no id is (ids
+/// are keccak hashes, below 2^64 with odds of one in 2^192).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalRef {
+    /// The n-th proposal created since the deployment, from 1.
+    Number(u64),
+    /// The governor's id.
+    Id(U256),
+}
+
+impl std::str::FromStr for ProposalRef {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("{text:?} is not a proposal number (3) or id (see `audius gov list`)");
+        let id = match text.strip_prefix("0x") {
+            Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                U256::from_str_radix(hex, 16).map_err(|_| invalid())?
+            }
+            None if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+                U256::from_str_radix(text, 10).map_err(|_| invalid())?
+            }
+            _ => return Err(invalid()),
+        };
+        Ok(match u64::try_from(id) {
+            Ok(number) => ProposalRef::Number(number),
+            Err(_) => ProposalRef::Id(id),
+        })
+    }
+}
+
+impl std::fmt::Display for ProposalRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProposalRef::Number(number) => write!(f, "#{number}"),
+            ProposalRef::Id(id) => write!(f, "{id}"),
+        }
+    }
+}
+
 /// Everything about a proposal: what it does, where it stands, its tallies and its timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
     /// The governor's id.
     #[serde(serialize_with = "crate::decimal::serialize")]
     pub id: U256,
+    /// Its number in creation order since the deployment (1 for the first): a short reference to it.
+    pub number: u64,
     /// Who proposed it.
     pub proposer: Address,
     /// Its description (the first line is its title).
@@ -419,14 +461,20 @@ impl<P: Provider + Clone> Protocol<P> {
     /// Submit a proposal from `proposer` (the provider's signer); returns its id. The description gets the
     /// `#proposer=` suffix OpenZeppelin's governor enforces, so nobody else can submit the same proposal first and
     /// take its id (then cancel it, or let it lapse).
-    pub async fn propose(&self, proposer: Address, actions: &[Action], description: &str) -> Result<U256, EthError> {
+    pub async fn propose(
+        &self,
+        proposer: Address,
+        actions: &[Action],
+        description: &str,
+    ) -> Result<Sent<U256>, EthError> {
         let (targets, values, calldatas) = split(actions);
         let description = proposer_bound(description, proposer);
         let receipt = transact(self.governor.propose(targets, values, calldatas, description)).await?;
-        receipt
+        let id = receipt
             .decoded_log::<AudiusGovernor::ProposalCreated>()
             .map(|log| log.data.proposalId)
-            .ok_or(EthError::MissingEvent("ProposalCreated"))
+            .ok_or(EthError::MissingEvent("ProposalCreated"))?;
+        Ok(Sent::one(id, &receipt))
     }
 
     /// What `account` would vote with on proposal `id`: an operator its pool at the snapshot (less its delegators'
@@ -451,19 +499,14 @@ impl<P: Provider + Clone> Protocol<P> {
 
     /// Vote on a proposal with the signer's (`voter`'s) stake: an operator votes its pool (`castVote`), a
     /// delegator overrides its operator with its own stake (`castOverrideVote`).
-    pub async fn vote(
-        &self,
-        voter: Address,
-        id: U256,
-        support: Support,
-        reason: &str,
-    ) -> Result<TransactionReceipt, EthError> {
-        match self.voting_power(voter, id).await? {
+    pub async fn vote(&self, voter: Address, id: U256, support: Support, reason: &str) -> Result<Sent<()>, EthError> {
+        let receipt = match self.voting_power(voter, id).await? {
             VotingPower::Delegator { .. } => {
-                transact(self.governor.castOverrideVote(id, support as u8, reason.to_owned())).await
+                transact(self.governor.castOverrideVote(id, support as u8, reason.to_owned())).await?
             }
-            _ => transact(self.governor.castVoteWithReason(id, support as u8, reason.to_owned())).await,
-        }
+            _ => transact(self.governor.castVoteWithReason(id, support as u8, reason.to_owned())).await?,
+        };
+        Ok(Sent::one((), &receipt))
     }
 
     /// Sign a vote with `voter`'s key without sending anything (an override ballot for a delegator); anyone may
@@ -498,60 +541,84 @@ impl<P: Provider + Clone> Protocol<P> {
     }
 
     /// Submit a vote someone signed (the signer of this provider pays the gas; the voter's stake counts).
-    pub async fn submit_signed_vote(&self, vote: &SignedVote) -> Result<TransactionReceipt, EthError> {
-        if vote.is_override {
-            return transact(self.governor.castOverrideVoteBySig(
+    pub async fn submit_signed_vote(&self, vote: &SignedVote) -> Result<Sent<()>, EthError> {
+        let receipt = if vote.is_override {
+            transact(self.governor.castOverrideVoteBySig(
                 vote.proposal_id,
                 vote.support as u8,
                 vote.voter,
                 vote.reason.clone(),
                 vote.signature.clone(),
             ))
-            .await;
-        }
-        transact(self.governor.castVoteBySig(vote.proposal_id, vote.support as u8, vote.voter, vote.signature.clone()))
-            .await
+            .await?
+        } else {
+            transact(self.governor.castVoteBySig(
+                vote.proposal_id,
+                vote.support as u8,
+                vote.voter,
+                vote.signature.clone(),
+            ))
+            .await?
+        };
+        Ok(Sent::one((), &receipt))
     }
 
     /// Execute a passed proposal whose execution delay is over (anyone may).
-    pub async fn execute(&self, id: U256) -> Result<TransactionReceipt, EthError> {
+    pub async fn execute(&self, id: U256) -> Result<Sent<()>, EthError> {
         let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
-        transact(self.governor.execute(targets, values, calldatas, description_hash)).await
+        Ok(Sent::one((), &transact(self.governor.execute(targets, values, calldatas, description_hash)).await?))
     }
 
     /// Cancel a proposal: the guardian's veto at any stage before execution (or the proposer's withdrawal while
     /// it is pending).
-    pub async fn veto(&self, id: U256) -> Result<TransactionReceipt, EthError> {
+    pub async fn veto(&self, id: U256) -> Result<Sent<()>, EthError> {
         let (targets, values, calldatas, description_hash) = self.proposal(id).await?.into_call();
-        transact(self.governor.cancel(targets, values, calldatas, description_hash)).await
+        Ok(Sent::one((), &transact(self.governor.cancel(targets, values, calldatas, description_hash)).await?))
     }
 
     /// Every proposal since the deployment, oldest first.
     pub async fn proposals(&self) -> Result<Vec<Proposal>, EthError> {
         let created = self.governor.ProposalCreated_filter().from_block(self.deployment.block).query().await?;
         let mut proposals = Vec::with_capacity(created.len());
-        for (event, _) in created {
-            proposals.push(self.proposal_from(event).await?);
+        for (index, (event, _)) in created.into_iter().enumerate() {
+            proposals.push(self.proposal_from(event, index as u64 + 1).await?);
         }
         Ok(proposals)
     }
 
     /// One proposal by id.
     pub async fn proposal(&self, id: U256) -> Result<Proposal, EthError> {
-        let created = self.governor.ProposalCreated_filter().from_block(self.deployment.block).query().await?;
-        let event = created
-            .into_iter()
-            .map(|(event, _)| event)
-            .find(|event| event.proposalId == id)
-            .ok_or(EthError::UnknownProposal(id))?;
-        self.proposal_from(event).await
+        self.proposal_by(ProposalRef::Id(id)).await
     }
 
-    async fn proposal_from(&self, event: AudiusGovernor::ProposalCreated) -> Result<Proposal, EthError> {
+    /// One proposal by id or by its number in creation order.
+    pub async fn proposal_by(&self, reference: ProposalRef) -> Result<Proposal, EthError> {
+        let created = self.governor.ProposalCreated_filter().from_block(self.deployment.block).query().await?;
+        let index = match reference {
+            ProposalRef::Id(id) => created.iter().position(|(event, _)| event.proposalId == id),
+            ProposalRef::Number(number) => {
+                usize::try_from(number).ok().and_then(|number| number.checked_sub(1)).filter(|&i| i < created.len())
+            }
+        };
+        let index = index.ok_or(EthError::UnknownProposal(reference))?;
+        let (event, _) = created.into_iter().nth(index).expect("an index found in the list");
+        self.proposal_from(event, index as u64 + 1).await
+    }
+
+    /// The governor's id of the proposal `reference` names.
+    pub async fn proposal_id(&self, reference: ProposalRef) -> Result<U256, EthError> {
+        match reference {
+            ProposalRef::Id(id) => Ok(id),
+            ProposalRef::Number(_) => Ok(self.proposal_by(reference).await?.id),
+        }
+    }
+
+    async fn proposal_from(&self, event: AudiusGovernor::ProposalCreated, number: u64) -> Result<Proposal, EthError> {
         let id = event.proposalId;
         let votes = self.governor.proposalVotes(id).call().await?;
         Ok(Proposal {
             id,
+            number,
             proposer: event.proposer,
             description: event.description,
             targets: event.targets,

@@ -6,6 +6,7 @@ pub mod deployment;
 pub mod governance;
 pub mod protocol;
 pub mod revert;
+pub mod send;
 
 use std::path::PathBuf;
 
@@ -17,10 +18,11 @@ use alloy::{
 pub use bindings::{AudioToken, AudiusGovernor, FeatureAccess, Issuance, ServiceRegistry, Staking};
 pub use deployment::Deployment;
 pub use governance::{
-    Action, ActionError, ActionSpec, Proposal, ProposalState, SignedVote, Support, VoteRecord, VotingPower,
+    Action, ActionError, ActionSpec, Proposal, ProposalRef, ProposalState, SignedVote, Support, VoteRecord, VotingPower,
 };
-pub use protocol::{OperatorStatus, PoolSummary, Protocol, Service, ServiceType};
+pub use protocol::{OperatorStatus, PoolSummary, Protocol, Service, ServiceType, WithdrawalRequest};
 pub use revert::{describe_revert, format_audio};
+pub use send::{Sent, SentTx};
 
 /// Errors from the Ethereum side of the SDK.
 #[derive(Debug, thiserror::Error)]
@@ -31,9 +33,19 @@ pub enum EthError {
     /// A call failed for a reason that is not one of the protocol's errors.
     #[error("contract call failed: {0}")]
     Contract(alloy::contract::Error),
-    /// The transaction was mined but failed.
-    #[error("transaction {0} failed")]
-    Failed(TxHash),
+    /// The transaction was mined but failed: its gas is spent.
+    #[error("transaction {hash} was mined and failed ({gas_used} gas spent): {reason}")]
+    Failed {
+        /// The transaction.
+        hash: TxHash,
+        /// The gas it used (and the sender paid for).
+        gas_used: u64,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The signer cannot pay for the gas: the node refused the transaction, so nothing was sent.
+    #[error("the signing account has too little ETH to pay for gas ({0}); fund it and retry (nothing was sent)")]
+    NoGasFunds(String),
     /// A transaction that should have emitted an event did not.
     #[error("the transaction did not emit {0}")]
     MissingEvent(&'static str),
@@ -42,7 +54,7 @@ pub enum EthError {
     Pending(#[from] alloy::providers::PendingTransactionError),
     /// The RPC endpoint failed.
     #[error(transparent)]
-    Rpc(#[from] alloy::transports::TransportError),
+    Rpc(alloy::transports::TransportError),
     /// The RPC endpoint is on another chain than the deployment.
     #[error("the RPC endpoint is on chain {actual}, the deployment is for chain {expected}")]
     WrongChain {
@@ -61,7 +73,7 @@ pub enum EthError {
     },
     /// No proposal with this id since the deployment.
     #[error("no proposal {0} on this deployment (see `audius gov list`)")]
-    UnknownProposal(alloy::primitives::U256),
+    UnknownProposal(governance::ProposalRef),
     /// A proposal action is invalid.
     #[error(transparent)]
     Action(#[from] governance::ActionError),
@@ -85,11 +97,32 @@ pub enum EthError {
 
 impl From<alloy::contract::Error> for EthError {
     fn from(error: alloy::contract::Error) -> Self {
+        if let alloy::contract::Error::TransportError(transport) = &error {
+            if let Some(message) = no_gas_funds(transport) {
+                return EthError::NoGasFunds(message);
+            }
+        }
         match error.as_revert_data().and_then(|data| describe_revert(&data)) {
             Some(reason) => EthError::Reverted(reason),
             None => EthError::Contract(error),
         }
     }
+}
+
+impl From<alloy::transports::TransportError> for EthError {
+    fn from(error: alloy::transports::TransportError) -> Self {
+        match no_gas_funds(&error) {
+            Some(message) => EthError::NoGasFunds(message),
+            None => EthError::Rpc(error),
+        }
+    }
+}
+
+/// The node's message when it refused a transaction because the sender cannot pay for its gas. Every Ethereum
+/// client words that refusal the same way: "insufficient funds for gas * price + value".
+fn no_gas_funds(error: &alloy::transports::TransportError) -> Option<String> {
+    let message = error.as_error_resp()?.message.to_string();
+    message.to_ascii_lowercase().contains("insufficient funds").then_some(message)
 }
 
 /// Deploy AUDIO with its whole initial supply minted to `initial_holder` and owned by `governance`.

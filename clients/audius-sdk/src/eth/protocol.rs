@@ -2,15 +2,14 @@
 //! reverts turned into readable errors.
 
 use alloy::{
-    contract::{CallBuilder, CallDecoder},
     primitives::{Address, FixedBytes, U256},
     providers::Provider,
-    rpc::types::TransactionReceipt,
 };
 
 use super::{
     bindings::{AudioToken, AudiusGovernor, FeatureAccess, IStakingEvents, Issuance, ServiceRegistry, Staking},
     deployment::Deployment,
+    send::{transact, Sent, SentTx},
     EthError,
 };
 
@@ -106,6 +105,15 @@ pub struct PoolSummary {
     pub within_bounds: bool,
 }
 
+/// A withdrawal request as mined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WithdrawalRequest {
+    /// The stake that moved to pending (wei): what was asked, rounded to whole pool shares.
+    pub amount: U256,
+    /// When the lockup ends (unix seconds).
+    pub unlock_at: u64,
+}
+
 /// An operator's position in the protocol, read in one go.
 #[derive(Debug, Clone)]
 pub struct OperatorStatus {
@@ -176,15 +184,21 @@ impl<P: Provider + Clone> Protocol<P> {
         Ok(())
     }
 
+    /// Whether staking `amount` from `owner` takes an approval first (the staking contract's allowance is short):
+    /// a write that stakes then sends two transactions, which a prompt should say.
+    pub async fn needs_staking_approval(&self, owner: Address, amount: U256) -> Result<bool, EthError> {
+        Ok(self.token.allowance(owner, self.deployment.staking).call().await? < amount)
+    }
+
     /// Let the staking contract pull `amount` AUDIO from the signer, if its allowance is short — after checking
-    /// the signer holds it, so an amount it cannot stake leaves no approval behind.
-    pub async fn ensure_staking_allowance(&self, owner: Address, amount: U256) -> Result<(), EthError> {
+    /// the signer holds it, so an amount it cannot stake leaves no approval behind. Returns the approval sent.
+    pub async fn ensure_staking_allowance(&self, owner: Address, amount: U256) -> Result<Option<SentTx>, EthError> {
         self.check_balance(owner, amount).await?;
-        let allowance = self.token.allowance(owner, self.deployment.staking).call().await?;
-        if allowance < amount {
-            transact(self.token.approve(self.deployment.staking, amount)).await?;
+        if !self.needs_staking_approval(owner, amount).await? {
+            return Ok(None);
         }
-        Ok(())
+        let receipt = transact(self.token.approve(self.deployment.staking, amount)).await?;
+        Ok(Some((&receipt).into()))
     }
 
     /// Register a node with `stake` AUDIO of the signer's own stake (approving staking as needed); returns the
@@ -196,70 +210,76 @@ impl<P: Provider + Clone> Protocol<P> {
         endpoint: &str,
         stake: U256,
         delegate_wallet: Address,
-    ) -> Result<U256, EthError> {
-        self.ensure_staking_allowance(operator, stake).await?;
+    ) -> Result<Sent<U256>, EthError> {
+        let approval = self.ensure_staking_allowance(operator, stake).await?;
         let receipt =
             transact(self.registry.register(service_type.id(), endpoint.to_owned(), stake, delegate_wallet)).await?;
-        receipt
+        let id = receipt
             .decoded_log::<ServiceRegistry::ServiceRegistered>()
             .map(|log| log.data.serviceId)
-            .ok_or(EthError::MissingEvent("ServiceRegistered"))
+            .ok_or(EthError::MissingEvent("ServiceRegistered"))?;
+        Ok(Sent::after(approval, id, &receipt))
     }
 
     /// Add `amount` to the signer's own stake.
-    pub async fn increase_stake(&self, operator: Address, amount: U256) -> Result<TransactionReceipt, EthError> {
-        self.ensure_staking_allowance(operator, amount).await?;
-        transact(self.staking.increaseStake(amount)).await
+    pub async fn increase_stake(&self, operator: Address, amount: U256) -> Result<Sent<()>, EthError> {
+        let approval = self.ensure_staking_allowance(operator, amount).await?;
+        let receipt = transact(self.staking.increaseStake(amount)).await?;
+        Ok(Sent::after(approval, (), &receipt))
     }
 
     /// Delegate `amount` from the signer to `operator`'s pool.
-    pub async fn delegate(
-        &self,
-        delegator: Address,
-        operator: Address,
-        amount: U256,
-    ) -> Result<TransactionReceipt, EthError> {
-        self.ensure_staking_allowance(delegator, amount).await?;
-        transact(self.staking.delegateStake(operator, amount)).await
+    pub async fn delegate(&self, delegator: Address, operator: Address, amount: U256) -> Result<Sent<()>, EthError> {
+        let approval = self.ensure_staking_allowance(delegator, amount).await?;
+        let receipt = transact(self.staking.delegateStake(operator, amount)).await?;
+        Ok(Sent::after(approval, (), &receipt))
     }
 
-    /// Ask to withdraw `amount` of the signer's stake in `operator`'s pool (its own, for an operator); returns
-    /// when the lockup ends (unix time).
-    pub async fn request_withdrawal(&self, operator: Address, amount: U256) -> Result<u64, EthError> {
+    /// Ask to withdraw `amount` of the signer's stake in `operator`'s pool (its own, for an operator; `U256::MAX`
+    /// asks for the whole position, whatever it is worth when mined); returns what moved to pending and when the
+    /// lockup ends.
+    pub async fn request_withdrawal(
+        &self,
+        operator: Address,
+        amount: U256,
+    ) -> Result<Sent<WithdrawalRequest>, EthError> {
         let receipt = transact(self.staking.requestWithdrawal(operator, amount)).await?;
-        receipt
+        let request = receipt
             .decoded_log::<Staking::WithdrawalRequested>()
-            .map(|log| log.data.unlockAt.to::<u64>())
-            .ok_or(EthError::MissingEvent("WithdrawalRequested"))
+            .map(|log| WithdrawalRequest { amount: log.data.assets, unlock_at: log.data.unlockAt.to::<u64>() })
+            .ok_or(EthError::MissingEvent("WithdrawalRequested"))?;
+        Ok(Sent::one(request, &receipt))
     }
 
     /// Complete the signer's matured withdrawal from `operator`'s pool; returns the AUDIO paid.
-    pub async fn withdraw(&self, operator: Address) -> Result<U256, EthError> {
+    pub async fn withdraw(&self, operator: Address) -> Result<Sent<U256>, EthError> {
         let receipt = transact(self.staking.withdraw(operator)).await?;
-        receipt
+        let paid = receipt
             .decoded_log::<Staking::Withdrawn>()
             .map(|log| log.data.assets)
-            .ok_or(EthError::MissingEvent("Withdrawn"))
+            .ok_or(EthError::MissingEvent("Withdrawn"))?;
+        Ok(Sent::one(paid, &receipt))
     }
 
     /// Cancel the signer's pending withdrawal from `operator`'s pool.
-    pub async fn cancel_withdrawal(&self, operator: Address) -> Result<TransactionReceipt, EthError> {
-        transact(self.staking.cancelWithdrawal(operator)).await
+    pub async fn cancel_withdrawal(&self, operator: Address) -> Result<Sent<()>, EthError> {
+        Ok(Sent::one((), &transact(self.staking.cancelWithdrawal(operator)).await?))
     }
 
     /// Take the current issuance round's stake snapshot if nobody has yet (anyone may; rounds follow the clock,
     /// and the first claim or deposit of a round takes it anyway).
-    pub async fn checkpoint_round(&self) -> Result<TransactionReceipt, EthError> {
-        transact(self.issuance.checkpoint()).await
+    pub async fn checkpoint_round(&self) -> Result<Sent<()>, EthError> {
+        Ok(Sent::one((), &transact(self.issuance.checkpoint()).await?))
     }
 
     /// Claim `operator`'s reward for the finished round (anyone may, for anyone); returns the AUDIO credited.
-    pub async fn claim_rewards(&self, operator: Address) -> Result<U256, EthError> {
+    pub async fn claim_rewards(&self, operator: Address) -> Result<Sent<U256>, EthError> {
         let receipt = transact(self.issuance.claimRewards(operator)).await?;
-        receipt
+        let amount = receipt
             .decoded_log::<Issuance::RewardsClaimed>()
             .map(|log| log.data.amount)
-            .ok_or(EthError::MissingEvent("RewardsClaimed"))
+            .ok_or(EthError::MissingEvent("RewardsClaimed"))?;
+        Ok(Sent::one(amount, &receipt))
     }
 
     /// An operator's stake, pending withdrawal, bounds, votes, last paid round and tier.
@@ -341,55 +361,32 @@ impl<P: Provider + Clone> Protocol<P> {
     }
 
     /// Move a node to a new endpoint (its operator signs).
-    pub async fn update_endpoint(&self, service_id: u64, endpoint: &str) -> Result<TransactionReceipt, EthError> {
-        transact(self.registry.updateEndpoint(U256::from(service_id), endpoint.to_owned())).await
+    pub async fn update_endpoint(&self, service_id: u64, endpoint: &str) -> Result<Sent<()>, EthError> {
+        Ok(Sent::one((), &transact(self.registry.updateEndpoint(U256::from(service_id), endpoint.to_owned())).await?))
     }
 
     /// Change the key a node signs with (its operator signs).
-    pub async fn update_delegate_wallet(
-        &self,
-        service_id: u64,
-        wallet: Address,
-    ) -> Result<TransactionReceipt, EthError> {
-        transact(self.registry.updateDelegateWallet(U256::from(service_id), wallet)).await
+    pub async fn update_delegate_wallet(&self, service_id: u64, wallet: Address) -> Result<Sent<()>, EthError> {
+        Ok(Sent::one((), &transact(self.registry.updateDelegateWallet(U256::from(service_id), wallet)).await?))
     }
 
     /// Remove a node; the operator's stake bounds drop with it (its operator signs).
-    pub async fn deregister(&self, service_id: u64) -> Result<TransactionReceipt, EthError> {
-        transact(self.registry.deregister(U256::from(service_id))).await
+    pub async fn deregister(&self, service_id: u64) -> Result<Sent<()>, EthError> {
+        Ok(Sent::one((), &transact(self.registry.deregister(U256::from(service_id))).await?))
     }
 
     /// Ask to change the operator's cut of delegators' rewards; returns when it may be applied (unix seconds).
-    pub async fn request_cut_change(&self, cut_bps: u16) -> Result<u64, EthError> {
+    pub async fn request_cut_change(&self, cut_bps: u16) -> Result<Sent<u64>, EthError> {
         let receipt = transact(self.staking.requestCutChange(cut_bps)).await?;
-        receipt
+        let effective_at = receipt
             .decoded_log::<Staking::CutChangeRequested>()
             .map(|log| log.data.effectiveAt.to::<u64>())
-            .ok_or(EthError::MissingEvent("CutChangeRequested"))
+            .ok_or(EthError::MissingEvent("CutChangeRequested"))?;
+        Ok(Sent::one(effective_at, &receipt))
     }
 
     /// Apply `operator`'s requested cut change once its cooldown has passed (anyone may).
-    pub async fn apply_cut_change(&self, operator: Address) -> Result<TransactionReceipt, EthError> {
-        transact(self.staking.applyCutChange(operator)).await
+    pub async fn apply_cut_change(&self, operator: Address) -> Result<Sent<()>, EthError> {
+        Ok(Sent::one((), &transact(self.staking.applyCutChange(operator)).await?))
     }
-}
-
-/// Send a contract call, wait for its receipt and fail on a revert (with the contract's reason) or a failed
-/// status.
-///
-/// The call is simulated first: a revert is reported before anything is signed. Without that, a provider with
-/// alloy's default cached nonces would spend a nonce on the refused transaction and leave the next one waiting
-/// behind a gap forever. The gas limit is the estimate plus a quarter.
-pub async fn transact<P: Provider, D: CallDecoder>(call: CallBuilder<P, D>) -> Result<TransactionReceipt, EthError> {
-    call.call_raw().await?;
-    // The estimate is made at the latest block's timestamp. Mined a second later, the same call can cost more:
-    // a vote checkpoint written in the previous block is overwritten in place in the estimate but pushed anew
-    // (a fresh storage slot, ~20k gas) at execution. Without headroom such a transaction runs out of gas.
-    let estimate = call.estimate_gas().await?;
-    let call = call.gas(estimate.saturating_add(estimate / 4));
-    let receipt = call.send().await?.get_receipt().await?;
-    if !receipt.status() {
-        return Err(EthError::Failed(receipt.transaction_hash));
-    }
-    Ok(receipt)
 }

@@ -37,6 +37,9 @@ pub enum SolanaError {
     /// The RPC node or the runtime failed the request.
     #[error("Solana RPC: {0}")]
     Rpc(Box<ClientError>),
+    /// The fee payer has no SOL (or too little) for the fee; the RPC node refused the transaction unsent.
+    #[error("the fee payer has too little SOL to pay the transaction fee ({0}); fund it and retry (nothing was sent)")]
+    NoFeeFunds(solana_transaction_error::TransactionError),
     /// The account does not exist.
     #[error("{what} {address} does not exist")]
     NotFound {
@@ -65,11 +68,16 @@ pub enum SolanaError {
 
 impl From<ClientError> for SolanaError {
     fn from(error: ClientError) -> Self {
+        use solana_transaction_error::TransactionError;
         let custom = match error.get_transaction_error() {
-            Some(solana_transaction_error::TransactionError::InstructionError(
-                _,
-                solana_instruction_error::InstructionError::Custom(code),
-            )) => content::content_error(code),
+            Some(TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(code))) => {
+                content::content_error(code)
+            }
+            // A payer the runtime has never credited ("Attempt to debit an account but found no record of a prior
+            // credit"), or one holding less than the fee.
+            Some(unfunded @ (TransactionError::AccountNotFound | TransactionError::InsufficientFundsForFee)) => {
+                return SolanaError::NoFeeFunds(unfunded);
+            }
             _ => None,
         };
         match custom {

@@ -196,7 +196,7 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
             aggregator.submit_activity(eth).await.ok()
         })
         .await?;
-    let reward = eth.claim_rewards(operator).await?;
+    let reward = eth.claim_rewards(operator).await?.value;
     let score = eth.issuance.scoreOf(U256::from(report.round), operator).call().await?;
     let full = eth.issuance.FULL_SCORE().call().await?;
     steps.done(format!(
@@ -213,7 +213,8 @@ pub async fn run(args: DemoArgs, json: bool) -> anyhow::Result<Output> {
     let proposer = chain.protocol(PROPOSER).await?;
     let action =
         ActionSpec::parse_line("Staking.setGlobalMinDelegation(uint96) 200ether")?.encode(&proposer.deployment)?;
-    let id = proposer.propose(chain.address(PROPOSER), &[action], "Raise the minimum delegation to 200 AUDIO").await?;
+    let id =
+        proposer.propose(chain.address(PROPOSER), &[action], "Raise the minimum delegation to 200 AUDIO").await?.value;
     // Voting opens the second after the proposal (its snapshot is the proposal's creation).
     chain.advance(1).await?;
     proposer.vote(chain.address(PROPOSER), id, Support::For, "the demo says so").await?;
