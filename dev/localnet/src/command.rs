@@ -10,7 +10,7 @@ use std::{
 
 use alloy::{
     primitives::{
-        utils::{format_ether, format_units},
+        utils::{format_ether, format_units, parse_ether},
         Address, U256,
     },
     providers::{ext::AnvilApi, Provider, ProviderBuilder},
@@ -27,7 +27,7 @@ use audius_sdk::{
     eth::{format_audio, send::transact, Deployment, Protocol},
 };
 
-use crate::{FundedAccount, LocalNetwork, Options};
+use crate::{AccountRole, FundedAccount, LocalNetwork, Options};
 
 mod demo;
 
@@ -208,13 +208,7 @@ pub async fn run(command: LocalnetCommand, json: bool) -> anyhow::Result<Output>
         LocalnetCommand::Status(state) => match running(&state.dir())? {
             Some(manifest) => status(&manifest, "running").await,
             // Not running is an answer, not a failure: `status` reports it as it reports a running network.
-            None => Ok(Output::new(
-                format!(
-                    "no local network is running in {} (start one with `audius-localnet up`)",
-                    state.dir().display()
-                ),
-                json!({ "running": false, "dir": state.dir() }),
-            )),
+            None => Ok(Output::new(not_running(&state.dir()), json!({ "running": false, "dir": state.dir() }))),
         },
         LocalnetCommand::Env(args) => env(&require_running(&args.state)?, args.user),
         LocalnetCommand::Fund(args) => fund(&require_running(&args.state)?, args).await,
@@ -447,7 +441,7 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
     for account in &manifest.accounts {
         let role = match account.sp_id {
             Some(sp_id) => format!("{} {sp_id}", account.role),
-            None => account.role.clone(),
+            None => account.role.to_string(),
         };
         lines.push(format!("    {role:<27} {} {}", account.address, account.private_key));
     }
@@ -455,13 +449,12 @@ async fn status(manifest: &Manifest, headline: &str) -> anyhow::Result<Output> {
     Ok(Output::new(lines.join("\n"), json!({ "manifest": manifest, "services": services, "block": block })))
 }
 
+fn not_running(dir: &Path) -> String {
+    format!("no local network is running in {} (start one with `audius-localnet up`)", dir.display())
+}
+
 fn require_running(state: &StateArgs) -> anyhow::Result<Manifest> {
-    running(&state.dir())?.ok_or_else(|| {
-        CliError::network(format!(
-            "no local network is running in {} (start one with `audius-localnet up`)",
-            state.dir().display()
-        ))
-    })
+    running(&state.dir())?.ok_or_else(|| CliError::network(not_running(&state.dir())))
 }
 
 /// `value` quoted for a POSIX shell.
@@ -471,7 +464,7 @@ fn shell_quote(value: &str) -> String {
 
 /// The settings the `audius` CLI reads from its environment, for the running network and user `user`.
 fn env(manifest: &Manifest, user: u8) -> anyhow::Result<Output> {
-    let users: Vec<&FundedAccount> = manifest.accounts.iter().filter(|a| a.role == "user").collect();
+    let users: Vec<&FundedAccount> = manifest.accounts.iter().filter(|a| a.role == AccountRole::User).collect();
     let signer = users
         .get(usize::from(user) - 1)
         .ok_or_else(|| CliError::input(format!("the network has {} users, not {user}", users.len())))?;
@@ -493,7 +486,12 @@ fn env(manifest: &Manifest, user: u8) -> anyhow::Result<Output> {
 }
 
 async fn admin(manifest: &Manifest) -> anyhow::Result<Protocol<alloy::providers::DynProvider>> {
-    let key = &manifest.accounts.iter().find(|a| a.role == "admin").context("the manifest names no admin")?.private_key;
+    let key = &manifest
+        .accounts
+        .iter()
+        .find(|a| a.role == AccountRole::Admin)
+        .context("the manifest names no admin")?
+        .private_key;
     let signer: PrivateKeySigner = key.parse().context("the admin key")?;
     let provider = ProviderBuilder::new().wallet(signer).connect_http(manifest.eth_rpc.parse()?).erased();
     Ok(Protocol::connect(provider, Deployment::load(&manifest.deployment)?).await?)
@@ -506,8 +504,8 @@ async fn fund(manifest: &Manifest, args: FundArgs) -> anyhow::Result<Output> {
             return Err(CliError::input("SOL goes to a Solana address; this is an Ethereum one"));
         }
         let unasked = args.audio.is_none() && args.eth.is_none();
-        let audio = args.audio.or(unasked.then(|| U256::from(1_000u64) * U256::from(10u64).pow(U256::from(18u64))));
-        let eth = args.eth.or(unasked.then(|| U256::from(10u64) * U256::from(10u64).pow(U256::from(18u64))));
+        let audio = args.audio.or(unasked.then(|| parse_ether("1000").expect("an amount")));
+        let eth = args.eth.or(unasked.then(|| parse_ether("10").expect("an amount")));
         let admin = admin(manifest).await?;
         let mut done = Vec::new();
         if let Some(amount) = audio {

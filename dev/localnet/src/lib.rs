@@ -102,13 +102,36 @@ const USERS: usize = 5;
 /// AUDIO each user starts with.
 const USER_AUDIO: &str = "100000";
 
+/// What the local network uses a funded account for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountRole {
+    /// Deployer and treasury (governance's executor until a vote replaces it).
+    Admin,
+    /// Operates a content node.
+    ContentNodeOperator,
+    /// A content node's signing wallet.
+    ContentNodeWallet,
+    /// Operates a discovery node.
+    DiscoveryNodeOperator,
+    /// A discovery node's signing wallet (its attester key).
+    DiscoveryNodeWallet,
+    /// Free to use: ETH and AUDIO, nothing registered.
+    User,
+}
+
+impl std::fmt::Display for AccountRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = serde_json::to_value(self).expect("a role serializes");
+        f.write_str(name.as_str().expect("a role is a string"))
+    }
+}
+
 /// A funded Ethereum account of the local network and what it is for.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FundedAccount {
-    /// What the network uses it for: `admin` (deployer, treasury, governance's executor until a vote replaces it),
-    /// `content-node-operator`, `content-node-wallet`, `discovery-node-operator`, `discovery-node-wallet` (the
-    /// attester key), or `user` (free to use).
-    pub role: String,
+    /// What the network uses it for.
+    pub role: AccountRole,
     /// For a node's account, the node's service id.
     pub sp_id: Option<u64>,
     /// Its address.
@@ -337,22 +360,22 @@ impl LocalNetwork {
 
     /// Every account the network funded, by role: the admin, each node's operator and signing wallet, the users.
     pub fn accounts(&self) -> Vec<FundedAccount> {
-        let account = |role: &str, sp_id: Option<u64>, index: usize| FundedAccount {
-            role: role.to_owned(),
+        let account = |role: AccountRole, sp_id: Option<u64>, index: usize| FundedAccount {
+            role,
             sp_id,
             address: self.chain.address(index),
             private_key: self.chain.key(index),
         };
-        let mut accounts = vec![account("admin", None, 0)];
+        let mut accounts = vec![account(AccountRole::Admin, None, 0)];
         for (i, node) in self.content_nodes.iter().enumerate() {
-            accounts.push(account("content-node-operator", Some(node.sp_id), 1 + i));
-            accounts.push(account("content-node-wallet", Some(node.sp_id), WALLET_BASE + i));
+            accounts.push(account(AccountRole::ContentNodeOperator, Some(node.sp_id), 1 + i));
+            accounts.push(account(AccountRole::ContentNodeWallet, Some(node.sp_id), WALLET_BASE + i));
         }
         for (i, node) in self.discovery_nodes.iter().enumerate() {
-            accounts.push(account("discovery-node-operator", Some(node.sp_id), DISCOVERY_OPERATOR_BASE + i));
-            accounts.push(account("discovery-node-wallet", Some(node.sp_id), DISCOVERY_WALLET_BASE + i));
+            accounts.push(account(AccountRole::DiscoveryNodeOperator, Some(node.sp_id), DISCOVERY_OPERATOR_BASE + i));
+            accounts.push(account(AccountRole::DiscoveryNodeWallet, Some(node.sp_id), DISCOVERY_WALLET_BASE + i));
         }
-        accounts.extend((USER_BASE..USER_BASE + USERS).map(|index| account("user", None, index)));
+        accounts.extend((USER_BASE..USER_BASE + USERS).map(|index| account(AccountRole::User, None, index)));
         accounts
     }
 
