@@ -139,6 +139,7 @@ fn eth_code(error: &EthError) -> ExitCode {
         | EthError::Action(_)
         | EthError::UnknownServiceType(_)
         | EthError::InsufficientBalance { .. }
+        | EthError::InsufficientEth { .. }
         | EthError::NoGasFunds(_) => ExitCode::Input,
         EthError::MissingEvent(_) | EthError::Signing(_) => ExitCode::Failure,
     }

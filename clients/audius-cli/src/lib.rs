@@ -54,6 +54,9 @@ pub enum Command {
     /// Carry facts across the chains with the attesters' signatures: node admission, tiers, activity.
     #[command(subcommand)]
     Bridge(commands::bridge::BridgeCommand),
+    /// Balances (ETH, AUDIO held and staked, votes, SOL) and transfers of AUDIO or ETH.
+    #[command(subcommand)]
+    Wallet(commands::wallet::WalletCommand),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
 }
@@ -68,6 +71,7 @@ pub async fn run(cli: Cli) -> Result<Output, anyhow::Error> {
         Command::Gov(command) => commands::gov::run(command, &context).await,
         Command::Artist(command) => commands::artist::run(command, &context).await,
         Command::Bridge(command) => commands::bridge::run(command, &context).await,
+        Command::Wallet(command) => commands::wallet::run(command, &context).await,
         Command::Completions(args) => commands::completions::run(args),
     }
 }

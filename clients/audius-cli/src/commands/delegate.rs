@@ -59,7 +59,7 @@ pub async fn run(command: DelegateCommand, context: &Context) -> anyhow::Result<
     match command {
         DelegateCommand::Stake { operator, amount } => {
             let (eth, delegator) = context.eth_writer().await?;
-            eth.check_balance(delegator, amount).await?;
+            eth.check_balance(delegator, amount, "to stake").await?;
             let steps = context.staking_steps(&eth, delegator, amount, "Staking.delegateStake").await?;
             let what = format!("delegate {} to {operator}", format_audio(amount));
             context.confirm_eth(&eth, delegator, &what, &steps).await?;

@@ -8,3 +8,4 @@ pub mod gov;
 pub mod operator;
 pub mod round;
 pub mod upload;
+pub mod wallet;

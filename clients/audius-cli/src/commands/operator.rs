@@ -102,7 +102,7 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
                     format_audio(min)
                 )));
             }
-            eth.check_balance(operator, stake).await?;
+            eth.check_balance(operator, stake, "to stake").await?;
             let wallet = delegate_wallet.unwrap_or(operator);
             let steps = context.staking_steps(&eth, operator, stake, "ServiceRegistry.register").await?;
             let what = format!("register a {service_type} at {endpoint} staking {}", format_audio(stake));
@@ -118,7 +118,7 @@ pub async fn run(command: OperatorCommand, context: &Context) -> anyhow::Result<
         }
         OperatorCommand::IncreaseStake { amount } => {
             let (eth, operator) = context.eth_writer().await?;
-            eth.check_balance(operator, amount).await?;
+            eth.check_balance(operator, amount, "to stake").await?;
             let steps = context.staking_steps(&eth, operator, amount, "Staking.increaseStake").await?;
             let what = format!("add {} to the stake of {operator}", format_audio(amount));
             context.confirm_eth(&eth, operator, &what, &steps).await?;

@@ -84,13 +84,29 @@ pub enum EthError {
     #[error("unknown service type {0:?} (expected content-node or discovery-node)")]
     UnknownServiceType(String),
     /// The wallet holds less AUDIO than the call would move: found before anything (an approval included) is sent.
-    #[error("the wallet {holder} holds {}, less than the {} to stake", format_audio(*balance), format_audio(*needed))]
+    #[error("the wallet {holder} holds {}, less than the {} {purpose}", format_audio(*balance), format_audio(*needed))]
     InsufficientBalance {
         /// The wallet.
         holder: Address,
         /// What it holds.
         balance: alloy::primitives::U256,
         /// What the call needs.
+        needed: alloy::primitives::U256,
+        /// What the AUDIO is for ("to stake", "to send").
+        purpose: &'static str,
+    },
+    /// The wallet holds less ETH than a transfer and its gas at the current price: found before it is sent.
+    #[error(
+        "the wallet {holder} holds {} ETH, less than the {} ETH the transfer and its gas need",
+        alloy::primitives::utils::format_ether(*balance),
+        alloy::primitives::utils::format_ether(*needed)
+    )]
+    InsufficientEth {
+        /// The wallet.
+        holder: Address,
+        /// What it holds (wei).
+        balance: alloy::primitives::U256,
+        /// The value plus the gas limit at the current gas price (wei).
         needed: alloy::primitives::U256,
     },
 }

@@ -175,13 +175,20 @@ impl<P: Provider + Clone> Protocol<P> {
         })
     }
 
-    /// Whether `holder` holds at least `amount` AUDIO ([`EthError::InsufficientBalance`] if not).
-    pub async fn check_balance(&self, holder: Address, amount: U256) -> Result<(), EthError> {
+    /// Whether `holder` holds at least `amount` AUDIO to use for `purpose` ([`EthError::InsufficientBalance`] if
+    /// not).
+    pub async fn check_balance(&self, holder: Address, amount: U256, purpose: &'static str) -> Result<(), EthError> {
         let balance = self.token.balanceOf(holder).call().await?;
         if balance < amount {
-            return Err(EthError::InsufficientBalance { holder, balance, needed: amount });
+            return Err(EthError::InsufficientBalance { holder, balance, needed: amount, purpose });
         }
         Ok(())
+    }
+
+    /// Send `amount` AUDIO from the signer `from` to `to`, after checking it holds that much.
+    pub async fn transfer_audio(&self, from: Address, to: Address, amount: U256) -> Result<Sent<()>, EthError> {
+        self.check_balance(from, amount, "to send").await?;
+        Ok(Sent::one((), &transact(self.token.transfer(to, amount)).await?))
     }
 
     /// Whether staking `amount` from `owner` takes an approval first (the staking contract's allowance is short):
@@ -193,7 +200,7 @@ impl<P: Provider + Clone> Protocol<P> {
     /// Let the staking contract pull `amount` AUDIO from the signer, if its allowance is short — after checking
     /// the signer holds it, so an amount it cannot stake leaves no approval behind. Returns the approval sent.
     pub async fn ensure_staking_allowance(&self, owner: Address, amount: U256) -> Result<Option<SentTx>, EthError> {
-        self.check_balance(owner, amount).await?;
+        self.check_balance(owner, amount, "to stake").await?;
         if !self.needs_staking_approval(owner, amount).await? {
             return Ok(None);
         }

@@ -108,3 +108,35 @@ pub async fn send_with_limit<P: Provider, D: CallDecoder>(
     };
     Err(EthError::Failed { hash: receipt.transaction_hash, gas_used: receipt.gas_used, reason })
 }
+
+/// Send `value` wei of ETH from `from` (the provider's wallet) to `to` and wait for it: estimated, sent with
+/// [`gas_limit`] of the estimate, after checking `from` holds the value and that limit at the current gas price
+/// ([`EthError::InsufficientEth`] if not, nothing sent).
+pub async fn transfer_eth<P: Provider>(
+    provider: &P,
+    from: alloy::primitives::Address,
+    to: alloy::primitives::Address,
+    value: U256,
+) -> Result<SentTx, EthError> {
+    use alloy::{network::TransactionBuilder, rpc::types::TransactionRequest};
+    let request = TransactionRequest::default().with_from(from).with_to(to).with_value(value);
+    let balance = provider.get_balance(from).await?;
+    // The estimate needs the value to be affordable; below it the node's refusal would be less clear than this.
+    if balance < value {
+        return Err(EthError::InsufficientEth { holder: from, balance, needed: value });
+    }
+    let limit = gas_limit(provider.estimate_gas(request.clone()).await?);
+    let needed = value.saturating_add(U256::from(limit) * U256::from(provider.get_gas_price().await?));
+    if balance < needed {
+        return Err(EthError::InsufficientEth { holder: from, balance, needed });
+    }
+    let receipt = provider.send_transaction(request.with_gas_limit(limit)).await?.get_receipt().await?;
+    if !receipt.status() {
+        return Err(EthError::Failed {
+            hash: receipt.transaction_hash,
+            gas_used: receipt.gas_used,
+            reason: "the recipient refused it (a contract without a way to take ETH)".to_owned(),
+        });
+    }
+    Ok((&receipt).into())
+}
