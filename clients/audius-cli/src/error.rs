@@ -86,6 +86,8 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
                 BridgeError::Eth(error) => eth_code(error),
                 BridgeError::Solana(error) => solana_code(error),
                 BridgeError::NoProfile(_) => ExitCode::Input,
+                // The attesters that would have to sign later do not answer: nothing was sent.
+                BridgeError::UnreachableSet { .. } => ExitCode::Network,
                 BridgeError::Refused(_) | BridgeError::BelowQuorum { .. } | BridgeError::NoAttesters => {
                     ExitCode::Refused
                 }

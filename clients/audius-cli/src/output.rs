@@ -70,12 +70,31 @@ impl Output {
 /// `--json` (so a script reads one JSON document either way).
 pub fn print_error(error: &anyhow::Error, code: ExitCode, json: bool) {
     let message = error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
-    // Nowhere to report a failure to report: the exit code still says it.
-    let _ = if json {
-        writeln!(io::stdout().lock(), "{}", serde_json::json!({ "error": message, "exit_code": code as u8 }))
+    if json {
+        Failure { error: message, exit_code: code as u8, usage: None }.print();
     } else {
-        writeln!(io::stderr().lock(), "error: {message}")
-    };
+        // Nowhere to report a failure to report: the exit code still says it.
+        let _ = writeln!(io::stderr().lock(), "error: {message}");
+    }
+}
+
+/// The JSON document of every failure under `--json` (docs/cli.md, "Exit codes and JSON").
+#[derive(Serialize)]
+struct Failure {
+    /// What went wrong, for a person.
+    error: String,
+    /// The process's exit code.
+    exit_code: u8,
+    /// The command's usage line, for a usage error clap shows one for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<String>,
+}
+
+impl Failure {
+    fn print(&self) {
+        // Nowhere to report a failure to report: the exit code still says it.
+        let _ = writeln!(io::stdout().lock(), "{}", serde_json::to_string(self).expect("a failure serializes"));
+    }
 }
 
 /// A command line clap refused. Help and version print as clap prints them (exit 0); a usage error is exit 2,
@@ -99,12 +118,7 @@ pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
     let usage =
         paragraphs.find_map(|paragraph| paragraph.trim().strip_prefix("Usage: ")).map(|usage| usage.trim().to_owned());
     let code = ExitCode::Input;
-    // Nowhere to report a failure to report: the exit code still says it.
-    let _ = writeln!(
-        io::stdout().lock(),
-        "{}",
-        serde_json::json!({ "error": message, "exit_code": code as u8, "usage": usage })
-    );
+    Failure { error: message, exit_code: code as u8, usage }.print();
     std::process::ExitCode::from(code as u8)
 }
 

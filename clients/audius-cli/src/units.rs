@@ -8,6 +8,11 @@ pub fn parse_audio(text: &str) -> Result<U256, String> {
     parse_tokens(text, 18, "AUDIO")
 }
 
+/// Parse an ETH amount in whole ether with up to 18 decimals into wei, as [`parse_tokens`] reads it.
+pub fn parse_eth(text: &str) -> Result<U256, String> {
+    parse_tokens(text, 18, "ETH")
+}
+
 /// Parse an amount of whole `unit` tokens with up to `decimals` decimals into base units, exactly as written:
 /// digits, `_` between digits to group them (`200_000`), a `.` before the decimals (`1.5`). Nothing else is guessed
 /// at: a comma (a thousands separator to some, a decimal mark to others), spaces, signs and units are refused.

@@ -24,6 +24,8 @@ pub mod bridge;
 pub mod cid;
 pub mod decimal;
 pub mod eth;
+#[cfg(feature = "server")]
+pub mod metrics;
 #[cfg(feature = "rpc")]
 pub mod nodes;
 pub mod rendezvous;

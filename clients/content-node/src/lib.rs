@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod ingest;
+pub mod metrics;
 pub mod node;
 pub mod peers;
 pub mod repair;

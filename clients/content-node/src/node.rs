@@ -13,7 +13,7 @@ use audius_sdk::{
 };
 use tokio::sync::RwLock;
 
-use crate::{config::NodeConfig, db, peers, peers::Directory, store::FsStore};
+use crate::{config::NodeConfig, db, metrics::NodeMetrics, peers, peers::Directory, store::FsStore};
 
 /// Everything a request handler or background job needs.
 pub struct Node {
@@ -33,6 +33,8 @@ pub struct Node {
     pub http: reqwest::Client,
     /// The Ethereum chain the registry is on (signed into every message).
     pub chain_id: u64,
+    /// What `/metrics` reports.
+    pub metrics: NodeMetrics,
     protocol: Protocol<DynProvider>,
     /// The content program's cluster id (signed into replica receipts), read once it is needed.
     cluster: tokio::sync::OnceCell<[u8; 32]>,
@@ -60,6 +62,7 @@ impl Node {
             key,
             db,
             chain_id,
+            metrics: NodeMetrics::new(),
             protocol,
             cluster: tokio::sync::OnceCell::new(),
         }))

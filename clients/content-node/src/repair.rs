@@ -25,7 +25,7 @@ pub async fn run(node: Arc<Node>) {
 pub async fn pass(node: &Node) -> anyhow::Result<usize> {
     let directory = node.directory.read().await.clone();
     let Some(me) = directory.me.writable() else { return Ok(0) };
-    let mut pulled = 0;
+    let (mut pulled, mut missing) = (0, 0);
     for track in node.solana.tracks_naming(me).await? {
         let cid = ContentId::from_bytes(track.content_cid)?;
         if node.store.meta(&cid).await?.is_some() {
@@ -34,9 +34,16 @@ pub async fn pass(node: &Node) -> anyhow::Result<usize> {
         let sources: Vec<_> =
             track.replicas.iter().filter(|&&id| id != me).filter_map(|&id| directory.peer(id).cloned()).collect();
         match crate::replicate::pull(node, cid, &sources).await {
-            Ok(()) => pulled += 1,
-            Err(error) => tracing::warn!(%cid, track = track.track_id, %error, "could not repair a blob"),
+            Ok(()) => {
+                pulled += 1;
+                node.metrics.repaired.inc();
+            }
+            Err(error) => {
+                missing += 1;
+                tracing::warn!(%cid, track = track.track_id, %error, "could not repair a blob")
+            }
         }
     }
+    node.metrics.repair_queue.set(missing);
     Ok(pulled)
 }

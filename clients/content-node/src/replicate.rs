@@ -86,6 +86,7 @@ pub async fn replicate(node: &Arc<Node>, me: u64, cid: ContentId, meta: &BlobMet
         match result {
             Ok(()) => replicas.push(peer.sp_id),
             Err(error) => {
+                node.metrics.replication_failures.inc();
                 // Another node of the same operator may take it instead.
                 operators.retain(|owner| *owner != peer.owner);
                 tracing::warn!(%cid, peer = peer.sp_id, %error, "replica push failed; trying the next node");

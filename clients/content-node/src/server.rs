@@ -8,7 +8,9 @@
 //!   [`ReplicaReceipt`] when it holds the blob (the content program needs one from each of a track's replicas).
 //! - `POST /internal/blobs/{cid}`: a replica pushed by a registered peer, with its signed [`ReplicaTransfer`]
 //!   ([`ingest::receive_replica`]).
-//! - `GET /health`: a [`Health`] document (version, registration, storage, peers).
+//! - `GET /health`: a [`Health`] document (version, registration, storage, peers); `GET /health/live` and
+//!   `GET /health/ready` for supervisors.
+//! - `GET /metrics`: OpenMetrics text for Prometheus (catalogue in docs/metrics.md).
 //!
 //! Errors are the SDK's `{"error": "..."}` body with a 4xx status for the client's mistakes and 5xx for the node's.
 //!
@@ -24,6 +26,7 @@ use audius_sdk::{
         ApiJson, Probe,
     },
     cid::ContentId,
+    metrics::{self, HttpMetrics},
     solana::content,
     upload::{unix_now, ReceiptRequest, ReplicaReceipt, UploadReceipt},
 };
@@ -54,6 +57,8 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/health", get(health))
         .route("/health/live", get(|| async { Json(Probe::ok()) }))
         .route("/health/ready", get(ready))
+        .route("/metrics", get(|State(node): State<Arc<Node>>| async move { metrics::render(&node.metrics.registry) }))
+        .layer(axum::middleware::from_fn_with_state(node.metrics.http.clone(), HttpMetrics::track))
         .with_state(node)
 }
 
@@ -62,7 +67,11 @@ async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<UploadReceipt>)> {
-    Ok((StatusCode::CREATED, Json(ingest::upload(&node, &headers, body).await?)))
+    let started = std::time::Instant::now();
+    let receipt = ingest::upload(&node, &headers, body).await?;
+    node.metrics.upload_seconds.observe(started.elapsed().as_secs_f64());
+    node.metrics.upload_bytes.inc_by(receipt.size);
+    Ok((StatusCode::CREATED, Json(receipt)))
 }
 
 async fn receive_replica(

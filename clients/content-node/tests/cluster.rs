@@ -156,6 +156,15 @@ impl Cluster {
         }
     }
 
+    /// Node `i`'s `/metrics` answer and its content type, after a request to a path no route matches.
+    async fn metrics(&self, i: usize) -> (String, String) {
+        let endpoint = self.nodes[i].endpoint();
+        self.http.get(format!("{endpoint}/no/such/route")).send().await.unwrap();
+        let response = self.http.get(format!("{endpoint}/metrics")).send().await.unwrap();
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        (response.text().await.unwrap(), content_type)
+    }
+
     async fn health(&self, i: usize) -> Option<Health> {
         audius_sdk::api::get(&self.http, &self.nodes[i].endpoint(), "/health").await.ok()
     }
@@ -542,4 +551,26 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     assert_eq!(healed.bytes().await.unwrap(), track, "the healed copy, not the corrupted one");
     let quarantine = cluster.nodes[holder].data_dir.join("quarantine");
     assert_eq!(std::fs::read_dir(quarantine).unwrap().count(), 1);
+
+    // Metrics: exactly the catalogue's, counting what happened above.
+    let (metrics, content_type) = cluster.metrics(0).await;
+    assert_eq!(content_type, audius_sdk::metrics::CONTENT_TYPE);
+    let mut declared = audius_sdk::metrics::declared(&metrics);
+    let mut documented = audius_devkit::documented_metrics("Both nodes");
+    documented.extend(audius_devkit::documented_metrics("Content node"));
+    declared.sort();
+    documented.sort();
+    assert_eq!(declared, documented, "docs/metrics.md and the content node's /metrics differ");
+    assert!(metrics.ends_with("# EOF\n"), "an OpenMetrics answer ends with # EOF");
+    let sample = |metrics: &str, name: &str| -> f64 {
+        let line = metrics.lines().find(|line| line.starts_with(name)).unwrap_or_else(|| panic!("{name}: {metrics}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(sample(&metrics, "audius_upload_bytes_total ") >= track.len() as f64, "{metrics}");
+    assert!(sample(&metrics, "audius_upload_duration_seconds_count ") >= 1.0, "{metrics}");
+    assert!(sample(&metrics, r#"audius_http_requests_total{route="/v1/uploads",method="POST",status="201"}"#) >= 1.0);
+    assert!(sample(&metrics, r#"audius_http_requests_total{route="unmatched",method="GET",status="404"}"#) >= 1.0);
+    assert!(sample(&metrics, "audius_replication_failures_total ") >= 1.0, "pushes to the nodes killed: {metrics}");
+    let (victim_metrics, _) = cluster.metrics(victim).await;
+    assert!(sample(&victim_metrics, "audius_repaired_blobs_total ") >= 1.0, "the restart's repair: {victim_metrics}");
 }

@@ -11,6 +11,7 @@ use audius_sdk::{
         ApiQuery, Probe,
     },
     cid::ContentId,
+    metrics::{self, HttpMetrics},
     rendezvous::{self, Candidate},
 };
 use axum::{
@@ -46,8 +47,10 @@ pub fn router(discovery: Arc<Discovery>) -> Router {
         .route("/v1/content/{cid}/nodes", get(nodes_for))
         .route("/v1/uploads/{cid}", get(upload_status))
         .route("/v1/uploads/{cid}/events", get(upload_events))
+        .route("/metrics", get(|State(d): State<Arc<Discovery>>| async move { metrics::render(&d.metrics.registry) }))
         .with_state(discovery.clone())
-        .merge(attest::router(discovery))
+        .merge(attest::router(discovery.clone()))
+        .layer(axum::middleware::from_fn_with_state(discovery.metrics.http.clone(), HttpMetrics::track))
 }
 
 /// Paging parameters.

@@ -15,6 +15,7 @@ use axum::{
 use crate::{
     db,
     error::{unavailable, Result},
+    metrics::{Claim, Outcome},
     node::Discovery,
 };
 
@@ -44,32 +45,42 @@ async fn identity(State(d): State<Arc<Discovery>>) -> Result<Json<AttesterIdenti
     Ok(Json(AttesterIdentity { signer, ethereum_attester: on_ethereum, solana_attester: on_solana }))
 }
 
+/// `result`, counted under `claim` as signed or refused.
+fn counted<T>(d: &Discovery, claim: Claim, result: Result<T>) -> Result<T> {
+    d.metrics.attested(claim, if result.is_ok() { Outcome::Signed } else { Outcome::Refused });
+    result
+}
+
 async fn fact(State(d): State<Arc<Discovery>>, ApiJson(claim): ApiJson<FactClaim>) -> Result<Json<AttesterSignature>> {
-    let (key, observer) = attester(&d)?;
-    let signature = bridge::attest_fact(&observer, key, &claim).await?;
-    tracing::info!(fact = ?claim.fact, nonce = claim.nonce, "attested");
-    Ok(Json(signature))
+    let result = async {
+        let (key, observer) = attester(&d)?;
+        let signature = bridge::attest_fact(&observer, key, &claim).await?;
+        tracing::info!(fact = ?claim.fact, nonce = claim.nonce, "attested");
+        Ok(Json(signature))
+    }
+    .await;
+    counted(&d, Claim::Fact, result)
 }
 
 async fn activity(
     State(d): State<Arc<Discovery>>,
     ApiJson(claim): ApiJson<ActivityClaim>,
 ) -> Result<Json<ActivityReport>> {
-    let (key, observer) = attester(&d)?;
-    // Scores come from the index: it must have read the program's newest transaction.
-    let newest = d.solana.newest_transaction().await.map_err(BridgeError::from)?;
-    let cursor = db::cursor(&d.pool).await?;
-    if let Some((signature, slot)) = newest.filter(|(s, _)| cursor.signature.as_deref() != Some(s.as_str())) {
-        if slot > cursor.slot as u64 {
+    let result = async {
+        let (key, observer) = attester(&d)?;
+        // Scores come from the index: it must have read the program's newest transaction.
+        let lag = d.index_lag().await.map_err(|error| unavailable(format!("reading the index's position: {error}")))?;
+        if lag > 0 {
             return Err(unavailable(format!(
-                "the index has read up to slot {}, the program's newest transaction {signature} is at slot {slot}",
-                cursor.slot
+                "the index is {lag} slots behind the content program's newest transaction; ask again shortly"
             )));
         }
+        let window = bridge::claimed_window(observer.eth, claim.round).await?;
+        let replicas = db::replica_counts(&d.pool, window.end as i64).await?;
+        let report = bridge::attest_activity(&observer, key, &claim, window, &replicas).await?;
+        tracing::info!(round = claim.round, operators = report.operators.len(), "attested activity");
+        Ok(Json(report))
     }
-    let window = bridge::claimed_window(observer.eth, claim.round).await?;
-    let replicas = db::replica_counts(&d.pool, window.end as i64).await?;
-    let report = bridge::attest_activity(&observer, key, &claim, window, &replicas).await?;
-    tracing::info!(round = claim.round, operators = report.operators.len(), "attested activity");
-    Ok(Json(report))
+    .await;
+    counted(&d, Claim::Activity, result)
 }

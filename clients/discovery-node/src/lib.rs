@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod indexer;
 pub mod metadata;
+pub mod metrics;
 pub mod node;
 
 use std::time::Duration;
@@ -53,9 +54,18 @@ pub async fn run(
             }
         }
     });
+    let bridge = tokio::spawn({
+        let discovery = discovery.clone();
+        async move {
+            loop {
+                discovery.watch_bridge().await;
+                tokio::time::sleep(Duration::from_secs(15)).await;
+            }
+        }
+    });
     tracing::info!(listen = %listener.local_addr()?, "discovery node up");
     let result = axum::serve(listener, api::router(discovery)).with_graceful_shutdown(shutdown).await;
-    for task in [indexing, metadata, chain] {
+    for task in [indexing, metadata, chain, bridge] {
         task.abort();
     }
     Ok(result?)

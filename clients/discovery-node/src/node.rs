@@ -8,6 +8,7 @@ use alloy::{
 };
 use anyhow::Context;
 use audius_sdk::{
+    bridge::Aggregator,
     eth::{Deployment, Protocol, ServiceType},
     nodes::{self, ContentNodes},
     solana::rpc::ContentClient,
@@ -15,7 +16,7 @@ use audius_sdk::{
 use serde::Serialize;
 use tokio::sync::{watch, RwLock};
 
-use crate::{config::DiscoveryConfig, db, indexer::Indexer};
+use crate::{config::DiscoveryConfig, db, indexer::Indexer, metrics::DiscoveryMetrics};
 
 /// What the health endpoint reports about indexing and identity.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -40,6 +41,8 @@ pub struct Discovery {
     pub status: RwLock<Status>,
     /// The index position of the last committed batch (upload-status streams wait on it).
     pub indexed: watch::Sender<i64>,
+    /// What `/metrics` reports.
+    pub metrics: DiscoveryMetrics,
     pub(crate) http: reqwest::Client,
     pub(crate) eth: Option<Protocol<DynProvider>>,
     /// The delegate-wallet key this node attests with, if it attests.
@@ -67,6 +70,7 @@ impl Discovery {
             indexed: watch::channel(cursor.position).0,
             http: reqwest::Client::builder().connect_timeout(Duration::from_secs(2)).build()?,
             eligible: RwLock::new(None),
+            metrics: DiscoveryMetrics::new(),
             health_cache: RwLock::new(HashMap::new()),
             pool,
             eth,
@@ -118,6 +122,7 @@ impl Discovery {
         match indexer.poll().await {
             Ok(cursor) => {
                 self.indexed.send_replace(cursor.position);
+                self.metrics.indexed_position.set(cursor.position);
                 self.status.write().await.last_error = None;
             }
             Err(error) if error.is_fatal() => {
@@ -133,9 +138,37 @@ impl Discovery {
         true
     }
 
+    /// Slots between the content program's newest transaction and the newest one the index has read: 0 when it
+    /// has read everything there is.
+    pub async fn index_lag(&self) -> anyhow::Result<u64> {
+        let newest = self.solana.newest_transaction().await?;
+        let cursor = db::cursor(&self.pool).await?;
+        Ok(match newest {
+            Some((signature, slot)) if cursor.signature.as_deref() != Some(signature.as_str()) => {
+                slot.saturating_sub(cursor.slot.max(0) as u64)
+            }
+            _ => 0,
+        })
+    }
+
+    /// Measure the bridge: how many of Solana's attesters answer at the discovery nodes registered on Ethereum, and
+    /// their margin over the quorum (`/metrics`).
+    pub(crate) async fn watch_bridge(&self) {
+        let Some(eth) = &self.eth else { return };
+        let (Ok(aggregator), Ok(config)) = (Aggregator::discover(eth).await, self.solana.config().await) else {
+            return;
+        };
+        let reachable = aggregator.reachable(&config.attesters).await.len() as i64;
+        self.metrics.bridge_reachable.set(reachable);
+        self.metrics.bridge_quorum_margin.set(reachable - i64::from(config.attester_quorum));
+    }
+
     pub(crate) async fn refresh_chain(&self, endpoint: Option<&str>) {
         if let Ok(slot) = self.solana.rpc().get_slot().await {
             self.status.write().await.chain_slot = slot;
+        }
+        if let Ok(lag) = self.index_lag().await {
+            self.metrics.index_lag_slots.set(lag as i64);
         }
         let Some(eth) = &self.eth else { return };
         let Ok(registered) = nodes::registered(eth).await else { return };

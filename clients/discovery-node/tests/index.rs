@@ -239,6 +239,21 @@ async fn uploads_become_queryable() {
             assert_eq!(status, code, "{url}: {body}");
             assert!(body["error"].is_string(), "{url}: {body}");
         }
+        // Metrics: exactly the catalogue's, counting the requests above, the index caught up.
+        let metrics = audius_devkit::eventually(Duration::from_secs(30), "the index lag measured at 0", || async {
+            let text = reqwest::get(format!("{base}/metrics")).await.ok()?.text().await.ok()?;
+            text.contains("audius_index_lag_slots 0\n").then_some(text)
+        });
+        let metrics = metrics.await.unwrap_or_else(|timeout| panic!("{database}: {timeout}"));
+        let mut declared = audius_sdk::metrics::declared(&metrics);
+        let mut documented = audius_devkit::documented_metrics("Both nodes");
+        documented.extend(audius_devkit::documented_metrics("Discovery node"));
+        declared.sort();
+        documented.sort();
+        assert_eq!(declared, documented, "docs/metrics.md and the discovery node's /metrics differ");
+        let search_400 = r#"audius_http_requests_total{route="/v1/search",method="GET",status="400"} "#;
+        assert!(metrics.lines().any(|line| line.starts_with(search_400)), "{metrics}");
+        assert!(!metrics.contains("audius_indexed_position 0\n"), "{metrics}");
         if round == rounds - 1 {
             // Every replica down: the CID is not gone, it is unreachable now (503, not an empty list).
             for source in sources.as_array().unwrap() {

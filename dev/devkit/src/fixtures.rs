@@ -69,3 +69,18 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The metric names docs/metrics.md lists under `## {section}` (the first column of its table), for checking a
+/// node's `/metrics` answer against the catalogue.
+pub fn documented_metrics(section: &str) -> Vec<String> {
+    let catalogue = std::fs::read_to_string(crate::repo_root().join("docs/metrics.md")).expect("docs/metrics.md");
+    let heading = format!("## {section}");
+    catalogue
+        .lines()
+        .skip_while(|line| *line != heading)
+        .skip(1)
+        .take_while(|line| !line.starts_with("## "))
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|row| row.split_once('`').map(|(name, _)| name.to_owned()))
+        .collect()
+}

@@ -21,7 +21,10 @@ use clap::{Args, Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use audius_cli::{units::parse_audio, CliError, Output};
+use audius_cli::{
+    units::{parse_audio, parse_eth},
+    CliError, Output,
+};
 use audius_sdk::{
     api,
     eth::{format_audio, send::transact, Deployment, Protocol},
@@ -114,7 +117,7 @@ pub struct FundArgs {
     #[arg(long, value_parser = parse_audio)]
     audio: Option<U256>,
     /// ETH to add to the balance [default, with no amount given: 10].
-    #[arg(long, value_parser = parse_audio)]
+    #[arg(long, value_parser = parse_eth)]
     eth: Option<U256>,
     /// SOL to airdrop [default, for a Solana address: 10].
     #[arg(long, value_parser = parse_sol)]

@@ -112,6 +112,8 @@ fn up_status_down_reset() {
         let (code, refused) = cli.run(&[&["fund", "--dir", dir_arg][..], bad].concat());
         assert_eq!(code, 2, "{bad:?}: {refused}");
     }
+    let (code, refused) = cli.run(&["fund", "--dir", dir_arg, stranger, "--eth", "1,5"]);
+    assert_eq!(code, 2, "{refused}");
     // The clock moves on by what was asked.
     let advanced = cli.ok(&["advance", "--dir", dir_arg, "2h"]);
     assert!(advanced["now"].as_u64().unwrap() - advanced["before"].as_u64().unwrap() >= 7_200, "{advanced}");

@@ -4,12 +4,13 @@
 use alloy::primitives::Address;
 use audius_sdk::{
     bridge::{Aggregator, Observer},
-    solana::content::AttestedFact,
+    solana::content::{self, AttestedFact},
 };
 use clap::{Args, Subcommand};
 use serde_json::json;
+use solana_signer::Signer;
 
-use crate::{context::Context, units::parse_address, Output};
+use crate::{context::Context, error::CliError, units::parse_address, Output};
 
 /// Bridge subcommands.
 #[derive(Subcommand)]
@@ -28,6 +29,19 @@ pub enum BridgeCommand {
     },
     /// Attest the finished issuance round's activity on Ethereum (the Ethereum key sends it).
     Activity(Attesters),
+    /// Replace Solana's attester set as the content program's admin (the Solana keypair must be the admin): the
+    /// recovery when the installed set cannot reach its quorum, so `sync` cannot replace it with attested facts.
+    /// Refused unless a quorum of the new set answers now.
+    SetAttesters {
+        /// An attester's wallet (repeat it) [default: the set Ethereum calls for, as `sync` would carry it].
+        #[arg(long = "wallet", value_parser = parse_address)]
+        wallets: Vec<Address>,
+        /// Signatures an attestation needs [default: two thirds of the set, the fewest the program takes].
+        #[arg(long)]
+        quorum: Option<u8>,
+        #[command(flatten)]
+        attesters: Attesters,
+    },
 }
 
 /// Which attesters to ask.
@@ -103,6 +117,59 @@ pub async fn run(command: BridgeCommand, context: &Context) -> anyhow::Result<Ou
                 format!("tier {tier} recorded for {account} (transaction {signature})"),
                 json!({ "account": account, "tier": tier, "signature": signature.to_string() }),
             ))
+        }
+        BridgeCommand::SetAttesters { wallets, quorum, attesters } => {
+            let eth = context.eth_reader().await?;
+            let solana = context.solana();
+            let admin = context.solana_keypair()?;
+            let config = solana.config().await?;
+            if config.admin != admin.pubkey() {
+                return Err(CliError::config(format!(
+                    "the Solana keypair {} is not the content program's admin ({}); pass the admin's with \
+                     --solana-keypair",
+                    admin.pubkey(),
+                    config.admin
+                )));
+            }
+            let (set, quorum) = if wallets.is_empty() {
+                let (set, required) = Observer { eth: &eth, solana: &solana }.attester_set().await?;
+                (set, quorum.unwrap_or(required))
+            } else {
+                let mut set: Vec<[u8; 20]> = wallets.iter().map(|wallet| wallet.0 .0).collect();
+                set.sort_unstable();
+                set.dedup();
+                let required = content::required_quorum(set.len());
+                (set, quorum.unwrap_or(required))
+            };
+            let required = content::required_quorum(set.len());
+            if set.is_empty() || set.len() > content::MAX_ATTESTERS {
+                return Err(CliError::input(format!(
+                    "an attester set has 1 to {} wallets, not {}",
+                    content::MAX_ATTESTERS,
+                    set.len()
+                )));
+            }
+            if quorum < required || usize::from(quorum) > set.len() {
+                return Err(CliError::input(format!(
+                    "a set of {} needs a quorum from {required} (two thirds) to {}, not {quorum}",
+                    set.len(),
+                    set.len()
+                )));
+            }
+            if set == config.attesters && quorum == config.attester_quorum {
+                return Err(CliError::input("this set and quorum are already installed (nothing sent)"));
+            }
+            attesters.aggregator(&eth).await?.check_reachable(&set, quorum).await?;
+            let fact = AttestedFact::Attesters { attesters: set.clone(), quorum };
+            context.confirm(&format!("install, as the content program's admin, the {}", describe(&fact)))?;
+            let change = content::AdminChange::Attesters { attesters: set.clone(), quorum };
+            let signature = solana.send(&[content::admin_update(&admin.pubkey(), change)], &admin, &[]).await?;
+            let wallets: Vec<Address> = set.iter().map(|wallet| Address::from(*wallet)).collect();
+            Ok(Output::new(
+                format!("installed the {}", describe(&fact)),
+                json!({ "attesters": wallets, "quorum": quorum }),
+            )
+            .with_signature(&signature))
         }
         BridgeCommand::Activity(attesters) => {
             let (eth, _) = context.eth_writer().await?;

@@ -18,6 +18,7 @@ use super::{
     finished_round, ActivityClaim, ActivityReport, AttesterSignature, BridgeError, FactClaim, Observer, SIGNATURE_SECS,
 };
 use crate::{
+    api::discovery::AttesterIdentity,
     eth::{send::transact, EthError, Protocol, ServiceType},
     solana::{
         content::{self, AttestedFact},
@@ -72,6 +73,33 @@ impl Aggregator {
             return Err(BridgeError::NoAttesters);
         }
         Ok(Self::new(endpoints))
+    }
+
+    /// Of the attester wallets `set`, those that answer as themselves at one of this aggregator's endpoints
+    /// (`GET /v1/attest` names the key a node signs with): whom a quorum can be gathered from now.
+    pub async fn reachable(&self, set: &[[u8; 20]]) -> Vec<[u8; 20]> {
+        let requests = self.attesters.iter().map(|base| async move {
+            let url = format!("{}/v1/attest", base.trim_end_matches('/'));
+            let response = self.http.get(&url).timeout(std::time::Duration::from_secs(5)).send().await.ok()?;
+            let identity: AttesterIdentity = response.error_for_status().ok()?.json().await.ok()?;
+            Some(identity.signer.0 .0)
+        });
+        let answered: Vec<[u8; 20]> = futures_util::future::join_all(requests).await.into_iter().flatten().collect();
+        set.iter().copied().filter(|wallet| answered.contains(wallet)).collect()
+    }
+
+    /// Refuse to install `attesters` with `quorum` unless that many of them answer now.
+    pub async fn check_reachable(&self, attesters: &[[u8; 20]], quorum: u8) -> Result<(), BridgeError> {
+        let reachable = self.reachable(attesters).await;
+        if reachable.len() < usize::from(quorum) {
+            return Err(BridgeError::UnreachableSet {
+                size: attesters.len(),
+                need: usize::from(quorum),
+                reachable: reachable.len(),
+                unreachable: attesters.iter().filter(|w| !reachable.contains(w)).map(|w| Address::from(*w)).collect(),
+            });
+        }
+        Ok(())
     }
 
     /// Ask every attester at `path`; the answers, and why the others gave none.
@@ -148,6 +176,10 @@ impl Aggregator {
         let observer = Observer { eth, solana };
         let mut recorded = Vec::new();
         if let Some(fact) = observer.attester_change().await? {
+            // A set its own attesters cannot bring to quorum would stop every later fact, its own repair included.
+            if let AttestedFact::Attesters { attesters, quorum } = &fact {
+                self.check_reachable(attesters, *quorum).await?;
+            }
             self.submit_fact(solana, payer, fact.clone()).await?;
             recorded.push(fact);
         }

@@ -58,4 +58,20 @@ pub enum BridgeError {
     /// No discovery node is registered as an attester.
     #[error("no attester is registered on Ethereum")]
     NoAttesters,
+    /// An attester set whose quorum the attesters that answer cannot reach: installed, it would stop the bridge
+    /// until an admin replaced it. Nothing was sent.
+    #[error(
+        "refusing to install an attester set of {size} with quorum {need}: only {reachable} of its attesters answer          (no answer for {}); start or fix their discovery nodes, or deregister them, then retry (nothing was sent)",
+        unreachable.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    UnreachableSet {
+        /// Attesters in the set.
+        size: usize,
+        /// Its quorum.
+        need: usize,
+        /// Attesters that answered as themselves.
+        reachable: usize,
+        /// The wallets that did not.
+        unreachable: Vec<Address>,
+    },
 }
