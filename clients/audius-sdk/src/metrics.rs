@@ -108,13 +108,3 @@ pub fn render(registry: &Registry) -> Response {
         }
     }
 }
-
-/// The metric families a `/metrics` answer declares (its `# TYPE` lines), as the samples are named: a counter
-/// `x` by its sample `x_total`. For checking an answer against the catalogue.
-pub fn declared(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| line.strip_prefix("# TYPE "))
-        .filter_map(|declaration| declaration.split_once(' '))
-        .map(|(name, kind)| if kind == "counter" { format!("{name}_total") } else { name.to_owned() })
-        .collect()
-}

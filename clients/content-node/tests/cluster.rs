@@ -555,12 +555,7 @@ async fn upload_replicate_stream_refuse_repair_heal() {
     // Metrics: exactly the catalogue's, counting what happened above.
     let (metrics, content_type) = cluster.metrics(0).await;
     assert_eq!(content_type, audius_sdk::metrics::CONTENT_TYPE);
-    let mut declared = audius_sdk::metrics::declared(&metrics);
-    let mut documented = audius_devkit::documented_metrics("Both nodes");
-    documented.extend(audius_devkit::documented_metrics("Content node"));
-    declared.sort();
-    documented.sort();
-    assert_eq!(declared, documented, "docs/metrics.md and the content node's /metrics differ");
+    audius_devkit::assert_metrics_catalogued(&metrics, "Content node");
     assert!(metrics.ends_with("# EOF\n"), "an OpenMetrics answer ends with # EOF");
     let sample = |metrics: &str, name: &str| -> f64 {
         let line = metrics.lines().find(|line| line.starts_with(name)).unwrap_or_else(|| panic!("{name}: {metrics}"));

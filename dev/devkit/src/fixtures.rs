@@ -70,9 +70,23 @@ where
     }
 }
 
-/// The metric names docs/metrics.md lists under `## {section}` (the first column of its table), for checking a
-/// node's `/metrics` answer against the catalogue.
-pub fn documented_metrics(section: &str) -> Vec<String> {
+/// Assert that a node's `/metrics` answer declares exactly the metrics docs/metrics.md lists under `## Both
+/// nodes` and `## {node}`: its `# TYPE` lines, a counter `x` named by its sample `x_total` as the catalogue names it.
+pub fn assert_metrics_catalogued(metrics: &str, node: &str) {
+    let mut declared: Vec<String> = metrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|declaration| declaration.split_once(' '))
+        .map(|(name, kind)| if kind == "counter" { format!("{name}_total") } else { name.to_owned() })
+        .collect();
+    let mut documented = documented_metrics("Both nodes");
+    documented.extend(documented_metrics(node));
+    declared.sort();
+    documented.sort();
+    assert_eq!(declared, documented, "docs/metrics.md and the {node}'s /metrics differ");
+}
+
+fn documented_metrics(section: &str) -> Vec<String> {
     let catalogue = std::fs::read_to_string(crate::repo_root().join("docs/metrics.md")).expect("docs/metrics.md");
     let heading = format!("## {section}");
     catalogue

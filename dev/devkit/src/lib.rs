@@ -10,5 +10,5 @@ pub mod fixtures;
 pub mod tools;
 
 pub use chain::{deploy_protocol, DeployOptions, LocalChain, LocalError, LOCAL_ACCOUNTS};
-pub use fixtures::{documented_metrics, eventually, wav_tone, write_keypair_file, Timeout};
+pub use fixtures::{assert_metrics_catalogued, eventually, wav_tone, write_keypair_file, Timeout};
 pub use tools::{anvil_binary, cast_binary, forge_binary, repo_root};

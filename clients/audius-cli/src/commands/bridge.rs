@@ -131,17 +131,16 @@ pub async fn run(command: BridgeCommand, context: &Context) -> anyhow::Result<Ou
                     config.admin
                 )));
             }
-            let (set, quorum) = if wallets.is_empty() {
-                let (set, required) = Observer { eth: &eth, solana: &solana }.attester_set().await?;
-                (set, quorum.unwrap_or(required))
+            let set = if wallets.is_empty() {
+                Observer { eth: &eth, solana: &solana }.attester_set().await?.0
             } else {
                 let mut set: Vec<[u8; 20]> = wallets.iter().map(|wallet| wallet.0 .0).collect();
                 set.sort_unstable();
                 set.dedup();
-                let required = content::required_quorum(set.len());
-                (set, quorum.unwrap_or(required))
+                set
             };
             let required = content::required_quorum(set.len());
+            let quorum = quorum.unwrap_or(required);
             if set.is_empty() || set.len() > content::MAX_ATTESTERS {
                 return Err(CliError::input(format!(
                     "an attester set has 1 to {} wallets, not {}",
