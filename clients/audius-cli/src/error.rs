@@ -136,13 +136,14 @@ fn eth_code(error: &EthError) -> ExitCode {
         EthError::Contract(inner) if inner.as_revert_data().is_some() => ExitCode::Refused,
         EthError::Contract(alloy::contract::Error::TransportError(_)) => ExitCode::Network,
         EthError::Contract(_) => ExitCode::Refused,
-        EthError::DeploymentFile { .. } => ExitCode::Config,
+        EthError::DeploymentFile { .. } | EthError::ForkUnavailable(_) => ExitCode::Config,
         EthError::UnknownProposal(_)
         | EthError::Action(_)
         | EthError::UnknownServiceType(_)
         | EthError::InsufficientBalance { .. }
         | EthError::InsufficientEth { .. }
-        | EthError::NoGasFunds(_) => ExitCode::Input,
+        | EthError::NoGasFunds(_)
+        | EthError::NotSimulable(_) => ExitCode::Input,
         EthError::MissingEvent(_) | EthError::Signing(_) => ExitCode::Failure,
     }
 }

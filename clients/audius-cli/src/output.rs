@@ -16,12 +16,21 @@ pub struct Output {
     pub text: String,
     /// The same facts as JSON.
     pub json: serde_json::Value,
+    /// The exit code when the command ran but its answer is a failure scripts must see (a simulated proposal that
+    /// reverts); success otherwise.
+    pub code: Option<ExitCode>,
 }
 
 impl Output {
     /// An output of `text` for people and `json` for scripts.
     pub fn new(text: impl Into<String>, json: impl Serialize) -> Self {
-        Self { text: text.into(), json: serde_json::to_value(json).expect("outputs serialize") }
+        Self { text: text.into(), json: serde_json::to_value(json).expect("outputs serialize"), code: None }
+    }
+
+    /// The same output, exiting with `code`: printed in full, as a success is, but a failure to scripts.
+    pub fn failing(mut self, code: ExitCode) -> Self {
+        self.code = Some(code);
+        self
     }
 
     /// The output of a write, with the transactions it sent: a line each (hash, block, gas, fee) under the text,
@@ -52,6 +61,10 @@ impl Output {
         if let serde_json::Value::Object(fields) = &mut self.json {
             fields.insert(key.to_owned(), value);
         }
+    }
+
+    fn exit_code(&self) -> std::process::ExitCode {
+        self.code.map_or(std::process::ExitCode::SUCCESS, |code| std::process::ExitCode::from(code as u8))
     }
 
     /// Print to standard output in the chosen form.
@@ -135,8 +148,8 @@ pub fn finish(result: anyhow::Result<Output>, json: bool) -> std::process::ExitC
     match result {
         Ok(output) => match output.print(json) {
             // The reader went away (`audius … | head`): the command did its work; the rest was not wanted.
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,
+            Ok(()) => output.exit_code(),
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => output.exit_code(),
             Err(error) => {
                 let code = crate::error::ExitCode::Failure;
                 print_error(&anyhow::Error::new(error).context("writing the output"), code, json);

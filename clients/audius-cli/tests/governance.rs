@@ -37,13 +37,57 @@ async fn propose_vote_override_execute_then_veto() {
     let id = proposed["id"].as_str().unwrap().to_owned();
     assert_eq!(proposed["actions"][0]["function"], "setGlobalMinDelegation(uint96)");
     let text = alice.run(&["gov", "show", &id]);
-    assert!(text.stdout.contains("call Staking.setGlobalMinDelegation(uint96) 100000000000000000000"), "{text:?}");
+    assert!(
+        text.stdout.contains("call Staking.setGlobalMinDelegation(uint96) 100000000000000000000 (amount = 100 AUDIO)"),
+        "{text:?}"
+    );
     let shown = alice.ok(&["gov", "show", &id]);
     let description = shown["proposal"]["description"].as_str().unwrap();
     assert!(
         description.ends_with(&format!("#proposer={}", chain.address(1))),
         "bound to its proposer, so a copy cannot take its id: {description:?}"
     );
+
+    // Before anyone votes, the proposal runs on a fork: passed by the fork's votes, executed as the governor would.
+    let anvil = audius_devkit::anvil_binary();
+    let anvil = anvil.to_str().unwrap();
+    let before = chain.admin.staking.globalMinDelegation().call().await.unwrap();
+    let simulated = alice.ok(&["gov", "simulate", "1", "--anvil", anvil]);
+    assert_eq!(simulated["outcome"], "executed", "{simulated}");
+    assert_eq!(
+        simulated["calls"][0],
+        "Staking.setGlobalMinDelegation(uint96) 100000000000000000000 (amount = 100 AUDIO)"
+    );
+    let changes = simulated["changes"].as_array().unwrap();
+    let change = changes.iter().find(|c| c["event"] == "GlobalMinDelegationSet").expect("the setter's event");
+    assert_eq!(change["contract"], "Staking");
+    assert_eq!(
+        change["fields"][0],
+        serde_json::json!({"name": "amount", "value": "100000000000000000000", "readable": "100 AUDIO"})
+    );
+    assert!(changes.iter().any(|c| c["contract"] == "AudiusGovernor" && c["event"] == "ProposalExecuted"));
+    let text = alice.run(&["gov", "simulate", &id, "--anvil", anvil]);
+    assert!(
+        text.stdout.contains("Staking.GlobalMinDelegationSet amount=100000000000000000000 (100 AUDIO)"),
+        "{text:?}"
+    );
+    assert!(text.stdout.contains("voted for by 2 operator(s)"), "{text:?}");
+    assert_eq!(chain.admin.staking.globalMinDelegation().call().await.unwrap(), before, "the chain is untouched");
+    assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "pending", "and so is the proposal");
+    // Calls nobody proposed yet, that revert when executed: the reason, and exit 3.
+    let drain = format!("AudioToken.transfer(address,uint256) {} 1000000000000ether", chain.address(3));
+    let reverted = alice.run(&["--json", "gov", "simulate", "--action", &drain, "--anvil", anvil]);
+    assert_eq!(reverted.code, 3, "{reverted:?}");
+    assert_eq!(reverted.json()["outcome"], "reverted");
+    assert!(
+        reverted.json()["reason"].as_str().unwrap().contains("is less than the 1,000,000,000,000 AUDIO needed"),
+        "{reverted:?}"
+    );
+    let nothing = alice.run(&["--json", "gov", "simulate", "7", "--anvil", anvil]);
+    assert_eq!(nothing.code, 2, "no proposal #7: {nothing:?}");
+    let no_anvil = alice.run(&["--json", "gov", "simulate", "1", "--anvil", "/nonexistent/anvil"]);
+    assert_eq!(no_anvil.code, 5, "{no_anvil:?}");
+    assert!(no_anvil.json()["error"].as_str().unwrap().contains("--anvil"), "{no_anvil:?}");
 
     // Voting opens the second after the proposal (its snapshot is the proposal's creation).
     chain.advance(1).await;
@@ -99,6 +143,8 @@ async fn propose_vote_override_execute_then_veto() {
     assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "succeeded");
     bob.ok(&["gov", "execute", &id]);
     assert_eq!(alice.ok(&["gov", "show", &id])["proposal"]["state"], "executed");
+    let done = alice.run(&["--json", "gov", "simulate", &id, "--anvil", anvil]);
+    assert_eq!(done.code, 2, "an executed proposal has nothing left to simulate: {done:?}");
     let min = chain.admin.staking.globalMinDelegation().call().await.unwrap();
     assert_eq!(min, parse_ether("100").unwrap(), "the change took effect");
     let refused = chain.audius(home.path().into(), 1);

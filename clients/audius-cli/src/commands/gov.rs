@@ -5,13 +5,20 @@
 use std::path::PathBuf;
 
 use audius_sdk::eth::{
-    format_audio, governance::describe_call, ActionSpec, Proposal, ProposalRef, ProposalState, SentTx, SignedVote,
-    Support, VoteRecord, VotingPower,
+    format_audio,
+    governance::describe_call,
+    simulate::{Fork, Simulation, SimulationInput, SimulationOutcome},
+    ActionSpec, Proposal, ProposalRef, ProposalState, SentTx, SignedVote, Support, VoteRecord, VotingPower,
 };
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::{context::Context, error::CliError, units::when, Output};
+use crate::{
+    context::Context,
+    error::{CliError, ExitCode},
+    units::when,
+    Output,
+};
 
 /// Governance subcommands.
 #[derive(Subcommand)]
@@ -59,6 +66,27 @@ pub enum GovCommand {
         /// The proposal: its number in creation order (`3`, as `gov list` shows it) or its id.
         id: ProposalRef,
     },
+    /// Execute a proposal's calls on a private fork of the chain (anvil `--fork-url`) before anyone votes: the
+    /// fork proposes them (for `--action`), votes for them with every operator that has not voted, waits out the
+    /// vote and the execution delay and executes them as the governor would, then shows the decoded calls and
+    /// every state change they made, or why they revert (exit 3). Nothing is sent to the chain.
+    Simulate {
+        /// The proposal: its number in creation order (`3`) or its id; or none, with `--action`.
+        #[arg(required_unless_present_any = ["actions", "actions_file"])]
+        id: Option<ProposalRef>,
+        /// A call to simulate as a new proposal, as `propose --action` takes it.
+        #[arg(long = "action", value_name = "CALL", conflicts_with = "id")]
+        actions: Vec<String>,
+        /// A JSON file of calls, as `propose --actions-file` takes it.
+        #[arg(long, value_name = "PATH", conflicts_with = "id")]
+        actions_file: Option<PathBuf>,
+        /// The description a new proposal is simulated with.
+        #[arg(long, default_value = "simulated proposal", conflicts_with = "id")]
+        description: String,
+        /// The anvil binary that runs the fork.
+        #[arg(long, env = "AUDIUS_ANVIL", default_value = "anvil", value_name = "PATH")]
+        anvil: PathBuf,
+    },
     /// Every proposal since the deployment.
     List,
     /// One proposal: its calls, state, tallies, quorum, votes (operators' and delegators' overrides) and countdowns.
@@ -72,15 +100,7 @@ pub enum GovCommand {
 pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Output> {
     match command {
         GovCommand::Propose { description, actions, actions_file } => {
-            let mut specs = actions.iter().map(|line| ActionSpec::parse_line(line)).collect::<Result<Vec<_>, _>>()?;
-            if let Some(path) = actions_file {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|error| CliError::input(format!("actions file {}: {error}", path.display())))?;
-                specs.extend(ActionSpec::parse_file(&text)?);
-            }
-            if specs.is_empty() {
-                return Err(CliError::input("a proposal needs at least one --action or an --actions-file"));
-            }
+            let specs = action_specs(&actions, actions_file.as_deref())?;
             if description.trim().is_empty() {
                 return Err(CliError::input("a proposal needs a --description"));
             }
@@ -162,6 +182,20 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
             Ok(Output::new(format!("proposal {id} cancelled"), json!({ "id": id.to_string(), "state": "canceled" }))
                 .with_transactions(&sent.transactions))
         }
+        GovCommand::Simulate { id, actions, actions_file, description, anvil } => {
+            let eth = context.eth_reader().await?;
+            let input = match id {
+                Some(reference) => SimulationInput::Proposal(reference),
+                None => {
+                    let specs = action_specs(&actions, actions_file.as_deref())?;
+                    let actions =
+                        specs.iter().map(|spec| spec.encode(&eth.deployment)).collect::<Result<Vec<_>, _>>()?;
+                    SimulationInput::Actions { actions, description }
+                }
+            };
+            let fork = Fork::start(&anvil, &context.settings.eth_rpc, eth.deployment.clone()).await?;
+            simulated(&fork.simulate(input).await?)
+        }
         GovCommand::List => {
             let eth = context.eth_reader().await?;
             let proposals = eth.proposals().await?;
@@ -218,6 +252,59 @@ pub async fn run(command: GovCommand, context: &Context) -> anyhow::Result<Outpu
             Ok(Output::new(text, json!({ "proposal": proposal, "votes": votes })))
         }
     }
+}
+
+/// The calls of `--action` lines and an `--actions-file`: at least one.
+fn action_specs(lines: &[String], file: Option<&std::path::Path>) -> anyhow::Result<Vec<ActionSpec>> {
+    let mut specs = lines.iter().map(|line| ActionSpec::parse_line(line)).collect::<Result<Vec<_>, _>>()?;
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| CliError::input(format!("actions file {}: {error}", path.display())))?;
+        specs.extend(ActionSpec::parse_file(&text)?);
+    }
+    if specs.is_empty() {
+        return Err(CliError::input("a proposal needs at least one --action or an --actions-file"));
+    }
+    Ok(specs)
+}
+
+/// A simulation for people: the calls, what the fork did, and the outcome with each state change; exit 3 when the
+/// proposal would not take effect.
+fn simulated(simulation: &Simulation) -> anyhow::Result<Output> {
+    let subject = simulation.number.map_or_else(|| "the calls".to_owned(), |number| format!("proposal #{number}"));
+    let mut text =
+        format!("simulated {subject} on a fork at block {} (nothing was sent to the chain)\n", simulation.fork_block);
+    for call in &simulation.calls {
+        text.push_str(&format!("  call {call}\n"));
+    }
+    for step in &simulation.steps {
+        text.push_str(&format!("  on the fork: {step}\n"));
+    }
+    let passed = match &simulation.outcome {
+        SimulationOutcome::Executed { transaction, changes } => {
+            text.push_str(&format!("  executed ({} gas); state changes:\n", transaction.gas_used));
+            for change in changes {
+                text.push_str(&format!("    {change}\n"));
+            }
+            true
+        }
+        SimulationOutcome::Reverted { reason } => {
+            text.push_str(&format!("  execution reverts, nothing would change: {reason}\n"));
+            false
+        }
+        SimulationOutcome::Defeated { for_votes, against_votes, abstain_votes, quorum } => {
+            text.push_str(&format!(
+                "  defeated even with every remaining operator for it: for {}, against {}, abstain {}; quorum {}\n",
+                format_audio(*for_votes),
+                format_audio(*against_votes),
+                format_audio(*abstain_votes),
+                format_audio(*quorum)
+            ));
+            false
+        }
+    };
+    let output = Output::new(text, simulation);
+    Ok(if passed { output } else { output.failing(ExitCode::Refused) })
 }
 
 fn vote_line(vote: &VoteRecord) -> String {

@@ -17,11 +17,12 @@ use serde::{Deserialize, Serialize};
 use super::{
     bindings::{contract_abi, AudiusGovernor, CONTRACT_NAMES},
     deployment::Deployment,
+    revert::format_audio,
     send::{transact, Sent},
     EthError, Protocol,
 };
 
-fn contract_json_abi(name: &str) -> Option<JsonAbi> {
+pub(crate) fn contract_json_abi(name: &str) -> Option<JsonAbi> {
     let artifact: serde_json::Value = serde_json::from_str(contract_abi(name)?).expect("committed ABI is JSON");
     Some(serde_json::from_value(artifact["abi"].clone()).expect("committed ABI parses"))
 }
@@ -42,13 +43,63 @@ pub fn describe_call(deployment: &Deployment, target: Address, calldata: &[u8]) 
     match function.abi_decode_input(&calldata[4..]) {
         Ok(values) => {
             let args: Vec<String> = values.iter().map(value_text).collect();
-            format!("{name}.{} {}", function.signature(), args.join(" ")).trim_end().to_owned()
+            let notes: Vec<String> = function
+                .inputs
+                .iter()
+                .zip(&values)
+                .filter_map(|(param, value)| {
+                    let label = param.name.trim_end_matches('_');
+                    Some(format!("{label} = {}", readable_argument(name, label, value)?))
+                })
+                .collect();
+            let call = format!("{name}.{} {}", function.signature(), args.join(" ")).trim_end().to_owned();
+            if notes.is_empty() {
+                call
+            } else {
+                format!("{call} ({})", notes.join(", "))
+            }
         }
         Err(_) => raw(),
     }
 }
 
-fn value_text(value: &DynSolValue) -> String {
+/// An argument in the units people read, when its name says what it is: wei of AUDIO as AUDIO (stakes, amounts,
+/// thresholds, delegations; a token call's value), seconds as a duration, basis points as a percentage.
+pub(crate) fn readable_argument(contract: &str, name: &str, value: &DynSolValue) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let is_audio = ["amount", "stake", "threshold", "delegation"].iter().any(|word| lower.contains(word))
+        || (contract == "AudioToken" && lower == "value");
+    let is_duration =
+        ["lockup", "period", "delay", "term", "window", "duration", "cooldown"].iter().any(|word| lower.contains(word));
+    let readable = |number: U256| -> Option<String> {
+        // Durations first: `unstakeLockup` is a time, not a stake.
+        if is_duration {
+            Some(humantime::format_duration(std::time::Duration::from_secs(number.try_into().ok()?)).to_string())
+        } else if is_audio {
+            Some(format_audio(number))
+        } else if lower.ends_with("bps") {
+            Some(format!("{}.{:02} %", number / U256::from(100), number % U256::from(100)))
+        } else {
+            None
+        }
+    };
+    match value {
+        DynSolValue::Uint(number, _) => readable(*number),
+        DynSolValue::FixedArray(items) | DynSolValue::Array(items) => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .map(|item| match item {
+                    DynSolValue::Uint(number, _) => readable(*number),
+                    _ => None,
+                })
+                .collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn value_text(value: &DynSolValue) -> String {
     match value {
         DynSolValue::Uint(v, _) => v.to_string(),
         DynSolValue::Int(v, _) => v.to_string(),
@@ -408,7 +459,7 @@ pub enum VotingPower {
 
 impl Proposal {
     /// The arguments the governor's execute and cancel take: the calls and the description's hash.
-    fn into_call(self) -> (Vec<Address>, Vec<U256>, Vec<Bytes>, B256) {
+    pub(crate) fn into_call(self) -> (Vec<Address>, Vec<U256>, Vec<Bytes>, B256) {
         let description_hash = keccak256(self.description.as_bytes());
         (self.targets, self.values, self.calldatas, description_hash)
     }
@@ -721,7 +772,7 @@ fn support_of(code: u8) -> Support {
     }
 }
 
-fn split(actions: &[Action]) -> (Vec<Address>, Vec<U256>, Vec<Bytes>) {
+pub(crate) fn split(actions: &[Action]) -> (Vec<Address>, Vec<U256>, Vec<Bytes>) {
     (
         actions.iter().map(|a| a.target).collect(),
         actions.iter().map(|a| a.value).collect(),
@@ -791,8 +842,33 @@ mod tests {
         let action = slash_action(&d, Address::repeat_byte(9), U256::from(5), evidence).unwrap();
         assert_eq!(
             describe_call(&d, action.target, &action.calldata),
-            format!("Staking.slash(address,uint256,bytes32) {} 5 {evidence}", Address::repeat_byte(9))
+            format!(
+                "Staking.slash(address,uint256,bytes32) {} 5 {evidence} (amount = 0.000000000000000005 AUDIO)",
+                Address::repeat_byte(9)
+            )
         );
+        let lockups = ActionSpec::parse_line("Staking.setLockups(uint40,uint40,uint40,uint40) 604800 3600 0 90")
+            .unwrap()
+            .encode(&d)
+            .unwrap();
+        assert_eq!(
+            describe_call(&d, lockups.target, &lockups.calldata),
+            "Staking.setLockups(uint40,uint40,uint40,uint40) 604800 3600 0 90 (unstakeLockup = 7days, \
+             removeDelegatorLockup = 1h, cutCooldown = 0s, executionWindow = 1m 30s)"
+        );
+        let params =
+            ActionSpec::parse_line("Issuance.setParameters(uint40,uint16,uint40,uint16) 604800 700 21600 5000")
+                .unwrap()
+                .encode(&d)
+                .unwrap();
+        assert!(describe_call(&d, params.target, &params.calldata)
+            .ends_with("(roundDuration = 7days, inflationBps = 7.00 %, attestationWindow = 6h, quorumBps = 50.00 %)"));
+        let tiers = ActionSpec::parse_line("FeatureAccess.setThresholds(uint256[4]) [1ether,2ether,3ether,4ether]")
+            .unwrap()
+            .encode(&d)
+            .unwrap();
+        assert!(describe_call(&d, tiers.target, &tiers.calldata)
+            .ends_with("(thresholds = [1 AUDIO, 2 AUDIO, 3 AUDIO, 4 AUDIO])"));
         let elsewhere = Address::repeat_byte(0xaa);
         assert_eq!(describe_call(&d, elsewhere, &[1, 2]), format!("{elsewhere} 0x0102"));
     }

@@ -7,6 +7,7 @@ pub mod governance;
 pub mod protocol;
 pub mod revert;
 pub mod send;
+pub mod simulate;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,12 @@ pub enum EthError {
     /// The signer cannot pay for the gas: the node refused the transaction, so nothing was sent.
     #[error("the signing account has too little ETH to pay for gas ({0}); fund it and retry (nothing was sent)")]
     NoGasFunds(String),
+    /// The fork a simulation runs on could not be started (the anvil binary is missing, or cannot fork the RPC).
+    #[error("could not fork the chain with anvil ({0}); install foundry's anvil or pass --anvil PATH")]
+    ForkUnavailable(String),
+    /// What was asked cannot be simulated; the message says why.
+    #[error("{0}")]
+    NotSimulable(String),
     /// A transaction that should have emitted an event did not.
     #[error("the transaction did not emit {0}")]
     MissingEvent(&'static str),
