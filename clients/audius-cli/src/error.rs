@@ -98,7 +98,8 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
                 PublishError::Input(_)
                 | PublishError::Refused { .. }
                 | PublishError::NoProfile(_)
-                | PublishError::NotAuthority { .. } => ExitCode::Input,
+                | PublishError::NotAuthority { .. }
+                | PublishError::TooLarge { .. } => ExitCode::Input,
                 PublishError::NoNodes => ExitCode::Config,
                 PublishError::Unavailable(_) | PublishError::Receipts(_) => ExitCode::Network,
                 PublishError::Eth(error) => eth_code(error),

@@ -7,12 +7,18 @@ mod common;
 use alloy::signers::local::PrivateKeySigner;
 use audius_devkit::{wav_tone, write_keypair_file};
 use audius_localnet::{LocalNetwork, Options};
-use audius_sdk::cid::ContentId;
+use std::sync::{Arc, Mutex};
+
+use audius_sdk::{
+    cid::ContentId,
+    upload::publish::{Progress, PublishError, Publisher, Stage},
+};
 use common::Audius;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_stores_on_three_nodes_and_records_the_track() {
-    let network = LocalNetwork::start(Options::default()).await.unwrap();
+    let limit = 1 << 20;
+    let network = LocalNetwork::start(Options { max_upload_bytes: limit, ..Options::default() }).await.unwrap();
     let (chain, solana_node, solana) = (&network.chain, &network.solana_node, &network.solana);
     let authority = network.funded_keypair().await.unwrap();
     let home = tempfile::tempdir().unwrap();
@@ -73,5 +79,45 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
     let refused = artist.run(&["--yes", "artist", "upload", disguised.to_str().unwrap()]);
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(refused.stderr.contains("not a recognized audio format"), "{refused:?}");
+    // Larger than any node takes: refused before a byte is hashed, with the limit.
+    let long = home.path().join("long.wav");
+    std::fs::write(&long, wav_tone(44_100 * 12, 44_100)).unwrap();
+    let too_large = artist.run(&["--yes", "artist", "upload", long.to_str().unwrap()]);
+    assert_eq!(too_large.code, 2, "{too_large:?}");
+    assert!(too_large.stderr.contains(&format!("the content nodes take at most {limit} bytes")), "{too_large:?}");
     assert_eq!(artist.ok(&["artist", "show"])["track_count"], 1, "no track recorded for refused uploads");
+
+    // The stages an upload reports, in order: nothing is hashed for a file no node takes; a track goes through
+    // every stage, the waits on the nodes and on Solana included.
+    let stages = Arc::new(Recorder::default());
+    let publisher = Publisher::new(&network.chain.admin, solana).unwrap().with_progress(stages.clone());
+    let refused = publisher.prepare(&long, None, None).await.unwrap_err();
+    assert!(matches!(refused, PublishError::TooLarge { limit: l, .. } if l == limit), "{refused:?}");
+    assert_eq!(stages.take(), [], "refused before hashing");
+    let second = home.path().join("second.wav");
+    std::fs::write(&second, wav_tone(44_100, 44_100)).unwrap();
+    let prepared = publisher.prepare(&second, None, None).await.unwrap();
+    publisher.publish(&prepared, &artist_key, &authority).await.unwrap();
+    assert_eq!(
+        stages.take(),
+        [Stage::Hashing, Stage::Uploading, Stage::Replicating, Stage::Receipts, Stage::Recording]
+    );
+}
+
+/// The stages an upload began, in order.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Stage>>);
+
+impl Recorder {
+    fn take(&self) -> Vec<Stage> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Progress for Recorder {
+    fn begin(&self, stage: Stage, _: Option<u64>) {
+        self.0.lock().unwrap().push(stage);
+    }
+    fn advance(&self, _: u64) {}
+    fn end(&self) {}
 }

@@ -34,7 +34,11 @@ async fn store(network: &LocalNetwork, artist: &Artist, bytes: &[u8], content_ty
     std::fs::write(file.path(), bytes).unwrap();
     let blob = Blob::read(file.path(), content_type.into(), Arc::new(Silent)).await.unwrap();
     let nodes = audius_sdk::nodes::content_nodes(&network.chain.admin, &network.solana).await.unwrap();
-    Publisher::new(&network.chain.admin, &network.solana).unwrap().store(&nodes, &artist.key, &blob).await.unwrap()
+    Publisher::new(&network.chain.admin, &network.solana)
+        .unwrap()
+        .store(&nodes, &Default::default(), &artist.key, &blob)
+        .await
+        .unwrap()
 }
 
 /// Upload a track with its metadata and record it: `audius artist upload`'s path.

@@ -94,7 +94,7 @@ async fn main() {
     let nodes = audius_sdk::nodes::content_nodes(&network.chain.admin, &network.solana).await.unwrap();
     let publisher = Publisher::new(&network.chain.admin, &network.solana).unwrap();
     let start = Instant::now();
-    publisher.store(&nodes, &artist, &blob).await.unwrap();
+    publisher.store(&nodes, &Default::default(), &artist, &blob).await.unwrap();
     let upload_s = start.elapsed().as_secs_f64();
     println!("local_copy_mb_s {:.1}", mb_per_s(size, copy_s));
     println!("upload_replicated_mb_s {:.1}", mb_per_s(size, upload_s));

@@ -20,20 +20,29 @@ struct Bars {
 }
 
 impl Progress for Bars {
-    fn begin(&self, stage: Stage, total: u64) {
+    fn begin(&self, stage: Stage, total: Option<u64>) {
         if self.json {
             return;
         }
-        let bar = ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(match stage {
-            Stage::Hashing => "hashing",
-            Stage::Uploading => "uploading",
-        });
+        let bar = match total {
+            Some(total) => {
+                let bar = ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+                bar.set_style(
+                    ProgressStyle::with_template("{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+                        .expect("valid template")
+                        .progress_chars("=> "),
+                );
+                bar
+            }
+            // A stage that waits on others: a spinner with the time it has taken, so a long wait shows as one.
+            None => {
+                let spinner = ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+                spinner.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"));
+                spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+                spinner
+            }
+        };
+        bar.set_message(stage.label());
         *self.current.lock().expect("not poisoned") = Some(bar);
     }
 

@@ -7,6 +7,7 @@
 //! reads and hashes the files and the registry; [`Publisher::publish`] stores and records them.
 
 use std::{
+    collections::HashMap,
     io::Read,
     path::{Path, PathBuf},
     sync::Arc,
@@ -49,19 +50,38 @@ pub fn audio_type_of(path: &Path) -> Option<&'static str> {
     })
 }
 
-/// A stage of an upload that moves bytes.
+/// A stage of an upload, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// Computing a file's CID.
+    /// Computing a file's CID (bytes).
     Hashing,
-    /// Sending a file to a content node.
+    /// Sending a file to a content node (bytes).
     Uploading,
+    /// The node that took the file stores it and copies it to two more nodes before it answers.
+    Replicating,
+    /// The three replicas sign their receipts for the track.
+    Receipts,
+    /// The track is recorded on Solana and its ledger entry read back.
+    Recording,
+}
+
+impl Stage {
+    /// What the stage is doing, for a progress line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Hashing => "hashing",
+            Stage::Uploading => "uploading",
+            Stage::Replicating => "replicating to two more content nodes",
+            Stage::Receipts => "collecting the replicas' receipts",
+            Stage::Recording => "recording the track on Solana",
+        }
+    }
 }
 
 /// Where an upload reports its progress (a progress bar, a log, nothing).
 pub trait Progress: Send + Sync {
-    /// A stage of `total` bytes begins.
-    fn begin(&self, stage: Stage, total: u64);
+    /// A stage begins: of `total` bytes for one that moves bytes, `None` for one that waits on others.
+    fn begin(&self, stage: Stage, total: Option<u64>);
     /// `done` bytes of the current stage are through.
     fn advance(&self, done: u64);
     /// The current stage is over.
@@ -72,7 +92,7 @@ pub trait Progress: Send + Sync {
 pub struct Silent;
 
 impl Progress for Silent {
-    fn begin(&self, _: Stage, _: u64) {}
+    fn begin(&self, _: Stage, _: Option<u64>) {}
     fn advance(&self, _: u64) {}
     fn end(&self) {}
 }
@@ -83,6 +103,16 @@ pub enum PublishError {
     /// The input is unusable (an unreadable or empty file, no audio type, metadata that is not a JSON object).
     #[error("{0}")]
     Input(String),
+    /// The file is larger than any content node takes: found before it is hashed.
+    #[error("{} is {size} bytes; the content nodes take at most {limit} bytes", file.display())]
+    TooLarge {
+        /// The file.
+        file: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The largest upload any answering node takes.
+        limit: u64,
+    },
     /// No content node is eligible on this deployment.
     #[error("no content node is registered on this deployment")]
     NoNodes,
@@ -170,7 +200,7 @@ impl Blob {
         if size == 0 {
             return Err(PublishError::Input(format!("{} is empty", path.display())));
         }
-        progress.begin(Stage::Hashing, size);
+        progress.begin(Stage::Hashing, Some(size));
         let hashed = tokio::task::spawn_blocking({
             let (path, progress) = (path.to_owned(), progress.clone());
             move || -> std::io::Result<ContentId> {
@@ -205,6 +235,8 @@ pub struct Prepared {
     pub metadata: Option<Blob>,
     /// The eligible content nodes.
     pub nodes: ContentNodes,
+    /// The largest upload each node that answered takes, by service id: a node is not sent a file above its limit.
+    pub limits: HashMap<u64, u64>,
 }
 
 /// A track stored on three content nodes and recorded on Solana.
@@ -276,16 +308,25 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
                 return Err(PublishError::Input(format!("metadata {} is not a JSON object", metadata.display())));
             }
         }
+        // The nodes and their limits first: a file no node takes is refused before a minute of hashing.
+        let nodes = nodes::content_nodes(self.eth, self.solana).await?;
+        if nodes.is_empty() {
+            return Err(PublishError::NoNodes);
+        }
+        let limits = self.upload_limits(&nodes).await;
+        let size =
+            std::fs::metadata(file).map_err(|error| PublishError::Input(format!("{}: {error}", file.display())))?.len();
+        if let Some(&limit) = limits.values().max() {
+            if size > limit {
+                return Err(PublishError::TooLarge { file: file.to_owned(), size, limit });
+            }
+        }
         let audio = Blob::read(file, content_type, self.progress.clone()).await?;
         let metadata = match metadata {
             Some(path) => Some(Blob::read(path, "application/json".into(), self.progress.clone()).await?),
             None => None,
         };
-        let nodes = nodes::content_nodes(self.eth, self.solana).await?;
-        if nodes.is_empty() {
-            return Err(PublishError::NoNodes);
-        }
-        Ok(Prepared { audio, metadata, nodes })
+        Ok(Prepared { audio, metadata, nodes, limits })
     }
 
     /// Store the prepared files and record the track, signed by the artist's Ethereum key (the upload grants) and
@@ -302,10 +343,10 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
             return Err(PublishError::NotAuthority { signer: authority.pubkey(), authority: profile.authority });
         }
         let metadata_cid = match &prepared.metadata {
-            Some(metadata) => Some(self.store(&prepared.nodes, eth_key, metadata).await?.cid),
+            Some(metadata) => Some(self.store(&prepared.nodes, &prepared.limits, eth_key, metadata).await?.cid),
             None => None,
         };
-        let receipt = self.store(&prepared.nodes, eth_key, &prepared.audio).await?;
+        let receipt = self.store(&prepared.nodes, &prepared.limits, eth_key, &prepared.audio).await?;
         let cid = receipt.cid;
         let replicas: [u64; REPLICATION_FACTOR] =
             receipt.replicas.clone().try_into().map_err(|_| PublishError::Replicas(receipt.replicas.len()))?;
@@ -313,8 +354,10 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
         let profile_address = content::profile_address(&artist.0 .0);
         // The profile as it is now: another upload of this artist may have landed meanwhile.
         let track_id = self.solana.profile(&artist.0 .0).await?.map_or(profile.track_count, |p| p.track_count);
-        let receipts =
-            self.replica_receipts(&content::track_address(&profile_address, track_id), &cid, replicas).await?;
+        self.progress.begin(Stage::Receipts, None);
+        let receipts = self.replica_receipts(&content::track_address(&profile_address, track_id), &cid, replicas).await;
+        self.progress.end();
+        let receipts = receipts?;
         let instruction = content::create_track(
             &authority.pubkey(),
             &authority.pubkey(),
@@ -327,8 +370,15 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
             receipts,
         );
         let units = content::create_track_compute_units(&profile_address, track_id);
-        let signature = self.solana.send(&with_compute_limit(units, [instruction]), authority, &[]).await?;
-        let ledger_seq = self.solana.ledger_events(&signature).await?.first().map(|event| event.entry.seq);
+        self.progress.begin(Stage::Recording, None);
+        let recorded = async {
+            let signature = self.solana.send(&with_compute_limit(units, [instruction]), authority, &[]).await?;
+            let events = self.solana.ledger_events(&signature).await?;
+            Ok::<_, SolanaError>((signature, events.first().map(|event| event.entry.seq)))
+        }
+        .await;
+        self.progress.end();
+        let (signature, ledger_seq) = recorded?;
         Ok(Published {
             track_id,
             cid,
@@ -341,17 +391,34 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
         })
     }
 
+    /// The largest upload each node takes, as its `/health` says, asked of every node at once; a node that does not
+    /// answer within the connect timeout is left out (the upload finds out what it takes, if it is ranked).
+    pub async fn upload_limits(&self, nodes: &ContentNodes) -> HashMap<u64, u64> {
+        let asks = nodes.nodes.iter().map(|node| async move {
+            let url = format!("{}/health", node.endpoint.trim_end_matches('/'));
+            let health = self.http.get(url).timeout(CONNECT_TIMEOUT).send().await.ok()?;
+            let health: crate::api::content::Health = health.error_for_status().ok()?.json().await.ok()?;
+            Some((node.sp_id, health.max_upload_bytes))
+        });
+        futures_util::future::join_all(asks).await.into_iter().flatten().collect()
+    }
+
     /// Store `blob` on the network: the nodes ranked for its CID by stake-weighted rendezvous, the first that
     /// answers receiving it under a grant the artist signs; a node that fails is skipped, one that refuses ends it.
     pub async fn store(
         &self,
         nodes: &ContentNodes,
+        limits: &HashMap<u64, u64>,
         eth_key: &PrivateKeySigner,
         blob: &Blob,
     ) -> Result<UploadReceipt, PublishError> {
         let mut failures = Vec::new();
         for candidate in rendezvous::rank(&blob.cid, &nodes.candidates()) {
             let node = nodes.get(candidate.sp_id).expect("ranked from the nodes");
+            if let Some(&limit) = limits.get(&node.sp_id).filter(|&&limit| blob.size > limit) {
+                failures.push(format!("{}: takes at most {limit} bytes", node.endpoint));
+                continue;
+            }
             let grant = UploadGrant {
                 chain_id: nodes.chain_id,
                 node: node.sp_id,
@@ -362,10 +429,18 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
                 expires_at: unix_now() + GRANT_SECONDS,
             };
             let auth = UploadAuth::Artist(grant.sign(eth_key));
-            self.progress.begin(Stage::Uploading, blob.size);
-            let progress = self.progress.clone();
+            self.progress.begin(Stage::Uploading, Some(blob.size));
+            let (progress, size) = (self.progress.clone(), blob.size);
+            let replicating = std::sync::atomic::AtomicBool::new(false);
             let result = upload_file(&self.http, &node.endpoint, &grant, &auth, &blob.path, &blob.content_type, {
-                move |sent| progress.advance(sent)
+                move |sent| {
+                    progress.advance(sent);
+                    // Every byte is through: the node answers once it has stored the file and copied it.
+                    if sent >= size && !replicating.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        progress.end();
+                        progress.begin(Stage::Replicating, None);
+                    }
+                }
             })
             .await;
             self.progress.end();
