@@ -11,7 +11,10 @@ use std::sync::{Arc, Mutex};
 
 use audius_sdk::{
     cid::ContentId,
-    upload::publish::{Progress, PublishError, Publisher, Stage},
+    upload::{
+        publish::{Progress, PublishError, Publisher, Stage},
+        unpin, UnpinRequest, UploadError,
+    },
 };
 use common::Audius;
 
@@ -102,6 +105,53 @@ async fn upload_stores_on_three_nodes_and_records_the_track() {
         stages.take(),
         [Stage::Hashing, Stage::Uploading, Stage::Replicating, Stage::Receipts, Stage::Recording]
     );
+
+    // Audio a live track names stays: the node reads the records, whoever asks.
+    let second_cid = prepared.audio.cid.to_string();
+    let kept = artist.run(&["--yes", "--json", "artist", "unpin", &second_cid]);
+    assert_eq!(kept.code, 3, "{kept:?}");
+    let answers = kept.json()["unpinned"].as_array().unwrap().clone();
+    assert_eq!(answers.len(), 3);
+    for answer in &answers {
+        assert!(answer["error"].as_str().unwrap().contains("still names this node"), "{answer}");
+    }
+    let metadata_kept = artist.run(&["--yes", "--json", "artist", "unpin", &metadata_cid.to_string()]);
+    assert_eq!(metadata_kept.code, 3, "metadata is not dropped this way: {metadata_kept:?}");
+
+    // Deleting a track drops its audio from its three replicas; nothing serves it after.
+    let deleted = artist.ok(&["artist", "delete-track", "0"]);
+    let unpinned = deleted["unpinned"].as_array().unwrap();
+    let dropped: Vec<u64> =
+        unpinned.iter().filter(|u| u["removed"] == true).map(|u| u["node"].as_u64().unwrap()).collect();
+    assert_eq!(dropped, replicas, "{deleted}");
+    let http = reqwest::Client::new();
+    for node in network.content_nodes.iter().filter(|node| replicas.contains(&node.sp_id)) {
+        let served = http.get(format!("{}/v1/content/{cid}", node.endpoint)).send().await.unwrap();
+        assert_eq!(served.status(), 404, "node {} no longer serves the deleted track's audio", node.sp_id);
+    }
+    assert!(solana.track(&audius_sdk::solana::content::profile_address(&artist_key.address().0 .0), 1).await.is_ok());
+
+    // Signed requests are checked: a replay, another signer, another node.
+    let node = network.content_nodes.iter().find(|node| replicas.contains(&node.sp_id)).unwrap();
+    let request = UnpinRequest {
+        chain_id: network.chain.deployment.chain_id,
+        node: node.sp_id,
+        artist: artist_key.address(),
+        cid,
+        nonce: 77,
+        expires_at: audius_sdk::upload::unix_now() + 300,
+    };
+    let first = unpin(&http, &node.endpoint, &request, &artist_key).await.unwrap();
+    assert!(!first.removed, "already dropped");
+    let replay = unpin(&http, &node.endpoint, &request, &artist_key).await.unwrap_err();
+    assert!(matches!(replay, UploadError::Refused { status: 409, .. }), "{replay:?}");
+    let forged = UnpinRequest { nonce: 78, ..request.clone() };
+    let stranger = PrivateKeySigner::random();
+    let wrong_key = unpin(&http, &node.endpoint, &forged, &stranger).await.unwrap_err();
+    assert!(matches!(wrong_key, UploadError::Refused { status: 401, .. }), "{wrong_key:?}");
+    let elsewhere = UnpinRequest { nonce: 79, node: node.sp_id + 100, ..request };
+    let wrong_node = unpin(&http, &node.endpoint, &elsewhere, &artist_key).await.unwrap_err();
+    assert!(matches!(wrong_node, UploadError::Refused { status: 400, .. }), "{wrong_node:?}");
 }
 
 /// The stages an upload began, in order.

@@ -4,8 +4,10 @@
 //! - [`UploadGrant`]: an artist's Ethereum key allows one upload of one file (by CID and size) to one content node
 //!   of one network, once (nonce) and until a deadline.
 //! - [`ReplicaTransfer`]: a content node's delegate key vouches for a blob it pushes to another node.
+//! - [`UnpinRequest`]: an artist's Ethereum key asks one node to drop the audio of a deleted track, once and until a
+//!   deadline (the node drops it only if no live track record on Solana still names it for that audio).
 //!
-//! Both are EIP-191 `personal_sign` messages over a domain tag and every field, so a signature for one node, chain,
+//! All are EIP-191 `personal_sign` messages over a domain tag and every field, so a signature for one node, chain,
 //! file, size or time cannot be replayed for another.
 //!
 //! [`publish`] is the artist's whole upload built on them.
@@ -24,6 +26,8 @@ pub mod publish;
 pub const UPLOAD_TAG: &[u8] = b"audius:upload:v1";
 /// Domain tag of replica transfers.
 pub const REPLICA_TAG: &[u8] = b"audius:replica:v1";
+/// Domain tag of unpin requests.
+pub const UNPIN_TAG: &[u8] = b"audius:unpin:v1";
 
 /// HTTP headers that carry the signed fields (the body is the file).
 pub mod headers {
@@ -290,6 +294,79 @@ impl UploadGrant {
     }
 }
 
+/// An artist's request that one content node stop holding and serving an audio blob (after deleting the track that
+/// named it). The node checks the signature, its own id, the deadline and the nonce, and then the chain: it keeps the
+/// blob while any live track record names it as a replica for that audio, or while an upload of it may still be on
+/// its way to being recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnpinRequest {
+    /// Chain id of the Ethereum network whose registry the node is in.
+    pub chain_id: u64,
+    /// Service id of the content node asked.
+    pub node: u64,
+    /// The signer's Ethereum address.
+    pub artist: Address,
+    /// The audio's CID.
+    pub cid: ContentId,
+    /// Any number the signer has not used with this node before.
+    pub nonce: u64,
+    /// Unix seconds after which the request is void.
+    pub expires_at: u64,
+}
+
+impl UnpinRequest {
+    /// The headers that carry this request and its signature (`DELETE /v1/content/{cid}` names the CID).
+    pub fn to_headers(&self, signature: &Signature) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        put(&mut map, headers::SIGNATURE, alloy::hex::encode(signature.as_bytes()));
+        put(&mut map, headers::SIGNER, self.artist);
+        put(&mut map, headers::NONCE, self.nonce);
+        put(&mut map, headers::EXPIRES, self.expires_at);
+        put(&mut map, headers::NODE, self.node);
+        map
+    }
+
+    /// The request a `DELETE` of `cid` carries in its headers, for the node's `chain_id`, and its signature (not
+    /// checked yet).
+    pub fn from_headers(map: &http::HeaderMap, chain_id: u64, cid: ContentId) -> Result<(Self, Vec<u8>), HeaderError> {
+        let request = UnpinRequest {
+            chain_id,
+            node: header_parsed(map, headers::NODE)?,
+            artist: header_parsed(map, headers::SIGNER)?,
+            cid,
+            nonce: header_parsed(map, headers::NONCE)?,
+            expires_at: header_parsed(map, headers::EXPIRES)?,
+        };
+        Ok((request, header_signature(map)?))
+    }
+
+    /// The 32 bytes the artist signs (before the EIP-191 prefix).
+    pub fn digest(&self) -> B256 {
+        keccak256(
+            [
+                UNPIN_TAG,
+                &self.chain_id.to_be_bytes(),
+                &self.node.to_be_bytes(),
+                self.artist.as_slice(),
+                &self.cid.to_bytes(),
+                &self.nonce.to_be_bytes(),
+                &self.expires_at.to_be_bytes(),
+            ]
+            .concat(),
+        )
+    }
+
+    /// Sign with the artist's key.
+    pub fn sign(&self, key: &PrivateKeySigner) -> Signature {
+        sign(key, self.digest())
+    }
+
+    /// Check that `signature` is the artist's over exactly this request.
+    pub fn verify(&self, signature: &[u8]) -> Result<(), SignatureError> {
+        check(self.digest(), signature, self.artist)
+    }
+}
+
 /// Who signed an upload grant.
 #[derive(Debug, Clone)]
 pub enum UploadAuth {
@@ -535,6 +612,25 @@ pub async fn gather_receipts(
         }
     }
     Ok(crate::solana::content::ReplicaReceipts { expiry: expires_at, signatures })
+}
+
+/// Ask the node at `endpoint` to drop the audio `request` names, signed by the artist's `key`: its answer says
+/// whether it held it; a refusal (the blob still named by a live track, a replay, a wrong signature) is
+/// [`UploadError::Refused`] with the node's reason.
+#[cfg(feature = "upload-client")]
+pub async fn unpin(
+    http: &reqwest::Client,
+    endpoint: &str,
+    request: &UnpinRequest,
+    key: &PrivateKeySigner,
+) -> Result<crate::api::content::Unpinned, UploadError> {
+    let response = http
+        .delete(format!("{}/v1/content/{}", endpoint.trim_end_matches('/'), request.cid))
+        .headers(request.to_headers(&request.sign(key)))
+        .send()
+        .await
+        .map_err(|error| UploadError::Unavailable(error.to_string()))?;
+    answer(response).await
 }
 
 #[cfg(feature = "upload-client")]

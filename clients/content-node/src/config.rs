@@ -41,4 +41,8 @@ pub struct NodeConfig {
     /// Longest validity an upload signature may have, in seconds.
     #[arg(long, default_value_t = 3_600)]
     pub max_grant_secs: u64,
+    /// Seconds after a CID last arrived (an upload or a replica) during which an artist's unpin request is refused:
+    /// an upload of it may still be on its way to its track record. Longer than an upload grant and the receipts.
+    #[arg(long, env = "AUDIUS_CN_UNPIN_GRACE_SECS", default_value_t = 7_200)]
+    pub unpin_grace_secs: u64,
 }

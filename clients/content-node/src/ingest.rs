@@ -96,6 +96,7 @@ pub async fn upload(node: &Arc<Node>, headers: &HeaderMap, body: Body) -> Result
             format!("nonce {} was already used: sign a new upload", grant.nonce),
         ));
     }
+    arrived(node, &grant.cid).await?;
 
     let staged = node.store.stage(body.into_data_stream(), size).await?;
     if staged.size != size {
@@ -159,6 +160,7 @@ pub async fn receive_replica(node: &Arc<Node>, cid: ContentId, headers: &HeaderM
     transfer
         .verify(&signature, sender.delegate_wallet)
         .map_err(|error| ApiError::new(StatusCode::UNAUTHORIZED, error.to_string()))?;
+    arrived(node, &cid).await?;
     if node.store.meta(&cid).await?.is_some() {
         return Ok(false);
     }
@@ -174,6 +176,14 @@ pub async fn receive_replica(node: &Arc<Node>, cid: ContentId, headers: &HeaderM
     node.store.commit(staged, &BlobMeta { size, content_type }).await?;
     tracing::info!(%cid, from = transfer.from, "replica stored");
     Ok(true)
+}
+
+/// Note that `cid` is arriving now, before it is stored: an unpin request is refused for a while after
+/// ([`crate::unpin`]).
+async fn arrived(node: &Node, cid: &ContentId) -> Result<()> {
+    crate::db::record_arrival(&node.db, cid, unix_now())
+        .await
+        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))
 }
 
 /// What an upload is, by its Content-Type: audio (any `audio/*`, or none: the probe decides) or metadata.

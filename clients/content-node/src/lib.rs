@@ -18,6 +18,7 @@ pub mod repair;
 pub mod replicate;
 pub mod server;
 pub mod store;
+pub mod unpin;
 
 use std::time::Duration;
 

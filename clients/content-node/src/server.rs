@@ -51,7 +51,7 @@ use crate::{
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .route("/v1/uploads", post(upload))
-        .route("/v1/content/{cid}", get(content))
+        .route("/v1/content/{cid}", get(content).delete(unpin))
         .route("/v1/content/{cid}/receipts", post(receipt))
         .route("/internal/blobs/{cid}", post(receive_replica))
         .route("/health", get(health))
@@ -72,6 +72,15 @@ async fn upload(
     node.metrics.upload_seconds.observe(started.elapsed().as_secs_f64());
     node.metrics.upload_bytes.inc_by(receipt.size);
     Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+async fn unpin(
+    State(node): State<Arc<Node>>,
+    Path(cid): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<audius_sdk::api::content::Unpinned>> {
+    let cid: ContentId = cid.parse().map_err(|_| ApiError::bad_request("not a CID"))?;
+    Ok(Json(crate::unpin::unpin(&node, cid, &headers).await?))
 }
 
 async fn receive_replica(

@@ -118,6 +118,8 @@ pub trait BlobStore: Send + Sync + 'static {
     /// Hash the whole blob against its CID and record its chunk index; quarantine it if it does not match (for a
     /// blob stored without an index).
     fn verify(&self, cid: &ContentId) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;
+    /// Delete the blob and what is kept beside it; `false` when it was not here.
+    fn remove(&self, cid: &ContentId) -> impl std::future::Future<Output = Result<bool, StoreError>> + Send;
     /// How many blobs are here.
     fn count(&self) -> impl std::future::Future<Output = Result<u64, StoreError>> + Send;
 }
@@ -332,6 +334,22 @@ impl BlobStore for FsStore {
         tokio::fs::rename(&tmp, self.side_path(cid, "index")).await?;
         tracing::debug!(%cid, chunks = index.len() / 32, "blob verified");
         Ok(())
+    }
+
+    async fn remove(&self, cid: &ContentId) -> Result<bool, StoreError> {
+        // Metadata first: a blob without it is not served, so a crash midway leaves nothing served.
+        for extension in ["meta", "index"] {
+            match tokio::fs::remove_file(self.side_path(cid, extension)).await {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        match tokio::fs::remove_file(self.blob_path(cid)).await {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(error) => Err(error.into()),
+        }
     }
 
     async fn count(&self) -> Result<u64, StoreError> {

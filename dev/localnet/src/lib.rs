@@ -265,6 +265,8 @@ impl LocalNetwork {
                 refresh_secs: 2,
                 repair_secs: 10,
                 max_grant_secs: 3_600,
+                // A developer deletes what it just uploaded: the audio goes at once (a real node waits two hours).
+                unpin_grace_secs: 0,
             };
             let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
             let task = tokio::spawn(audius_content_node::run(config, chain.signer(wallet), async move {

@@ -5,12 +5,18 @@ use anchor_lang::prelude::Pubkey;
 use audius_sdk::{
     cid::{ContentId, CID_LEN},
     solana::content::{self, Profile, Track},
+    upload::publish::{Publisher, UnpinOutcome},
 };
 use clap::Subcommand;
 use serde_json::json;
 use solana_signer::Signer;
 
-use crate::{context::Context, error::CliError, units::parse_address, Output};
+use crate::{
+    context::Context,
+    error::{CliError, ExitCode},
+    units::parse_address,
+    Output,
+};
 
 /// Artist subcommands.
 #[derive(Subcommand)]
@@ -58,10 +64,20 @@ pub enum ArtistCommand {
         #[arg(long, value_parser = parse_address)]
         artist: Option<Address>,
     },
-    /// Mark one of the profile's tracks deleted (its record and ledger history stay).
+    /// Delete one of the profile's tracks (its record is closed and its rent returned; its ledger history stays),
+    /// then ask its three replicas to drop its audio, which each does once nothing on chain names it there.
     DeleteTrack {
         /// The track id.
         id: u64,
+    },
+    /// Ask content nodes to drop audio no live track names them for (a deleted track's, when a node kept it, or
+    /// an upload never recorded): each checks the track records on Solana before it lets go.
+    Unpin {
+        /// The audio's CID.
+        cid: ContentId,
+        /// A content node's service id [default: every eligible content node].
+        #[arg(long = "node", value_name = "ID")]
+        nodes: Vec<u64>,
     },
 }
 
@@ -159,9 +175,67 @@ pub async fn run(command: ArtistCommand, context: &Context) -> anyhow::Result<Ou
             let delete = content::delete_track(&authority.pubkey(), &address, id, None, &track.rent_payer);
             let instructions = content::write_instructions(delete);
             let signature = solana.send(&instructions, &authority, &[]).await?;
-            Ok(Output::new(format!("track {id} deleted"), json!({ "track_id": id })).with_signature(&signature))
+            let cid = ContentId::from_bytes(track.content_cid)?;
+            // The track is deleted whatever the replicas answer: a failure to ask them is reported, not fatal.
+            let (lines, outcomes, unpin_error) = match unpin(context, cid, Some(track.replicas.to_vec())).await {
+                Ok(outcomes) => (unpin_lines(&cid, &outcomes), Some(outcomes), None),
+                Err(error) => {
+                    let error = format!("{error:#}");
+                    let line = format!(
+                        "  the replicas were not asked to drop {cid}: {error} (retry with `audius artist unpin {cid}`)\n"
+                    );
+                    (line, None, Some(error))
+                }
+            };
+            Ok(Output::new(
+                format!("track {id} deleted\n{lines}"),
+                json!({ "track_id": id, "content_cid": cid, "unpinned": outcomes, "unpin_error": unpin_error }),
+            )
+            .with_signature(&signature))
+        }
+        ArtistCommand::Unpin { cid, nodes } => {
+            context.confirm(&format!("ask content nodes to drop {cid}"))?;
+            let outcomes = unpin(context, cid, (!nodes.is_empty()).then_some(nodes)).await?;
+            let kept = outcomes.iter().any(|outcome| outcome.error.is_some());
+            let output = Output::new(unpin_lines(&cid, &outcomes), json!({ "cid": cid, "unpinned": outcomes }));
+            // A node that kept the audio refused: scripts see it, with every node's answer printed.
+            Ok(if kept { output.failing(ExitCode::Refused) } else { output })
         }
     }
+}
+
+/// Ask `nodes` (every eligible content node when `None`) to drop the audio `cid`, signed by the Ethereum key.
+async fn unpin(context: &Context, cid: ContentId, nodes: Option<Vec<u64>>) -> anyhow::Result<Vec<UnpinOutcome>> {
+    let eth_key = context.eth_signer()?;
+    let eth = context.eth_reader().await?;
+    let solana = context.solana();
+    let nodes = match nodes {
+        Some(nodes) => nodes,
+        None => audius_sdk::nodes::content_nodes(&eth, &solana)
+            .await
+            .map_err(audius_sdk::upload::publish::PublishError::from)?
+            .nodes
+            .iter()
+            .map(|node| node.sp_id)
+            .collect(),
+    };
+    Ok(Publisher::new(&eth, &solana)?.unpin(&eth_key, cid, &nodes).await?)
+}
+
+/// One line per node: dropped, never held, or kept and why.
+fn unpin_lines(cid: &ContentId, outcomes: &[UnpinOutcome]) -> String {
+    let mut text = String::new();
+    for outcome in outcomes {
+        let line = match (&outcome.error, outcome.removed) {
+            (Some(error), _) => {
+                format!("node {} kept {cid}: {error} (retry with `audius artist unpin {cid}`)", outcome.node)
+            }
+            (None, true) => format!("node {} dropped {cid}", outcome.node),
+            (None, false) => format!("node {} did not hold {cid}", outcome.node),
+        };
+        text.push_str(&format!("  {line}\n"));
+    }
+    text
 }
 
 fn artist_or_key(context: &Context, artist: Option<Address>) -> anyhow::Result<Address> {

@@ -36,6 +36,15 @@ impl Registration {
     }
 }
 
+/// A content node's answer to `DELETE /v1/content/{cid}` (an [`UnpinRequest`](crate::upload::UnpinRequest)).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Unpinned {
+    /// The audio's CID.
+    pub cid: crate::cid::ContentId,
+    /// Whether the node held it (and now does not); `false` when it never did.
+    pub removed: bool,
+}
+
 /// What a content node holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Storage {

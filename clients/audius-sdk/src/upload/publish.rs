@@ -19,7 +19,9 @@ use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use super::{gather_receipts, unix_now, upload_file, UploadAuth, UploadError, UploadGrant, UploadReceipt};
+use super::{
+    gather_receipts, unix_now, upload_file, UnpinRequest, UploadAuth, UploadError, UploadGrant, UploadReceipt,
+};
 use crate::{
     cid::{CidHasher, ContentId, CID_LEN},
     eth::{EthError, Protocol},
@@ -260,6 +262,17 @@ pub struct Published {
     pub ledger_seq: Option<u64>,
 }
 
+/// What one content node answered an unpin request.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnpinOutcome {
+    /// The node's service id.
+    pub node: u64,
+    /// Whether it held the audio and dropped it.
+    pub removed: bool,
+    /// Why it kept the audio or could not be asked (`null` when it answered).
+    pub error: Option<String>,
+}
+
 /// The artist's upload against one protocol deployment (Ethereum for the registry, Solana for the record).
 pub struct Publisher<'a, P> {
     eth: &'a Protocol<P>,
@@ -462,6 +475,36 @@ impl<'a, P: Provider + Clone> Publisher<'a, P> {
             }
         }
         Err(PublishError::Unavailable(failures))
+    }
+
+    /// Ask each content node of `nodes` (service ids; their endpoints from their records on Solana) to drop the
+    /// audio `cid`, signed by the artist's `eth_key`: what each answered. A node keeps it while a live track names
+    /// it for that audio, or shortly after it arrived; one that is not admitted or does not answer is reported.
+    pub async fn unpin(
+        &self,
+        eth_key: &PrivateKeySigner,
+        cid: ContentId,
+        nodes: &[u64],
+    ) -> Result<Vec<UnpinOutcome>, PublishError> {
+        let records = self.solana.nodes(nodes).await?;
+        let asks = nodes.iter().zip(records).map(|(&sp_id, record)| async move {
+            let Some(record) = record else {
+                return UnpinOutcome { node: sp_id, removed: false, error: Some("not admitted on Solana".into()) };
+            };
+            let request = UnpinRequest {
+                chain_id: self.eth.deployment.chain_id,
+                node: sp_id,
+                artist: eth_key.address(),
+                cid,
+                nonce: fresh_nonce(),
+                expires_at: unix_now() + GRANT_SECONDS,
+            };
+            match super::unpin(&self.http, &record.endpoint, &request, eth_key).await {
+                Ok(answer) => UnpinOutcome { node: sp_id, removed: answer.removed, error: None },
+                Err(error) => UnpinOutcome { node: sp_id, removed: false, error: Some(error.to_string()) },
+            }
+        });
+        Ok(futures_util::future::join_all(asks).await)
     }
 
     /// The replica nodes' receipts for `cid` as replicas of the track at `track`, each checked before use.
